@@ -1,0 +1,84 @@
+# Tradebase: `make run` sets up and serves the demo; `make test` sets up and runs every check.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+UV := $(BIN)/uv
+STAMP := $(VENV)/.installed-stamp
+VENDOR := src/tradebase/web/static/vendor
+ARTIFACTS := test-artifacts
+export UV_NO_PROGRESS := 1
+
+.PHONY: install assets run demo test lint typecheck pytest bench eval-match lock clean browser-deps
+
+install: $(STAMP) assets ## create .venv and install Tradebase from the hashed lock file
+
+$(STAMP): pyproject.toml requirements.lock requirements-bootstrap.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes \
+		-r requirements-bootstrap.txt
+	$(UV) pip sync --quiet --python $(BIN)/python --require-hashes requirements.lock
+	$(UV) pip install --quiet --python $(BIN)/python --no-deps --no-build-isolation -e . \
+		|| $(UV) pip install --quiet --python $(BIN)/python --no-deps -e .
+	touch $(STAMP)
+
+# Front-end assets come from pinned npm packages (package-lock.json has their integrity
+# hashes); pages load them from /static/vendor, never from a CDN.
+assets: $(VENDOR)/htmx.min.js $(VENDOR)/chart.umd.js
+
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+
+$(VENDOR)/htmx.min.js: node_modules/.package-lock.json
+	mkdir -p $(VENDOR)
+	cp node_modules/htmx.org/dist/htmx.min.js $@
+
+$(VENDOR)/chart.umd.js: node_modules/.package-lock.json
+	mkdir -p $(VENDOR)
+	cp node_modules/chart.js/dist/chart.umd.js $@
+
+run: install ## migrate, load the demo data into an empty database, serve on :8000
+	$(BIN)/tradebase init
+	$(BIN)/tradebase demo --if-empty
+	$(BIN)/tradebase serve
+
+demo: install
+	$(BIN)/tradebase demo
+
+# Debian's chromium drives the browser tests (Playwright never downloads a browser here).
+browser-deps:
+	@if ! command -v chromium >/dev/null 2>&1; then \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+			echo "Installing Debian's chromium for the browser tests"; \
+			(apt-get install -y -qq chromium >/dev/null 2>&1 || \
+			 (apt-get update -qq && apt-get install -y -qq chromium)) ; \
+		else \
+			echo "The browser tests need Debian's chromium: run 'sudo apt-get install chromium'"; \
+			exit 1; \
+		fi; \
+	fi
+
+lint: install
+	$(BIN)/ruff check src tests bench
+	$(BIN)/lint-imports
+
+typecheck: install
+	$(BIN)/mypy
+
+pytest: install browser-deps
+	mkdir -p $(ARTIFACTS)
+	$(BIN)/pytest -n 2 --dist loadgroup --junitxml=$(ARTIFACTS)/junit.xml $(PYTEST_ARGS)
+
+test: lint typecheck pytest ## ruff, import layers, mypy and the whole pytest suite
+
+bench: install ## benchmarks, each printed next to a baseline measured in the same run
+	$(BIN)/python -m bench
+
+lock: ## re-pin every dependency with hashes after editing pyproject.toml
+	$(UV) pip compile pyproject.toml --extra dev --generate-hashes --python-version 3.11 \
+		-o requirements.lock
+	$(UV) pip compile requirements-bootstrap.in --generate-hashes --python-version 3.11 \
+		-o requirements-bootstrap.txt
+
+clean:
+	rm -rf $(VENV) node_modules $(VENDOR) $(ARTIFACTS) .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,22 @@
+"""The ``tradebase`` command line. One module per command group; each has ``register(app)``."""
+
+from __future__ import annotations
+
+import typer
+
+from tradebase.cli import database, serve
+
+app = typer.Typer(
+    name="tradebase",
+    help="Tradebase: register, indicators and docking for industrial clusters and export bases.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+
+for group in (database, serve):
+    group.register(app)
+
+
+def main() -> None:
+    """Entry point of the ``tradebase`` script."""
+    app()

@@ -1,0 +1,61 @@
+"""``tradebase init`` and ``tradebase demo``."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from tradebase.cli.common import console, user_errors
+
+
+def init() -> None:
+    """Create the database or migrate it to the newest schema, and load the HS nomenclature."""
+    from tradebase.db import get_engine  # noqa: PLC0415 - keep --help fast
+    from tradebase.migrate import upgrade  # noqa: PLC0415
+    from tradebase.uow import unit_of_work  # noqa: PLC0415
+    from tradebase.registry.service import load_hs_codes  # noqa: PLC0415
+
+    engine = get_engine()
+    with user_errors():
+        upgrade(engine)
+        with unit_of_work(engine=engine) as session:
+            added = load_hs_codes(session=session)
+    url = engine.url.render_as_string(hide_password=True)
+    console.print(f"Database ready: {url}" + (f" ({added} HS codes loaded)" if added else ""))
+
+
+def demo(
+    if_empty: Annotated[
+        bool, typer.Option("--if-empty", help="Load only into a database that holds no base yet")
+    ] = False,
+) -> None:
+    """Load the five reference bases, their published figures and sample enterprises."""
+    from sqlalchemy import func, select  # noqa: PLC0415
+
+    from tradebase.db import get_engine  # noqa: PLC0415
+    from tradebase.migrate import upgrade  # noqa: PLC0415
+    from tradebase.uow import unit_of_work  # noqa: PLC0415
+    from tradebase.registry.demo import load_demo  # noqa: PLC0415
+    from tradebase.registry.models import Base  # noqa: PLC0415
+
+    engine = get_engine()
+    with user_errors():
+        upgrade(engine)
+        with unit_of_work(engine=engine) as session:
+            if if_empty and session.scalar(select(func.count()).select_from(Base)):
+                console.print("The database holds bases already; demo data not loaded.")
+                return
+            summary = load_demo(session=session)
+    if not summary.loaded:
+        console.print("The demo data is loaded already; nothing changed.")
+        return
+    console.print(
+        f"Loaded {summary.bases} bases, {summary.enterprises} sample enterprises, "
+        f"{summary.products} sample products and {summary.facts} indicator facts."
+    )
+
+
+def register(app: typer.Typer) -> None:
+    app.command()(init)
+    app.command()(demo)

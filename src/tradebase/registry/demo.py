@@ -1,0 +1,168 @@
+"""The demo data set: the five reference bases of the brief with their published figures,
+and sample enterprises and catalogs (marked ``is_sample``)."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from tradebase.registry import indicators, schemas, service
+from tradebase.registry.models import Base, Designation, Industry, KeyEnterprise, KeyProject, Region
+
+DEMO_DIR = Path(__file__).parent / "demo"
+
+
+@dataclass(frozen=True)
+class DemoSummary:
+    bases: int
+    enterprises: int
+    products: int
+    facts: int
+    loaded: bool
+
+
+def _read(name: str) -> Any:
+    return json.loads((DEMO_DIR / name).read_text(encoding="utf-8"))
+
+
+def is_loaded(*, session: Session) -> bool:
+    return session.scalar(select(Base.id).where(Base.key == "anxi")) is not None
+
+
+def load_demo(*, session: Session) -> DemoSummary:
+    """Load the demo data set unless it is there already. Never commits."""
+    if is_loaded(session=session):
+        return DemoSummary(0, 0, 0, 0, loaded=False)
+    service.load_hs_codes(session=session)
+    data = _read("bases.json")
+    source = data.get("source") or {}
+
+    regions: dict[str, Region] = {}
+    for item in data["regions"]:
+        region = session.scalar(select(Region).where(Region.code == item.get("code")))
+        if region is None:
+            parent = regions.get(item["parent"]) if item.get("parent") else None
+            region = Region(
+                code=item.get("code"), name_zh=item["name_zh"], name_en=item["name_en"],
+                level=item["level"], parent=parent,
+            )
+            session.add(region)
+        regions[item["key"]] = region
+
+    industries: dict[str, Industry] = {}
+    for item in data["industries"]:
+        industry = session.scalar(select(Industry).where(Industry.key == item["key"]))
+        if industry is None:
+            industry = Industry(key=item["key"], name_zh=item["name_zh"], name_en=item["name_en"])
+            session.add(industry)
+        industries[item["key"]] = industry
+    session.flush()
+
+    bases: dict[str, Base] = {}
+    facts = 0
+    for item in data["bases"]:
+        base = Base(
+            key=item["key"], name_zh=item["name_zh"], name_en=item["name_en"],
+            industry=industries[item["industry"]],
+            regions=[regions[key] for key in item["regions"]],
+            description_zh=item.get("description_zh", ""),
+            description_en=item.get("description_en", ""),
+        )
+        for designation in item.get("designations", []):
+            base.designations.append(
+                Designation(**schemas.DesignationIn.model_validate(designation).model_dump())
+            )
+        session.add(base)
+        session.flush()
+        bases[item["key"]] = base
+        for fact in item.get("indicators", []):
+            indicators.create_indicator(
+                session=session,
+                data=_fact(fact, base_id=base.id, source=source, is_sample=False),
+            )
+            facts += 1
+
+    enterprise_count = product_count = 0
+    enterprises: dict[str, int] = {}
+    for item in _read("enterprises.json"):
+        contact = item.get("contact") or {}
+        enterprise = service.create_enterprise(
+            session=session,
+            data=schemas.EnterpriseCreate(
+                name_zh=item["name_zh"], name_en=item["name_en"],
+                base_id=bases[item["base"]].id, region_id=regions[item["region"]].id,
+                size=item.get("size"), employees=item.get("employees"),
+                founded=item.get("founded"), certifications=item.get("certifications", []),
+                markets=item.get("markets", []), contact_name=contact.get("name", ""),
+                contact_email=contact.get("email", ""), contact_phone=contact.get("phone", ""),
+                website=item.get("website") or "", description_en=item.get("description_en", ""),
+                description_zh=item.get("description_zh", ""), is_sample=True,
+            ),
+        )
+        enterprises[item["key"]] = enterprise.id
+        enterprise_count += 1
+        for product in item.get("products", []):
+            service.create_product(
+                session=session,
+                data=schemas.ProductCreate(
+                    enterprise_id=enterprise.id, is_sample=True, **product
+                ),
+            )
+            product_count += 1
+        for fact in item.get("indicators", []):
+            indicators.create_indicator(
+                session=session,
+                data=_fact(
+                    fact, enterprise_id=enterprise.id, is_sample=True,
+                    source={"title": "Sample data (fictitious enterprise)", "url": None},
+                ),
+            )
+            facts += 1
+
+    for item in data["bases"]:
+        base = bases[item["key"]]
+        for entry in item.get("key_enterprises", []):
+            session.add(
+                KeyEnterprise(
+                    base_id=base.id,
+                    enterprise_id=enterprises.get(entry.get("enterprise") or ""),
+                    name_zh=entry.get("name_zh", ""), name_en=entry.get("name_en", ""),
+                    list_title_zh=entry.get("list_title_zh", ""),
+                    list_title_en=entry.get("list_title_en", ""),
+                    listed_by=entry.get("listed_by_en", ""), year=entry.get("year"),
+                )
+            )
+        for entry in item.get("key_projects", []):
+            session.add(
+                KeyProject(
+                    base_id=base.id, name_zh=entry.get("name_zh", ""),
+                    name_en=entry.get("name_en", ""),
+                    list_title_zh=entry.get("list_title_zh", ""),
+                    list_title_en=entry.get("list_title_en", ""),
+                    listed_by=entry.get("listed_by_en", ""), year=entry.get("year"),
+                    description_en=entry.get("description_en", ""),
+                )
+            )
+    session.flush()
+    return DemoSummary(len(bases), enterprise_count, product_count, facts, loaded=True)
+
+
+def _fact(
+    item: dict[str, Any], *, source: dict[str, Any], is_sample: bool,
+    base_id: int | None = None, enterprise_id: int | None = None,
+) -> schemas.IndicatorCreate:
+    return schemas.IndicatorCreate(
+        base_id=base_id, enterprise_id=enterprise_id, metric=item["metric"],
+        value=item["value"], currency=item.get("currency"), unit=item.get("unit"),
+        year=item.get("year"), month=item.get("month"), qualifier=item.get("qualifier"),
+        source=schemas.Source(
+            title=source.get("title") or "", url=source.get("url") or "",
+            quote=item.get("quote") or "",
+        ),
+        note=item.get("note") or "", is_sample=is_sample,
+    )

@@ -1,0 +1,342 @@
+"""Tables of the register. Thin: rules live in ``service.py``."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Column,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from tradebase.db import Model
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+class Timestamped:
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
+    updated_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), default=_now, onupdate=_now
+    )
+
+
+class Region(Model):
+    """An administrative region: province > city > county."""
+
+    __tablename__ = "regions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str | None] = mapped_column(String(12), unique=True)
+    name_zh: Mapped[str] = mapped_column(String(100))
+    name_en: Mapped[str] = mapped_column(String(100))
+    level: Mapped[str] = mapped_column(String(10))
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("regions.id", ondelete="RESTRICT"))
+
+    parent: Mapped[Region | None] = relationship(remote_side=[id])
+
+
+class Industry(Model):
+    __tablename__ = "industries"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(60), unique=True)
+    name_zh: Mapped[str] = mapped_column(String(100))
+    name_en: Mapped[str] = mapped_column(String(100))
+
+
+class HsCode(Model):
+    """A product category of the Harmonized System: chapter (2), heading (4), subheading (6)."""
+
+    __tablename__ = "hs_codes"
+
+    code: Mapped[str] = mapped_column(String(6), primary_key=True)
+    level: Mapped[int] = mapped_column(Integer)
+    description: Mapped[str] = mapped_column(Text)
+    parent_code: Mapped[str | None] = mapped_column(String(6))
+    section: Mapped[str] = mapped_column(String(5))
+
+
+base_regions = Table(
+    "base_regions",
+    Model.metadata,
+    Column("base_id", ForeignKey("bases.id", ondelete="CASCADE"), primary_key=True),
+    Column("region_id", ForeignKey("regions.id", ondelete="RESTRICT"), primary_key=True),
+)
+
+
+class Base(Model, Timestamped):
+    """An industrial cluster or export base (not to be confused with ``db.Model``)."""
+
+    __tablename__ = "bases"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str | None] = mapped_column(String(60), unique=True)
+    name_zh: Mapped[str] = mapped_column(String(200))
+    name_en: Mapped[str] = mapped_column(String(200))
+    industry_id: Mapped[int | None] = mapped_column(ForeignKey("industries.id"))
+    description_zh: Mapped[str] = mapped_column(Text, default="")
+    description_en: Mapped[str] = mapped_column(Text, default="")
+
+    industry: Mapped[Industry | None] = relationship(lazy="joined")
+    regions: Mapped[list[Region]] = relationship(secondary=base_regions, lazy="selectin")
+    designations: Mapped[list[Designation]] = relationship(
+        back_populates="base", cascade="all, delete-orphan", lazy="selectin",
+        order_by="Designation.year",
+    )
+
+
+class Designation(Model):
+    """A title given to a base by an authority, with a level and a year."""
+
+    __tablename__ = "designations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    base_id: Mapped[int] = mapped_column(ForeignKey("bases.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(80))
+    title_zh: Mapped[str] = mapped_column(String(200), default="")
+    title_en: Mapped[str] = mapped_column(String(200))
+    level: Mapped[str] = mapped_column(String(12))
+    issuing_body_zh: Mapped[str] = mapped_column(String(200), default="")
+    issuing_body_en: Mapped[str] = mapped_column(String(200), default="")
+    year: Mapped[int | None] = mapped_column(Integer)
+
+    base: Mapped[Base] = relationship(back_populates="designations")
+
+
+class Enterprise(Model, Timestamped):
+    """A factory or workshop, usually of a base."""
+
+    __tablename__ = "enterprises"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name_zh: Mapped[str] = mapped_column(String(200), default="")
+    name_en: Mapped[str] = mapped_column(String(200), default="")
+    base_id: Mapped[int | None] = mapped_column(
+        ForeignKey("bases.id", ondelete="SET NULL"), index=True
+    )
+    region_id: Mapped[int | None] = mapped_column(ForeignKey("regions.id"))
+    size: Mapped[str | None] = mapped_column(String(10))
+    employees: Mapped[int | None] = mapped_column(Integer)
+    founded: Mapped[int | None] = mapped_column(Integer)
+    description_zh: Mapped[str] = mapped_column(Text, default="")
+    description_en: Mapped[str] = mapped_column(Text, default="")
+    contact_name: Mapped[str] = mapped_column(String(100), default="")
+    contact_email: Mapped[str] = mapped_column(String(200), default="")
+    contact_phone: Mapped[str] = mapped_column(String(50), default="")
+    website: Mapped[str] = mapped_column(String(300), default="")
+    is_sample: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    base: Mapped[Base | None] = relationship(lazy="joined")
+    region: Mapped[Region | None] = relationship(lazy="joined")
+    certification_rows: Mapped[list[EnterpriseCertification]] = relationship(
+        cascade="all, delete-orphan", lazy="selectin", order_by="EnterpriseCertification.code"
+    )
+    market_rows: Mapped[list[EnterpriseMarket]] = relationship(
+        cascade="all, delete-orphan", lazy="selectin", order_by="EnterpriseMarket.country"
+    )
+    products: Mapped[list[Product]] = relationship(
+        back_populates="enterprise", cascade="all, delete-orphan", lazy="raise_on_sql"
+    )
+
+    @property
+    def certifications(self) -> list[str]:
+        return [row.code for row in self.certification_rows]
+
+    @property
+    def markets(self) -> list[str]:
+        return [row.country for row in self.market_rows]
+
+    @property
+    def display_name(self) -> str:
+        return self.name_en or self.name_zh
+
+
+class EnterpriseCertification(Model):
+    __tablename__ = "enterprise_certifications"
+
+    enterprise_id: Mapped[int] = mapped_column(
+        ForeignKey("enterprises.id", ondelete="CASCADE"), primary_key=True
+    )
+    code: Mapped[str] = mapped_column(String(40), primary_key=True, index=True)
+
+
+class EnterpriseMarket(Model):
+    """A country (ISO 3166 alpha-2) the enterprise already exports to."""
+
+    __tablename__ = "enterprise_markets"
+
+    enterprise_id: Mapped[int] = mapped_column(
+        ForeignKey("enterprises.id", ondelete="CASCADE"), primary_key=True
+    )
+    country: Mapped[str] = mapped_column(String(2), primary_key=True, index=True)
+
+
+class Product(Model, Timestamped):
+    """A catalog listing of an enterprise."""
+
+    __tablename__ = "products"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    sku: Mapped[str] = mapped_column(String(80), unique=True)
+    enterprise_id: Mapped[int] = mapped_column(
+        ForeignKey("enterprises.id", ondelete="CASCADE"), index=True
+    )
+    title: Mapped[str] = mapped_column(String(300))
+    description: Mapped[str] = mapped_column(Text, default="")
+    hs_code: Mapped[str | None] = mapped_column(String(6), index=True)
+    unit: Mapped[str] = mapped_column(String(20), default="pcs")
+    moq: Mapped[int | None] = mapped_column(Integer)
+    monthly_capacity: Mapped[int | None] = mapped_column(Integer)
+    lead_time_days: Mapped[int | None] = mapped_column(Integer)
+    is_sample: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    enterprise: Mapped[Enterprise] = relationship(back_populates="products", lazy="joined")
+    title_rows: Mapped[list[ProductTitle]] = relationship(
+        cascade="all, delete-orphan", lazy="selectin", order_by="ProductTitle.lang"
+    )
+    certification_rows: Mapped[list[ProductCertification]] = relationship(
+        cascade="all, delete-orphan", lazy="selectin", order_by="ProductCertification.code"
+    )
+
+    @property
+    def titles(self) -> dict[str, str]:
+        return {row.lang: row.text for row in self.title_rows}
+
+    @property
+    def certifications(self) -> list[str]:
+        return [row.code for row in self.certification_rows]
+
+    @property
+    def enterprise_name(self) -> str:
+        return self.enterprise.display_name
+
+    def title_in(self, lang: str) -> str:
+        return self.titles.get(lang) or self.title
+
+
+class ProductTitle(Model):
+    """The title of a listing in another language (``lang`` is a BCP 47 tag such as ``zh``)."""
+
+    __tablename__ = "product_titles"
+
+    product_id: Mapped[int] = mapped_column(
+        ForeignKey("products.id", ondelete="CASCADE"), primary_key=True
+    )
+    lang: Mapped[str] = mapped_column(String(12), primary_key=True)
+    text: Mapped[str] = mapped_column(String(300))
+
+
+class ProductCertification(Model):
+    __tablename__ = "product_certifications"
+
+    product_id: Mapped[int] = mapped_column(
+        ForeignKey("products.id", ondelete="CASCADE"), primary_key=True
+    )
+    code: Mapped[str] = mapped_column(String(40), primary_key=True, index=True)
+
+
+class KeyEnterprise(Model):
+    """An entry of a key-enterprise list of a base (e.g. national key cultural export enterprises)."""
+
+    __tablename__ = "key_enterprises"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    base_id: Mapped[int] = mapped_column(ForeignKey("bases.id", ondelete="CASCADE"), index=True)
+    enterprise_id: Mapped[int | None] = mapped_column(
+        ForeignKey("enterprises.id", ondelete="SET NULL")
+    )
+    name_zh: Mapped[str] = mapped_column(String(200), default="")
+    name_en: Mapped[str] = mapped_column(String(200), default="")
+    list_title_zh: Mapped[str] = mapped_column(String(200), default="")
+    list_title_en: Mapped[str] = mapped_column(String(200), default="")
+    listed_by: Mapped[str] = mapped_column(String(200), default="")
+    year: Mapped[int | None] = mapped_column(Integer)
+
+    enterprise: Mapped[Enterprise | None] = relationship(lazy="joined")
+
+
+class KeyProject(Model):
+    __tablename__ = "key_projects"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    base_id: Mapped[int] = mapped_column(ForeignKey("bases.id", ondelete="CASCADE"), index=True)
+    name_zh: Mapped[str] = mapped_column(String(200), default="")
+    name_en: Mapped[str] = mapped_column(String(200), default="")
+    list_title_zh: Mapped[str] = mapped_column(String(200), default="")
+    list_title_en: Mapped[str] = mapped_column(String(200), default="")
+    listed_by: Mapped[str] = mapped_column(String(200), default="")
+    year: Mapped[int | None] = mapped_column(Integer)
+    description_en: Mapped[str] = mapped_column(Text, default="")
+
+
+class IndicatorFact(Model, Timestamped):
+    """One published (or sample) figure: a metric of a base or an enterprise for a period."""
+
+    __tablename__ = "indicator_facts"
+    __table_args__ = (
+        CheckConstraint(
+            "(base_id IS NULL) <> (enterprise_id IS NULL)", name="exactly_one_subject"
+        ),
+        CheckConstraint("(currency IS NULL) <> (unit IS NULL)", name="currency_xor_unit"),
+        CheckConstraint("month IS NULL OR (month >= 1 AND month <= 12)", name="month_range"),
+        Index("ix_indicator_facts_subject_metric", "base_id", "enterprise_id", "metric"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    base_id: Mapped[int | None] = mapped_column(ForeignKey("bases.id", ondelete="CASCADE"))
+    enterprise_id: Mapped[int | None] = mapped_column(
+        ForeignKey("enterprises.id", ondelete="CASCADE"), index=True
+    )
+    metric: Mapped[str] = mapped_column(String(60))
+    value: Mapped[float] = mapped_column(Float)
+    currency: Mapped[str | None] = mapped_column(String(3))
+    unit: Mapped[str | None] = mapped_column(String(30))
+    year: Mapped[int | None] = mapped_column(Integer)
+    month: Mapped[int | None] = mapped_column(Integer)
+    qualifier: Mapped[str | None] = mapped_column(String(12))
+    source_title: Mapped[str] = mapped_column(String(300), default="")
+    source_url: Mapped[str] = mapped_column(String(500), default="")
+    source_quote: Mapped[str] = mapped_column(Text, default="")
+    note: Mapped[str] = mapped_column(Text, default="")
+    is_sample: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    base: Mapped[Base | None] = relationship(lazy="raise_on_sql")
+    enterprise: Mapped[Enterprise | None] = relationship(lazy="raise_on_sql")
+
+    @property
+    def subject_type(self) -> str:
+        return "base" if self.base_id is not None else "enterprise"
+
+
+__all__ = [
+    "Base",
+    "Designation",
+    "Enterprise",
+    "EnterpriseCertification",
+    "EnterpriseMarket",
+    "HsCode",
+    "IndicatorFact",
+    "Industry",
+    "KeyEnterprise",
+    "KeyProject",
+    "Product",
+    "ProductCertification",
+    "ProductTitle",
+    "Region",
+    "Timestamped",
+    "base_regions",
+]

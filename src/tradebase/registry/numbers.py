@@ -1,0 +1,90 @@
+"""Figures written the way each language writes them: "200 亿元" and "20 billion yuan".
+
+Pure functions over Babel's CLDR data; no database, no web.
+"""
+
+from __future__ import annotations
+
+from babel.numbers import format_compact_decimal, format_decimal
+
+# Babel locale per interface language.
+LOCALES = {"zh": "zh_Hans_CN", "en": "en"}
+
+_CURRENCY_WORDS = {
+    "en": {"CNY": "yuan", "USD": "US dollars", "EUR": "euros"},
+    "zh": {"CNY": "元", "USD": "美元", "EUR": "欧元"},
+}
+
+_UNIT_WORDS_ZH = {
+    "enterprises": "家",
+    "companies": "家",
+    "persons": "人",
+    "countries": "个国家和地区",
+    "pairs": "双",
+    "pcs": "件",
+    "sets": "套",
+    "years": "年",
+    "hectares": "公顷",
+    "cities": "个城市",
+    "festivals": "场",
+    "clusters": "个",
+    "colleges": "所",
+    "markets": "个",
+    "regions": "个",
+    "categories": "类",
+    "projects": "个",
+    "bases": "个",
+    "visitors": "人次",
+}
+
+_QUALIFIER_WORDS = {
+    "en": {"more_than": "more than ", "nearly": "nearly ", "about": "about "},
+    "zh": {"more_than": "超过 ", "nearly": "近 ", "about": "约 "},
+}
+
+
+def format_number(value: float, lang: str, *, compact: bool = True) -> str:
+    """A number in ``lang``: compact from 10,000 up in Chinese (2.2 万, 200 亿), from one
+    million up in English (6.5 million); grouped digits below that."""
+    locale = LOCALES.get(lang, "en")
+    threshold = 10_000 if lang == "zh" else 1_000_000
+    if compact and abs(value) >= threshold:
+        text = format_compact_decimal(
+            value, format_type="short" if lang == "zh" else "long", locale=locale,
+            fraction_digits=2,
+        )
+        if lang == "zh":  # "2.2万" -> "2.2 万": CLDR glues the unit; the brief spaces it
+            digits = text.rstrip("万亿兆")
+            text = f"{digits} {text[len(digits):]}"
+        return text
+    if float(value).is_integer():
+        return format_decimal(int(value), locale=locale)
+    return format_decimal(value, locale=locale, format="#,##0.##")
+
+
+def format_figure(
+    value: float,
+    *,
+    lang: str,
+    currency: str | None = None,
+    unit: str | None = None,
+    qualifier: str | None = None,
+) -> str:
+    """A figure with its currency or unit and its qualifier, e.g. "more than 2,200 enterprises",
+    "超过 2,200 家", "200 亿元", "20 billion yuan", "90%"."""
+    lang = lang if lang in LOCALES else "en"
+    prefix = _QUALIFIER_WORDS[lang].get(qualifier or "", "")
+    if unit == "%":
+        return f"{prefix}{format_number(value, lang, compact=False)}%"
+    if unit == "rank":
+        rank = format_number(value, lang, compact=False)
+        return f"第 {rank} 名" if lang == "zh" else f"No. {rank}"
+    number = format_number(value, lang)
+    if currency:
+        words = _CURRENCY_WORDS[lang].get(currency, currency)
+        return f"{prefix}{number}{words}" if lang == "zh" else f"{prefix}{number} {words}"
+    if unit:
+        word = _UNIT_WORDS_ZH.get(unit, unit) if lang == "zh" else unit
+        sep = "" if lang == "zh" and unit in _UNIT_WORDS_ZH else " "
+        return f"{prefix}{number}{sep}{word}"
+    return f"{prefix}{number}"

@@ -1,0 +1,416 @@
+"""Pydantic models of what goes in and out of the register (API, importers, demo loader)."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Annotated, Any, Generic, TypeVar
+
+import pycountry
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    field_validator,
+    model_validator,
+)
+
+from tradebase.registry.enums import DesignationLevel, EnterpriseSize, Qualifier, RegionLevel
+from tradebase.registry.metrics import METRICS, MetricKind
+
+T = TypeVar("T")
+
+SKU_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._/-]{0,79}$")
+LANG_PATTERN = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
+
+
+def _country(code: str) -> str:
+    code = code.strip().upper()
+    if len(code) != 2 or pycountry.countries.get(alpha_2=code) is None:
+        raise ValueError(f"'{code}' is not an ISO 3166 alpha-2 country code")
+    return code
+
+
+def _currency(code: str) -> str:
+    code = code.strip().upper()
+    if pycountry.currencies.get(alpha_3=code) is None:
+        raise ValueError(f"'{code}' is not an ISO 4217 currency code")
+    return code
+
+
+def _hs_code(code: str) -> str:
+    code = code.strip().replace(".", "")
+    if not re.fullmatch(r"\d{6}", code):
+        raise ValueError("an HS code is six digits, e.g. 940153")
+    return code
+
+
+def _split_list(value: Any) -> Any:
+    """Lists may arrive as "FSC;ISO9001" from files and forms."""
+    if isinstance(value, str):
+        return [part.strip() for part in value.split(";") if part.strip()]
+    return value
+
+
+def _certification(code: str) -> str:
+    code = code.strip()
+    if not code or len(code) > 40:
+        raise ValueError("a certification is a short code such as FSC or ISO9001")
+    return code
+
+
+CountryCode = Annotated[str, AfterValidator(_country)]
+CurrencyCode = Annotated[str, AfterValidator(_currency)]
+HsCode6 = Annotated[str, AfterValidator(_hs_code)]
+Certification = Annotated[str, AfterValidator(_certification)]
+CountryList = Annotated[list[CountryCode], BeforeValidator(_split_list)]
+CertificationList = Annotated[list[Certification], BeforeValidator(_split_list)]
+Name = Annotated[str, Field(max_length=200)]
+
+
+def _unique(items: list[str]) -> list[str]:
+    return sorted(set(items))
+
+
+class Schema(BaseModel):
+    model_config = ConfigDict(from_attributes=True, extra="forbid", str_strip_whitespace=True)
+
+
+# --- regions, industries, HS -------------------------------------------------------------
+
+
+class RegionOut(Schema):
+    id: int
+    code: str | None
+    name_zh: str
+    name_en: str
+    level: RegionLevel
+    parent_id: int | None
+
+
+class IndustryOut(Schema):
+    id: int
+    key: str
+    name_zh: str
+    name_en: str
+
+
+class HsCodeOut(Schema):
+    code: str
+    level: int
+    description: str
+    parent_code: str | None
+    section: str
+
+
+# --- designations and bases ---------------------------------------------------------------
+
+
+class DesignationIn(Schema):
+    kind: Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=80)]
+    title_en: Annotated[str, Field(min_length=1, max_length=200)]
+    title_zh: Annotated[str, Field(max_length=200)] = ""
+    level: DesignationLevel
+    issuing_body_zh: Annotated[str, Field(max_length=200)] = ""
+    issuing_body_en: Annotated[str, Field(max_length=200)] = ""
+    year: Annotated[int, Field(ge=1949, le=2100)] | None = None
+
+
+class DesignationCreate(DesignationIn):
+    base_id: int
+
+
+class DesignationUpdate(Schema):
+    kind: Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=80)] | None = None
+    title_en: Annotated[str, Field(min_length=1, max_length=200)] | None = None
+    title_zh: Annotated[str, Field(max_length=200)] | None = None
+    level: DesignationLevel | None = None
+    issuing_body_zh: Annotated[str, Field(max_length=200)] | None = None
+    issuing_body_en: Annotated[str, Field(max_length=200)] | None = None
+    year: Annotated[int, Field(ge=1949, le=2100)] | None = None
+
+
+class DesignationOut(DesignationIn):
+    id: int
+    base_id: int
+
+
+class BaseCreate(Schema):
+    name_zh: Name = ""
+    name_en: Name = ""
+    key: Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_-]*$", max_length=60)] | None = None
+    industry_id: int | None = None
+    region_ids: Annotated[list[int], Field(min_length=1)]
+    description_zh: str = ""
+    description_en: str = ""
+
+    @model_validator(mode="after")
+    def _named(self) -> BaseCreate:
+        if not (self.name_zh or self.name_en):
+            raise ValueError("a base needs a name in Chinese or English")
+        return self
+
+
+class BaseUpdate(Schema):
+    name_zh: Name | None = None
+    name_en: Name | None = None
+    key: Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_-]*$", max_length=60)] | None = None
+    industry_id: int | None = None
+    region_ids: Annotated[list[int], Field(min_length=1)] | None = None
+    description_zh: str | None = None
+    description_en: str | None = None
+
+
+class BaseOut(Schema):
+    id: int
+    key: str | None
+    name_zh: str
+    name_en: str
+    industry_id: int | None
+    industry: IndustryOut | None
+    regions: list[RegionOut]
+    description_zh: str
+    description_en: str
+    designations: list[DesignationOut]
+
+
+# --- enterprises ----------------------------------------------------------------------------
+
+
+class EnterpriseFields(Schema):
+    name_zh: Name = ""
+    name_en: Name = ""
+    base_id: int | None = None
+    region_id: int | None = None
+    size: EnterpriseSize | None = None
+    employees: Annotated[int, Field(ge=0, le=10_000_000)] | None = None
+    founded: Annotated[int, Field(ge=1800)] | None = None
+    certifications: CertificationList = Field(default_factory=list)
+    markets: CountryList = Field(default_factory=list)
+    contact_name: Annotated[str, Field(max_length=100)] = ""
+    contact_email: Annotated[str, Field(max_length=200)] = ""
+    contact_phone: Annotated[str, Field(max_length=50)] = ""
+    website: Annotated[str, Field(max_length=300)] = ""
+    description_zh: str = ""
+    description_en: str = ""
+    is_sample: bool = False
+
+    @field_validator("founded")
+    @classmethod
+    def _founded_not_future(cls, value: int | None) -> int | None:
+        if value is not None and value > date.today().year:
+            raise ValueError("founded cannot be in the future")
+        return value
+
+    @field_validator("contact_email")
+    @classmethod
+    def _email(cls, value: str) -> str:
+        if value and not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", value):
+            raise ValueError("not an e-mail address")
+        return value
+
+    @field_validator("certifications", "markets")
+    @classmethod
+    def _dedupe(cls, value: list[str]) -> list[str]:
+        return _unique(value)
+
+
+class EnterpriseCreate(EnterpriseFields):
+    @model_validator(mode="after")
+    def _named(self) -> EnterpriseCreate:
+        if not (self.name_zh or self.name_en):
+            raise ValueError("an enterprise needs a name in Chinese or English")
+        return self
+
+
+class EnterpriseUpdate(Schema):
+    """A partial update: only the fields present are changed."""
+
+    name_zh: Name | None = None
+    name_en: Name | None = None
+    base_id: int | None = None
+    region_id: int | None = None
+    size: EnterpriseSize | None = None
+    employees: Annotated[int, Field(ge=0, le=10_000_000)] | None = None
+    founded: Annotated[int, Field(ge=1800, le=2100)] | None = None
+    certifications: CertificationList | None = None
+    markets: CountryList | None = None
+    contact_name: Annotated[str, Field(max_length=100)] | None = None
+    contact_email: Annotated[str, Field(max_length=200)] | None = None
+    contact_phone: Annotated[str, Field(max_length=50)] | None = None
+    website: Annotated[str, Field(max_length=300)] | None = None
+    description_zh: str | None = None
+    description_en: str | None = None
+    is_sample: bool | None = None
+
+
+class EnterpriseOut(EnterpriseFields):
+    id: int
+    model_config = ConfigDict(from_attributes=True, extra="ignore")
+
+
+# --- products --------------------------------------------------------------------------------
+
+
+def _titles(value: dict[str, str]) -> dict[str, str]:
+    for lang in value:
+        if not LANG_PATTERN.fullmatch(lang):
+            raise ValueError(f"'{lang}' is not a language tag such as zh or de")
+    return {lang: text.strip() for lang, text in value.items() if text and text.strip()}
+
+
+Titles = Annotated[dict[str, Annotated[str, Field(max_length=300)]], AfterValidator(_titles)]
+
+
+class ProductFields(Schema):
+    sku: Annotated[str, Field(pattern=SKU_PATTERN.pattern)]
+    enterprise_id: int
+    title: Annotated[str, Field(min_length=1, max_length=300)]
+    titles: Titles = Field(default_factory=dict)
+    description: str = ""
+    hs_code: HsCode6 | None = None
+    unit: Annotated[str, Field(min_length=1, max_length=20)] = "pcs"
+    moq: Annotated[int, Field(ge=1)] | None = None
+    monthly_capacity: Annotated[int, Field(ge=0)] | None = None
+    lead_time_days: Annotated[int, Field(ge=0, le=3650)] | None = None
+    certifications: CertificationList = Field(default_factory=list)
+    is_sample: bool = False
+
+    @field_validator("certifications")
+    @classmethod
+    def _dedupe(cls, value: list[str]) -> list[str]:
+        return _unique(value)
+
+
+class ProductCreate(ProductFields):
+    pass
+
+
+class ProductUpdate(Schema):
+    sku: Annotated[str, Field(pattern=SKU_PATTERN.pattern)] | None = None
+    enterprise_id: int | None = None
+    title: Annotated[str, Field(min_length=1, max_length=300)] | None = None
+    titles: Titles | None = None
+    description: str | None = None
+    hs_code: HsCode6 | None = None
+    unit: Annotated[str, Field(min_length=1, max_length=20)] | None = None
+    moq: Annotated[int, Field(ge=1)] | None = None
+    monthly_capacity: Annotated[int, Field(ge=0)] | None = None
+    lead_time_days: Annotated[int, Field(ge=0, le=3650)] | None = None
+    certifications: CertificationList | None = None
+    is_sample: bool | None = None
+
+
+class ProductOut(ProductFields):
+    id: int
+    enterprise_name: str = ""
+    model_config = ConfigDict(from_attributes=True, extra="ignore")
+
+
+# --- indicators ------------------------------------------------------------------------------
+
+
+class Source(Schema):
+    title: Annotated[str, Field(max_length=300)] = ""
+    url: Annotated[str, Field(max_length=500)] = ""
+    quote: str = ""
+
+
+class IndicatorFields(Schema):
+    base_id: int | None = None
+    enterprise_id: int | None = None
+    metric: str
+    value: float
+    currency: CurrencyCode | None = None
+    unit: Annotated[str, Field(min_length=1, max_length=30)] | None = None
+    year: Annotated[int, Field(ge=1900, le=2100)] | None = None
+    month: Annotated[int, Field(ge=1, le=12)] | None = None
+    qualifier: Qualifier | None = None
+    source: Source = Field(default_factory=Source)
+    note: str = ""
+    is_sample: bool = False
+
+
+def check_indicator(fact: IndicatorFields) -> None:
+    """The cross-field rules of an indicator fact; raises ValueError naming the field."""
+    if (fact.base_id is None) == (fact.enterprise_id is None):
+        raise ValueError("base_id: give exactly one subject, base_id or enterprise_id")
+    metric = METRICS.get(fact.metric)
+    if metric is None:
+        raise ValueError(
+            f"metric: '{fact.metric}' is not a documented metric (see docs/indicators.md)"
+        )
+    if (fact.currency is None) == (fact.unit is None):
+        raise ValueError("currency: give either a currency (money) or a unit, not both")
+    if metric.kind is MetricKind.MONEY and fact.currency is None:
+        raise ValueError(f"currency: {fact.metric} is money and needs a currency such as CNY")
+    if metric.kind is not MetricKind.MONEY and fact.currency is not None:
+        raise ValueError(f"currency: {fact.metric} is not money; give a unit instead")
+    if metric.kind is MetricKind.PERCENT and fact.unit != "%":
+        raise ValueError(f"unit: {fact.metric} is a percentage; its unit is '%'")
+    if fact.month is not None and fact.year is None:
+        raise ValueError("year: a month needs a year")
+
+
+class IndicatorCreate(IndicatorFields):
+    @model_validator(mode="after")
+    def _consistent(self) -> IndicatorCreate:
+        check_indicator(self)
+        return self
+
+
+class IndicatorUpdate(Schema):
+    metric: str | None = None
+    value: float | None = None
+    currency: CurrencyCode | None = None
+    unit: Annotated[str, Field(min_length=1, max_length=30)] | None = None
+    year: Annotated[int, Field(ge=1900, le=2100)] | None = None
+    month: Annotated[int, Field(ge=1, le=12)] | None = None
+    qualifier: Qualifier | None = None
+    source: Source | None = None
+    note: str | None = None
+    is_sample: bool | None = None
+
+
+class IndicatorOut(IndicatorFields):
+    id: int
+    subject_type: str
+    model_config = ConfigDict(from_attributes=True, extra="ignore")
+
+
+# --- key lists -------------------------------------------------------------------------------
+
+
+class KeyEnterpriseOut(Schema):
+    id: int
+    base_id: int
+    enterprise_id: int | None
+    name_zh: str
+    name_en: str
+    list_title_zh: str
+    list_title_en: str
+    listed_by: str
+    year: int | None
+
+
+class KeyProjectOut(Schema):
+    id: int
+    base_id: int
+    name_zh: str
+    name_en: str
+    list_title_zh: str
+    list_title_en: str
+    listed_by: str
+    year: int | None
+    description_en: str
+
+
+class Page(BaseModel, Generic[T]):
+    """A page of a list: ``{"items": [...], "total": N}``."""
+
+    items: list[T]
+    total: int
+    limit: int
+    offset: int

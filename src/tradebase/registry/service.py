@@ -1,0 +1,597 @@
+"""Domain functions of the register. Each takes ``session`` keyword-only and never commits:
+the caller (web request, CLI command, job) owns the transaction."""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TypeVar
+
+from sqlalchemy import Select, delete, exists, func, or_, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from tradebase.accounts.guard import authorize
+from tradebase.accounts.policy import Permission
+from tradebase.errors import Conflict, InvalidInput, NotFound
+from tradebase.registry import schemas
+from tradebase.registry.models import (
+    Base,
+    Designation,
+    Enterprise,
+    EnterpriseCertification,
+    EnterpriseMarket,
+    HsCode,
+    IndicatorFact,
+    Industry,
+    KeyEnterprise,
+    KeyProject,
+    Product,
+    ProductCertification,
+    ProductTitle,
+    Region,
+    base_regions,
+)
+
+HS_DIR = Path(__file__).parent / "hs"
+
+M = TypeVar("M")
+
+
+@dataclass(frozen=True)
+class ListFilters:
+    """Filters shared by the list endpoints; each one narrows the result, None means any."""
+
+    q: str | None = None
+    region: str | None = None
+    industry: str | None = None
+    hs_code: str | None = None
+    certification: str | None = None
+    market: str | None = None
+    base_id: int | None = None
+    enterprise_id: int | None = None
+
+
+def _page(session: Session, stmt: Select[Any], *, limit: int, offset: int) -> tuple[list[Any], int]:
+    total = session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery())) or 0
+    items = list(session.scalars(stmt.limit(limit).offset(offset)).unique())
+    return items, total
+
+
+def _like(text: str) -> str:
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def _get(session: Session, model: type[M], ident: object, what: str) -> M:
+    obj = session.get(model, ident)
+    if obj is None:
+        raise NotFound(f"{what} {ident} does not exist", field="id")
+    return obj
+
+
+def _flush(session: Session, what: str) -> None:
+    try:
+        session.flush()
+    except IntegrityError as exc:
+        session.rollback()
+        raise Conflict(f"{what} clashes with existing data: {exc.orig}") from exc
+
+
+# --- HS nomenclature ---------------------------------------------------------------------
+
+
+def load_hs_codes(*, session: Session, path: Path | None = None) -> int:
+    """Load the HS nomenclature (chapters, headings, subheadings) if the table is empty.
+
+    Aggregate rows (section ``TOTAL``) are not goods and are skipped. Returns rows added.
+    """
+    if session.scalar(select(func.count()).select_from(HsCode)):
+        return 0
+    path = path or HS_DIR / "harmonized-system.csv"
+    rows = []
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        for row in csv.DictReader(handle):
+            if row["section"] == "TOTAL" or row["level"] not in {"2", "4", "6"}:
+                continue
+            parent = row["parent"] if row["parent"] != "TOTAL" else None
+            rows.append(
+                {
+                    "code": row["hscode"],
+                    "level": int(row["level"]),
+                    "description": row["description"],
+                    "parent_code": parent,
+                    "section": row["section"],
+                }
+            )
+    session.execute(HsCode.__table__.insert(), rows)
+    return len(rows)
+
+
+def list_hs_codes(
+    *, session: Session, prefix: str | None = None, q: str | None = None, level: int | None = None,
+    limit: int = 50, offset: int = 0,
+) -> tuple[list[HsCode], int]:
+    stmt = select(HsCode).order_by(HsCode.code)
+    if prefix:
+        stmt = stmt.where(HsCode.code.startswith(prefix))
+    if level:
+        stmt = stmt.where(HsCode.level == level)
+    if q:
+        stmt = stmt.where(HsCode.description.ilike(_like(q), escape="\\"))
+    return _page(session, stmt, limit=limit, offset=offset)
+
+
+def get_hs_code(*, session: Session, code: str) -> HsCode:
+    return _get(session, HsCode, code, "HS code")
+
+
+def hs_descriptions(*, session: Session, codes: Iterable[str]) -> dict[str, str]:
+    wanted = {code for code in codes if code}
+    if not wanted:
+        return {}
+    rows = session.execute(select(HsCode.code, HsCode.description).where(HsCode.code.in_(wanted)))
+    return {code: description for code, description in rows}
+
+
+def _check_hs(session: Session, code: str | None) -> None:
+    if code and session.get(HsCode, code) is None:
+        raise InvalidInput(f"HS code {code} is not a subheading of HS 2022", field="hs_code")
+
+
+# --- regions and industries -------------------------------------------------------------
+
+
+def list_regions(*, session: Session, level: str | None = None) -> list[Region]:
+    stmt = select(Region).order_by(Region.code, Region.id)
+    if level:
+        stmt = stmt.where(Region.level == level)
+    return list(session.scalars(stmt))
+
+
+def get_region(*, session: Session, region_id: int) -> Region:
+    return _get(session, Region, region_id, "Region")
+
+
+def resolve_region(*, session: Session, ref: str) -> Region:
+    """A region by id, administrative code or English/Chinese name."""
+    region = None
+    if ref.isdigit():
+        region = session.get(Region, int(ref))
+    if region is None:
+        region = session.scalars(
+            select(Region).where(
+                or_(Region.code == ref, Region.name_en == ref, Region.name_zh == ref)
+            )
+        ).first()
+    if region is None:
+        raise InvalidInput(f"unknown region '{ref}'", field="region")
+    return region
+
+
+def region_and_descendants(*, session: Session, region_id: int) -> set[int]:
+    """The region and every region below it (a province includes its cities and counties)."""
+    found = {region_id}
+    frontier = {region_id}
+    while frontier:
+        children = set(session.scalars(select(Region.id).where(Region.parent_id.in_(frontier))))
+        frontier = children - found
+        found |= frontier
+    return found
+
+
+def list_industries(*, session: Session) -> list[Industry]:
+    return list(session.scalars(select(Industry).order_by(Industry.id)))
+
+
+def get_industry(*, session: Session, industry_id: int) -> Industry:
+    return _get(session, Industry, industry_id, "Industry")
+
+
+def resolve_industry(*, session: Session, ref: str) -> Industry:
+    industry = session.get(Industry, int(ref)) if ref.isdigit() else None
+    if industry is None:
+        industry = session.scalars(
+            select(Industry).where(
+                or_(Industry.key == ref, Industry.name_en == ref, Industry.name_zh == ref)
+            )
+        ).first()
+    if industry is None:
+        raise InvalidInput(f"unknown industry '{ref}'", field="industry")
+    return industry
+
+
+# --- bases and designations --------------------------------------------------------------
+
+
+def list_bases(
+    *, session: Session, filters: ListFilters = ListFilters(), limit: int = 50, offset: int = 0
+) -> tuple[list[Base], int]:
+    stmt = select(Base).order_by(Base.id)
+    if filters.q:
+        pattern = _like(filters.q)
+        stmt = stmt.where(
+            or_(Base.name_en.ilike(pattern, escape="\\"), Base.name_zh.ilike(pattern, escape="\\"))
+        )
+    if filters.region:
+        region = resolve_region(session=session, ref=filters.region)
+        ids = region_and_descendants(session=session, region_id=region.id)
+        stmt = stmt.where(
+            exists().where(base_regions.c.base_id == Base.id, base_regions.c.region_id.in_(ids))
+        )
+    if filters.industry:
+        stmt = stmt.where(
+            Base.industry_id == resolve_industry(session=session, ref=filters.industry).id
+        )
+    return _page(session, stmt, limit=limit, offset=offset)
+
+
+def get_base(*, session: Session, base_id: int) -> Base:
+    return _get(session, Base, base_id, "Base")
+
+
+def get_base_by_key(*, session: Session, key: str) -> Base | None:
+    return session.scalars(select(Base).where(Base.key == key)).first()
+
+
+def _regions(session: Session, ids: Sequence[int]) -> list[Region]:
+    regions = []
+    for region_id in dict.fromkeys(ids):
+        region = session.get(Region, region_id)
+        if region is None:
+            raise InvalidInput(f"region {region_id} does not exist", field="region_ids")
+        regions.append(region)
+    return regions
+
+
+def _check_industry(session: Session, industry_id: int | None) -> None:
+    if industry_id is not None and session.get(Industry, industry_id) is None:
+        raise InvalidInput(f"industry {industry_id} does not exist", field="industry_id")
+
+
+def create_base(*, session: Session, data: schemas.BaseCreate) -> Base:
+    authorize(session, Permission.CREATE_BASE)
+    _check_industry(session, data.industry_id)
+    base = Base(
+        key=data.key,
+        name_zh=data.name_zh,
+        name_en=data.name_en,
+        industry_id=data.industry_id,
+        description_zh=data.description_zh,
+        description_en=data.description_en,
+        regions=_regions(session, data.region_ids),
+    )
+    session.add(base)
+    _flush(session, "Base")
+    return base
+
+
+def update_base(*, session: Session, base_id: int, data: schemas.BaseUpdate) -> Base:
+    base = get_base(session=session, base_id=base_id)
+    authorize(session, Permission.MANAGE_BASE, base_id=base.id)
+    changes = data.model_dump(exclude_unset=True)
+    if "industry_id" in changes:
+        _check_industry(session, changes["industry_id"])
+    if "region_ids" in changes:
+        if changes["region_ids"] is None:
+            raise InvalidInput("a base needs at least one region", field="region_ids")
+        base.regions = _regions(session, changes.pop("region_ids"))
+    for name, value in changes.items():
+        if name in {"name_zh", "name_en", "description_zh", "description_en"} and value is None:
+            raise InvalidInput(f"{name} cannot be null", field=name)
+        setattr(base, name, value)
+    if not (base.name_zh or base.name_en):
+        raise InvalidInput("a base needs a name in Chinese or English", field="name_en")
+    _flush(session, "Base")
+    return base
+
+
+def delete_base(*, session: Session, base_id: int) -> None:
+    authorize(session, Permission.DELETE_BASE, base_id=base_id)
+    session.delete(get_base(session=session, base_id=base_id))
+    _flush(session, "Base")
+
+
+def list_designations(
+    *, session: Session, base_id: int | None = None, limit: int = 50, offset: int = 0
+) -> tuple[list[Designation], int]:
+    stmt = select(Designation).order_by(Designation.base_id, Designation.year, Designation.id)
+    if base_id is not None:
+        stmt = stmt.where(Designation.base_id == base_id)
+    return _page(session, stmt, limit=limit, offset=offset)
+
+
+def get_designation(*, session: Session, designation_id: int) -> Designation:
+    return _get(session, Designation, designation_id, "Designation")
+
+
+def create_designation(*, session: Session, data: schemas.DesignationCreate) -> Designation:
+    get_base(session=session, base_id=data.base_id)
+    authorize(session, Permission.MANAGE_BASE, base_id=data.base_id)
+    designation = Designation(**data.model_dump())
+    session.add(designation)
+    _flush(session, "Designation")
+    return designation
+
+
+def update_designation(
+    *, session: Session, designation_id: int, data: schemas.DesignationUpdate
+) -> Designation:
+    designation = get_designation(session=session, designation_id=designation_id)
+    authorize(session, Permission.MANAGE_BASE, base_id=designation.base_id)
+    for name, value in data.model_dump(exclude_unset=True).items():
+        if value is None and name != "year":
+            raise InvalidInput(f"{name} cannot be null", field=name)
+        setattr(designation, name, value)
+    _flush(session, "Designation")
+    return designation
+
+
+def delete_designation(*, session: Session, designation_id: int) -> None:
+    designation = get_designation(session=session, designation_id=designation_id)
+    authorize(session, Permission.MANAGE_BASE, base_id=designation.base_id)
+    session.delete(designation)
+    _flush(session, "Designation")
+
+
+def list_key_enterprises(*, session: Session, base_id: int) -> list[KeyEnterprise]:
+    stmt = select(KeyEnterprise).where(KeyEnterprise.base_id == base_id).order_by(KeyEnterprise.id)
+    return list(session.scalars(stmt))
+
+
+def list_key_projects(*, session: Session, base_id: int) -> list[KeyProject]:
+    stmt = select(KeyProject).where(KeyProject.base_id == base_id).order_by(KeyProject.id)
+    return list(session.scalars(stmt))
+
+
+# --- enterprises --------------------------------------------------------------------------
+
+
+def _enterprise_filters(session: Session, stmt: Select[Any], filters: ListFilters) -> Select[Any]:
+    if filters.q:
+        pattern = _like(filters.q)
+        stmt = stmt.where(
+            or_(
+                Enterprise.name_en.ilike(pattern, escape="\\"),
+                Enterprise.name_zh.ilike(pattern, escape="\\"),
+            )
+        )
+    if filters.base_id is not None:
+        stmt = stmt.where(Enterprise.base_id == filters.base_id)
+    if filters.region:
+        region = resolve_region(session=session, ref=filters.region)
+        ids = region_and_descendants(session=session, region_id=region.id)
+        stmt = stmt.where(Enterprise.region_id.in_(ids))
+    if filters.industry:
+        industry = resolve_industry(session=session, ref=filters.industry)
+        stmt = stmt.where(
+            Enterprise.base_id.in_(select(Base.id).where(Base.industry_id == industry.id))
+        )
+    if filters.certification:
+        stmt = stmt.where(
+            exists().where(
+                EnterpriseCertification.enterprise_id == Enterprise.id,
+                func.upper(EnterpriseCertification.code) == filters.certification.upper(),
+            )
+        )
+    if filters.market:
+        stmt = stmt.where(
+            exists().where(
+                EnterpriseMarket.enterprise_id == Enterprise.id,
+                EnterpriseMarket.country == filters.market.upper(),
+            )
+        )
+    if filters.hs_code:
+        stmt = stmt.where(
+            exists().where(
+                Product.enterprise_id == Enterprise.id,
+                Product.hs_code.startswith(_hs_prefix(filters.hs_code)),
+            )
+        )
+    return stmt
+
+
+def _hs_prefix(code: str) -> str:
+    prefix = code.replace(".", "").strip()
+    if not prefix.isdigit() or len(prefix) > 6:
+        raise InvalidInput("hs_code filters by a prefix of up to six digits", field="hs_code")
+    return prefix
+
+
+def list_enterprises(
+    *, session: Session, filters: ListFilters = ListFilters(), limit: int = 50, offset: int = 0
+) -> tuple[list[Enterprise], int]:
+    stmt = _enterprise_filters(session, select(Enterprise).order_by(Enterprise.id), filters)
+    return _page(session, stmt, limit=limit, offset=offset)
+
+
+def get_enterprise(*, session: Session, enterprise_id: int) -> Enterprise:
+    return _get(session, Enterprise, enterprise_id, "Enterprise")
+
+
+def find_enterprise_by_name(*, session: Session, name: str) -> Enterprise | None:
+    return session.scalars(
+        select(Enterprise)
+        .where(or_(Enterprise.name_en == name, Enterprise.name_zh == name))
+        .order_by(Enterprise.id)
+    ).first()
+
+
+def _check_refs(session: Session, base_id: int | None, region_id: int | None) -> None:
+    if base_id is not None and session.get(Base, base_id) is None:
+        raise InvalidInput(f"base {base_id} does not exist", field="base_id")
+    if region_id is not None and session.get(Region, region_id) is None:
+        raise InvalidInput(f"region {region_id} does not exist", field="region_id")
+
+
+def _set_enterprise_lists(
+    enterprise: Enterprise, certifications: list[str] | None, markets: list[str] | None
+) -> None:
+    if certifications is not None:
+        enterprise.certification_rows = [
+            EnterpriseCertification(code=code) for code in dict.fromkeys(certifications)
+        ]
+    if markets is not None:
+        enterprise.market_rows = [EnterpriseMarket(country=code) for code in dict.fromkeys(markets)]
+
+
+def create_enterprise(*, session: Session, data: schemas.EnterpriseCreate) -> Enterprise:
+    _check_refs(session, data.base_id, data.region_id)
+    authorize(session, Permission.CREATE_ENTERPRISE, base_id=data.base_id)
+    fields = data.model_dump(exclude={"certifications", "markets"})
+    enterprise = Enterprise(**fields)
+    _set_enterprise_lists(enterprise, data.certifications, data.markets)
+    session.add(enterprise)
+    _flush(session, "Enterprise")
+    return enterprise
+
+
+_REQUIRED_TEXT = {
+    "name_zh", "name_en", "contact_name", "contact_email", "contact_phone", "website",
+    "description_zh", "description_en", "is_sample",
+}
+
+
+def update_enterprise(
+    *, session: Session, enterprise_id: int, data: schemas.EnterpriseUpdate
+) -> Enterprise:
+    enterprise = get_enterprise(session=session, enterprise_id=enterprise_id)
+    authorize(
+        session, Permission.EDIT_ENTERPRISE, base_id=enterprise.base_id, enterprise_id=enterprise.id
+    )
+    changes = data.model_dump(exclude_unset=True)
+    _check_refs(session, changes.get("base_id"), changes.get("region_id"))
+    if "base_id" in changes and changes["base_id"] != enterprise.base_id:
+        # Moving an enterprise between bases is a decision of the administrators of both.
+        authorize(session, Permission.DELETE_ENTERPRISE, base_id=enterprise.base_id)
+        authorize(session, Permission.CREATE_ENTERPRISE, base_id=changes["base_id"])
+    _set_enterprise_lists(
+        enterprise,
+        changes.pop("certifications", None),
+        changes.pop("markets", None),
+    )
+    for name, value in changes.items():
+        if value is None and name in _REQUIRED_TEXT:
+            raise InvalidInput(f"{name} cannot be null", field=name)
+        setattr(enterprise, name, value)
+    if not (enterprise.name_zh or enterprise.name_en):
+        raise InvalidInput("an enterprise needs a name in Chinese or English", field="name_en")
+    _flush(session, "Enterprise")
+    return enterprise
+
+
+def delete_enterprise(*, session: Session, enterprise_id: int) -> None:
+    enterprise = get_enterprise(session=session, enterprise_id=enterprise_id)
+    authorize(session, Permission.DELETE_ENTERPRISE, base_id=enterprise.base_id)
+    session.execute(delete(Product).where(Product.enterprise_id == enterprise.id))
+    session.delete(enterprise)
+    _flush(session, "Enterprise")
+
+
+# --- products -------------------------------------------------------------------------------
+
+
+def list_products(
+    *, session: Session, filters: ListFilters = ListFilters(), limit: int = 50, offset: int = 0
+) -> tuple[list[Product], int]:
+    stmt = select(Product).order_by(Product.id)
+    if filters.enterprise_id is not None:
+        stmt = stmt.where(Product.enterprise_id == filters.enterprise_id)
+    if filters.hs_code:
+        stmt = stmt.where(Product.hs_code.startswith(_hs_prefix(filters.hs_code)))
+    if filters.certification:
+        stmt = stmt.where(
+            exists().where(
+                ProductCertification.product_id == Product.id,
+                func.upper(ProductCertification.code) == filters.certification.upper(),
+            )
+        )
+    if filters.q:
+        pattern = _like(filters.q)
+        stmt = stmt.where(
+            or_(
+                Product.title.ilike(pattern, escape="\\"),
+                Product.sku.ilike(pattern, escape="\\"),
+                exists().where(
+                    ProductTitle.product_id == Product.id,
+                    ProductTitle.text.ilike(pattern, escape="\\"),
+                ),
+            )
+        )
+    enterprise_level = ListFilters(
+        region=filters.region, industry=filters.industry, market=filters.market,
+        base_id=filters.base_id,
+    )
+    if enterprise_level != ListFilters():
+        enterprise_ids = _enterprise_filters(session, select(Enterprise.id), enterprise_level)
+        stmt = stmt.where(Product.enterprise_id.in_(enterprise_ids))
+    return _page(session, stmt, limit=limit, offset=offset)
+
+
+def get_product(*, session: Session, product_id: int) -> Product:
+    return _get(session, Product, product_id, "Product")
+
+
+def get_product_by_sku(*, session: Session, sku: str) -> Product | None:
+    return session.scalars(select(Product).where(Product.sku == sku)).first()
+
+
+def _set_product_lists(
+    product: Product, titles: dict[str, str] | None, certifications: list[str] | None
+) -> None:
+    if titles is not None:
+        product.title_rows = [ProductTitle(lang=lang, text=text) for lang, text in titles.items()]
+    if certifications is not None:
+        product.certification_rows = [
+            ProductCertification(code=code) for code in dict.fromkeys(certifications)
+        ]
+
+
+def _authorize_catalog(session: Session, enterprise: Enterprise) -> None:
+    authorize(
+        session, Permission.EDIT_ENTERPRISE, base_id=enterprise.base_id, enterprise_id=enterprise.id
+    )
+
+
+def create_product(*, session: Session, data: schemas.ProductCreate) -> Product:
+    _authorize_catalog(session, get_enterprise(session=session, enterprise_id=data.enterprise_id))
+    _check_hs(session, data.hs_code)
+    if get_product_by_sku(session=session, sku=data.sku) is not None:
+        raise Conflict(f"sku {data.sku} exists already; skus are unique", field="sku")
+    product = Product(**data.model_dump(exclude={"titles", "certifications"}))
+    _set_product_lists(product, data.titles, data.certifications)
+    session.add(product)
+    _flush(session, "Product")
+    return product
+
+
+def update_product(*, session: Session, product_id: int, data: schemas.ProductUpdate) -> Product:
+    product = get_product(session=session, product_id=product_id)
+    _authorize_catalog(session, product.enterprise)
+    changes = data.model_dump(exclude_unset=True)
+    if changes.get("enterprise_id") is not None:
+        target = get_enterprise(session=session, enterprise_id=changes["enterprise_id"])
+        _authorize_catalog(session, target)
+    if "hs_code" in changes:
+        _check_hs(session, changes["hs_code"])
+    if changes.get("sku") and changes["sku"] != product.sku:
+        other = get_product_by_sku(session=session, sku=changes["sku"])
+        if other is not None:
+            raise Conflict(f"sku {changes['sku']} exists already; skus are unique", field="sku")
+    _set_product_lists(product, changes.pop("titles", None), changes.pop("certifications", None))
+    for name, value in changes.items():
+        if value is None and name in {"sku", "enterprise_id", "title", "unit", "description",
+                                      "is_sample"}:
+            raise InvalidInput(f"{name} cannot be null", field=name)
+        setattr(product, name, value)
+    _flush(session, "Product")
+    return product
+
+
+def delete_product(*, session: Session, product_id: int) -> None:
+    product = get_product(session=session, product_id=product_id)
+    _authorize_catalog(session, product.enterprise)
+    session.delete(product)
+    _flush(session, "Product")

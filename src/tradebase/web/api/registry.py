@@ -1,0 +1,357 @@
+"""REST endpoints of the register. Thin: parse, call the service, shape the answer."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Response
+
+from tradebase.registry import indicators, schemas, service
+from tradebase.registry.service import ListFilters
+from tradebase.web.deps import DbSession, Paging
+
+router = APIRouter(prefix="/api/v1")
+
+Q = Annotated[str | None, Query(description="Filter by name or title text", max_length=200)]
+RegionParam = Annotated[
+    str | None, Query(description="Region id, code or name; includes the regions below it")
+]
+IndustryParam = Annotated[str | None, Query(description="Industry id or key")]
+HsParam = Annotated[
+    str | None, Query(description="HS code prefix, up to six digits without a dot", max_length=7)
+]
+CertParam = Annotated[str | None, Query(description="Certification code, e.g. FSC", max_length=40)]
+MarketParam = Annotated[
+    str | None, Query(description="Export market, ISO 3166 alpha-2", pattern=r"^[A-Za-z]{2}$")
+]
+
+NO_CONTENT = Response(status_code=204)
+
+
+def _page(items: list[object], total: int, paging: Paging) -> dict[str, object]:
+    return {"items": items, "total": total, "limit": paging.limit, "offset": paging.offset}
+
+
+# --- regions, industries, HS -------------------------------------------------------------
+
+
+@router.get("/regions", response_model=schemas.Page[schemas.RegionOut], tags=["register"])
+def list_regions(db: DbSession, paging: Paging, level: str | None = None) -> dict[str, object]:
+    regions = service.list_regions(session=db, level=level)
+    return _page(list(regions[paging.offset : paging.offset + paging.limit]), len(regions), paging)
+
+
+@router.get("/regions/{region_id}", response_model=schemas.RegionOut, tags=["register"])
+def get_region(region_id: int, db: DbSession) -> object:
+    return service.get_region(session=db, region_id=region_id)
+
+
+@router.get("/industries", response_model=schemas.Page[schemas.IndustryOut], tags=["register"])
+def list_industries(db: DbSession, paging: Paging) -> dict[str, object]:
+    items = service.list_industries(session=db)
+    return _page(list(items[paging.offset : paging.offset + paging.limit]), len(items), paging)
+
+
+@router.get("/industries/{industry_id}", response_model=schemas.IndustryOut, tags=["register"])
+def get_industry(industry_id: int, db: DbSession) -> object:
+    return service.get_industry(session=db, industry_id=industry_id)
+
+
+@router.get("/hs-codes", response_model=schemas.Page[schemas.HsCodeOut], tags=["register"])
+def list_hs_codes(
+    db: DbSession,
+    paging: Paging,
+    prefix: Annotated[str | None, Query(pattern=r"^\d{1,6}$")] = None,
+    q: Q = None,
+    level: Annotated[int | None, Query(ge=2, le=6)] = None,
+) -> dict[str, object]:
+    items, total = service.list_hs_codes(
+        session=db, prefix=prefix, q=q, level=level, limit=paging.limit, offset=paging.offset
+    )
+    return _page(list(items), total, paging)
+
+
+@router.get("/hs-codes/{code}", response_model=schemas.HsCodeOut, tags=["register"])
+def get_hs_code(code: str, db: DbSession) -> object:
+    return service.get_hs_code(session=db, code=code)
+
+
+# --- bases ---------------------------------------------------------------------------------
+
+
+@router.get("/bases", response_model=schemas.Page[schemas.BaseOut], tags=["bases"])
+def list_bases(
+    db: DbSession, paging: Paging, q: Q = None, region: RegionParam = None,
+    industry: IndustryParam = None,
+) -> dict[str, object]:
+    items, total = service.list_bases(
+        session=db, filters=ListFilters(q=q, region=region, industry=industry),
+        limit=paging.limit, offset=paging.offset,
+    )
+    return _page(list(items), total, paging)
+
+
+@router.post("/bases", response_model=schemas.BaseOut, status_code=201, tags=["bases"])
+def create_base(data: schemas.BaseCreate, db: DbSession) -> object:
+    return service.create_base(session=db, data=data)
+
+
+@router.get("/bases/{base_id}", response_model=schemas.BaseOut, tags=["bases"])
+def get_base(base_id: int, db: DbSession) -> object:
+    return service.get_base(session=db, base_id=base_id)
+
+
+@router.patch("/bases/{base_id}", response_model=schemas.BaseOut, tags=["bases"])
+def update_base(base_id: int, data: schemas.BaseUpdate, db: DbSession) -> object:
+    return service.update_base(session=db, base_id=base_id, data=data)
+
+
+@router.delete("/bases/{base_id}", status_code=204, tags=["bases"])
+def delete_base(base_id: int, db: DbSession) -> Response:
+    service.delete_base(session=db, base_id=base_id)
+    return NO_CONTENT
+
+
+@router.get(
+    "/bases/{base_id}/indicators",
+    response_model=schemas.Page[schemas.IndicatorOut],
+    tags=["bases", "indicators"],
+)
+def list_base_indicators(
+    base_id: int, db: DbSession, paging: Paging, metric: str | None = None,
+    year: int | None = None,
+) -> dict[str, object]:
+    service.get_base(session=db, base_id=base_id)
+    facts, total = indicators.list_indicators(
+        session=db, base_id=base_id, metric=metric, year=year,
+        limit=paging.limit, offset=paging.offset,
+    )
+    return _page([indicators.as_schema(f) for f in facts], total, paging)
+
+
+@router.get(
+    "/bases/{base_id}/key-enterprises",
+    response_model=schemas.Page[schemas.KeyEnterpriseOut],
+    tags=["bases"],
+)
+def list_key_enterprises(base_id: int, db: DbSession, paging: Paging) -> dict[str, object]:
+    service.get_base(session=db, base_id=base_id)
+    items = service.list_key_enterprises(session=db, base_id=base_id)
+    return _page(list(items[paging.offset : paging.offset + paging.limit]), len(items), paging)
+
+
+@router.get(
+    "/bases/{base_id}/key-projects",
+    response_model=schemas.Page[schemas.KeyProjectOut],
+    tags=["bases"],
+)
+def list_key_projects(base_id: int, db: DbSession, paging: Paging) -> dict[str, object]:
+    service.get_base(session=db, base_id=base_id)
+    items = service.list_key_projects(session=db, base_id=base_id)
+    return _page(list(items[paging.offset : paging.offset + paging.limit]), len(items), paging)
+
+
+# --- designations --------------------------------------------------------------------------
+
+
+@router.get(
+    "/designations", response_model=schemas.Page[schemas.DesignationOut], tags=["bases"]
+)
+def list_designations(
+    db: DbSession, paging: Paging, base_id: int | None = None
+) -> dict[str, object]:
+    items, total = service.list_designations(
+        session=db, base_id=base_id, limit=paging.limit, offset=paging.offset
+    )
+    return _page(list(items), total, paging)
+
+
+@router.post(
+    "/designations", response_model=schemas.DesignationOut, status_code=201, tags=["bases"]
+)
+def create_designation(data: schemas.DesignationCreate, db: DbSession) -> object:
+    return service.create_designation(session=db, data=data)
+
+
+@router.get(
+    "/designations/{designation_id}", response_model=schemas.DesignationOut, tags=["bases"]
+)
+def get_designation(designation_id: int, db: DbSession) -> object:
+    return service.get_designation(session=db, designation_id=designation_id)
+
+
+@router.patch(
+    "/designations/{designation_id}", response_model=schemas.DesignationOut, tags=["bases"]
+)
+def update_designation(
+    designation_id: int, data: schemas.DesignationUpdate, db: DbSession
+) -> object:
+    return service.update_designation(session=db, designation_id=designation_id, data=data)
+
+
+@router.delete("/designations/{designation_id}", status_code=204, tags=["bases"])
+def delete_designation(designation_id: int, db: DbSession) -> Response:
+    service.delete_designation(session=db, designation_id=designation_id)
+    return NO_CONTENT
+
+
+# --- enterprises ---------------------------------------------------------------------------
+
+
+@router.get(
+    "/enterprises", response_model=schemas.Page[schemas.EnterpriseOut], tags=["enterprises"]
+)
+def list_enterprises(
+    db: DbSession, paging: Paging, q: Q = None, region: RegionParam = None,
+    industry: IndustryParam = None, hs_code: HsParam = None, certification: CertParam = None,
+    market: MarketParam = None, base_id: int | None = None,
+) -> dict[str, object]:
+    filters = ListFilters(
+        q=q, region=region, industry=industry, hs_code=hs_code, certification=certification,
+        market=market, base_id=base_id,
+    )
+    items, total = service.list_enterprises(
+        session=db, filters=filters, limit=paging.limit, offset=paging.offset
+    )
+    return _page(list(items), total, paging)
+
+
+@router.post(
+    "/enterprises", response_model=schemas.EnterpriseOut, status_code=201, tags=["enterprises"]
+)
+def create_enterprise(data: schemas.EnterpriseCreate, db: DbSession) -> object:
+    return service.create_enterprise(session=db, data=data)
+
+
+@router.get(
+    "/enterprises/{enterprise_id}", response_model=schemas.EnterpriseOut, tags=["enterprises"]
+)
+def get_enterprise(enterprise_id: int, db: DbSession) -> object:
+    return service.get_enterprise(session=db, enterprise_id=enterprise_id)
+
+
+@router.patch(
+    "/enterprises/{enterprise_id}", response_model=schemas.EnterpriseOut, tags=["enterprises"]
+)
+def update_enterprise(enterprise_id: int, data: schemas.EnterpriseUpdate, db: DbSession) -> object:
+    return service.update_enterprise(session=db, enterprise_id=enterprise_id, data=data)
+
+
+@router.delete("/enterprises/{enterprise_id}", status_code=204, tags=["enterprises"])
+def delete_enterprise(enterprise_id: int, db: DbSession) -> Response:
+    service.delete_enterprise(session=db, enterprise_id=enterprise_id)
+    return NO_CONTENT
+
+
+@router.get(
+    "/enterprises/{enterprise_id}/indicators",
+    response_model=schemas.Page[schemas.IndicatorOut],
+    tags=["enterprises", "indicators"],
+)
+def list_enterprise_indicators(
+    enterprise_id: int, db: DbSession, paging: Paging, metric: str | None = None
+) -> dict[str, object]:
+    service.get_enterprise(session=db, enterprise_id=enterprise_id)
+    facts, total = indicators.list_indicators(
+        session=db, enterprise_id=enterprise_id, metric=metric,
+        limit=paging.limit, offset=paging.offset,
+    )
+    return _page([indicators.as_schema(f) for f in facts], total, paging)
+
+
+# --- products ------------------------------------------------------------------------------
+
+
+@router.get("/products", response_model=schemas.Page[schemas.ProductOut], tags=["products"])
+def list_products(
+    db: DbSession, paging: Paging, q: Q = None, enterprise_id: int | None = None,
+    hs_code: HsParam = None, certification: CertParam = None, region: RegionParam = None,
+    industry: IndustryParam = None, market: MarketParam = None, base_id: int | None = None,
+) -> dict[str, object]:
+    filters = ListFilters(
+        q=q, enterprise_id=enterprise_id, hs_code=hs_code, certification=certification,
+        region=region, industry=industry, market=market, base_id=base_id,
+    )
+    items, total = service.list_products(
+        session=db, filters=filters, limit=paging.limit, offset=paging.offset
+    )
+    return _page(list(items), total, paging)
+
+
+@router.post("/products", response_model=schemas.ProductOut, status_code=201, tags=["products"])
+def create_product(data: schemas.ProductCreate, db: DbSession) -> object:
+    return service.create_product(session=db, data=data)
+
+
+@router.get("/products/{product_id}", response_model=schemas.ProductOut, tags=["products"])
+def get_product(product_id: int, db: DbSession) -> object:
+    return service.get_product(session=db, product_id=product_id)
+
+
+@router.patch("/products/{product_id}", response_model=schemas.ProductOut, tags=["products"])
+def update_product(product_id: int, data: schemas.ProductUpdate, db: DbSession) -> object:
+    return service.update_product(session=db, product_id=product_id, data=data)
+
+
+@router.delete("/products/{product_id}", status_code=204, tags=["products"])
+def delete_product(product_id: int, db: DbSession) -> Response:
+    service.delete_product(session=db, product_id=product_id)
+    return NO_CONTENT
+
+
+# --- indicators ------------------------------------------------------------------------------
+
+
+@router.get(
+    "/indicators", response_model=schemas.Page[schemas.IndicatorOut], tags=["indicators"]
+)
+def list_indicators(
+    db: DbSession, paging: Paging, base_id: int | None = None, enterprise_id: int | None = None,
+    metric: str | None = None, year: int | None = None,
+) -> dict[str, object]:
+    facts, total = indicators.list_indicators(
+        session=db, base_id=base_id, enterprise_id=enterprise_id, metric=metric, year=year,
+        limit=paging.limit, offset=paging.offset,
+    )
+    return _page([indicators.as_schema(f) for f in facts], total, paging)
+
+
+@router.post(
+    "/indicators", response_model=schemas.IndicatorOut, status_code=201, tags=["indicators"]
+)
+def create_indicator(data: schemas.IndicatorCreate, db: DbSession) -> object:
+    return indicators.as_schema(indicators.create_indicator(session=db, data=data))
+
+
+@router.get(
+    "/indicators/{fact_id}", response_model=schemas.IndicatorOut, tags=["indicators"]
+)
+def get_indicator(fact_id: int, db: DbSession) -> object:
+    return indicators.as_schema(indicators.get_indicator(session=db, fact_id=fact_id))
+
+
+@router.patch(
+    "/indicators/{fact_id}", response_model=schemas.IndicatorOut, tags=["indicators"]
+)
+def update_indicator(fact_id: int, data: schemas.IndicatorUpdate, db: DbSession) -> object:
+    fact = indicators.update_indicator(session=db, fact_id=fact_id, data=data)
+    return indicators.as_schema(fact)
+
+
+@router.delete("/indicators/{fact_id}", status_code=204, tags=["indicators"])
+def delete_indicator(fact_id: int, db: DbSession) -> Response:
+    indicators.delete_indicator(session=db, fact_id=fact_id)
+    return NO_CONTENT
+
+
+@router.get("/metrics", tags=["indicators"])
+def list_metrics() -> dict[str, object]:
+    """The documented metric list: name, kind (money, count, percent, ...), labels, unit."""
+    from tradebase.registry.metrics import METRICS  # noqa: PLC0415
+
+    items = [
+        {"name": m.name, "kind": m.kind.value, "label_en": m.label_en, "label_zh": m.label_zh,
+         "default_unit": m.default_unit}
+        for m in METRICS.values()
+    ]
+    return {"items": items, "total": len(items)}

@@ -1,0 +1,57 @@
+"""The application factory."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+from sqlalchemy.engine import Engine
+
+import tradebase
+from tradebase.accounts.mail import MailSender, mail_sender
+from tradebase.db import get_engine, session_factory
+from tradebase.models import load_all_models
+from tradebase.settings import Settings, get_settings
+from tradebase.web.api import auth as auth_api
+from tradebase.web.api import registry as registry_api
+from tradebase.web.auth import install_csrf_cookie
+from tradebase.web.errors import install_error_handlers
+from tradebase.web.security import RateLimiter, install_security_headers
+
+STATIC_DIR = Path(__file__).parent / "static"
+
+
+def create_app(
+    engine: Engine | None = None,
+    *,
+    settings: Settings | None = None,
+    mailer: MailSender | None = None,
+) -> FastAPI:
+    """A Tradebase web application on ``engine`` (default: the configured database)."""
+    load_all_models()
+    settings = settings or get_settings()
+    app = FastAPI(
+        title="Tradebase",
+        version=tradebase.__version__,
+        summary="Register, indicators and docking for industrial clusters and export bases.",
+        openapi_url="/api/v1/openapi.json",
+        docs_url="/api/v1/docs",
+        redoc_url=None,
+    )
+    app.state.settings = settings
+    app.state.engine = engine or get_engine()
+    app.state.session_factory = session_factory(app.state.engine)
+    app.state.rate_limiter = RateLimiter(settings)
+    app.state.mailer = mailer or mail_sender(settings)
+    install_error_handlers(app)
+    install_csrf_cookie(app)
+    install_security_headers(app)
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    app.include_router(auth_api.router)
+    app.include_router(registry_api.router)
+
+    from tradebase.web import pages  # noqa: PLC0415 - pages import templates and i18n
+
+    pages.install(app)
+    return app

@@ -1,0 +1,109 @@
+"""Who is calling: a bearer token, a session cookie, or the anonymous public; and CSRF."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Awaitable, Callable
+
+from fastapi import FastAPI, Request, Response
+from sqlalchemy.orm import Session
+
+from tradebase.accounts import service as accounts
+from tradebase.accounts.policy import ANONYMOUS, Actor
+from tradebase.errors import Forbidden, Unauthenticated
+from tradebase.web.security import (
+    CSRF_COOKIE,
+    CSRF_FIELD,
+    CSRF_HEADER,
+    SESSION_COOKIE,
+    client_address,
+    csrf_token_valid,
+    new_csrf_token,
+)
+
+UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
+
+
+def resolve_actor(request: Request, session: Session) -> Actor:
+    """The actor of a request. A bearer token that is wrong is an error, not the public."""
+    header = request.headers.get("authorization", "")
+    if header:
+        scheme, _, token = header.partition(" ")
+        if scheme.lower() != "bearer" or not token.strip():
+            raise Unauthenticated("send 'Authorization: Bearer TOKEN'")
+        found = accounts.resolve_token(session=session, token=token.strip())
+        if found is None:
+            raise Unauthenticated("the API token is invalid, expired or revoked")
+        user, row = found
+        request.state.auth = "token"
+        return accounts.actor_for(user, row.scope_list)
+    cookie = request.cookies.get(SESSION_COOKIE)
+    if cookie:
+        found_session = accounts.resolve_session(session=session, token=cookie)
+        if found_session is not None:
+            request.state.auth = "cookie"
+            return accounts.actor_for(found_session[0])
+    request.state.auth = None
+    return ANONYMOUS
+
+
+def csrf_binding(request: Request) -> str:
+    """What a CSRF token is bound to: the login session, or the pre-login cookie."""
+    if getattr(request.state, "auth", None) == "cookie":
+        return request.cookies.get(SESSION_COOKIE, "")
+    return request.cookies.get(CSRF_COOKIE) or getattr(request.state, "new_csrf_cookie", "")
+
+
+def csrf_token(request: Request) -> str:
+    """A CSRF token for the forms of this page."""
+    return new_csrf_token(request.app.state.settings.secret_key, csrf_binding(request))
+
+
+def check_csrf_header(request: Request) -> None:
+    """API calls authenticated by the session cookie must carry the CSRF header."""
+    if request.method in UNSAFE and getattr(request.state, "auth", None) == "cookie":
+        token = request.headers.get(CSRF_HEADER)
+        if not csrf_token_valid(request.app.state.settings.secret_key, token,
+                                csrf_binding(request)):
+            raise Forbidden("missing or invalid CSRF token", field=CSRF_HEADER)
+
+
+async def verify_form_csrf(request: Request) -> None:
+    """Dependency of every HTML form route: the form must carry this browser's token."""
+    if request.method not in UNSAFE:
+        return
+    token = request.headers.get(CSRF_HEADER)
+    if token is None:
+        form = await request.form()
+        value = form.get(CSRF_FIELD)
+        token = value if isinstance(value, str) else None
+    binding = request.cookies.get(SESSION_COOKIE) or request.cookies.get(CSRF_COOKIE, "")
+    if not csrf_token_valid(request.app.state.settings.secret_key, token, binding):
+        raise Forbidden("this form has expired or did not come from Tradebase; reload the page",
+                        field=CSRF_FIELD)
+
+
+def install_csrf_cookie(app: FastAPI) -> None:
+    """Give every browser a random pre-login cookie that anonymous forms' tokens bind to."""
+
+    @app.middleware("http")
+    async def _csrf_cookie(
+        request: Request, call_next: Callable[[Request], Awaitable[Response]]
+    ) -> Response:
+        fresh = None
+        if CSRF_COOKIE not in request.cookies:
+            fresh = secrets.token_urlsafe(16)
+            request.state.new_csrf_cookie = fresh
+        response = await call_next(request)
+        if fresh is not None:
+            response.set_cookie(
+                CSRF_COOKIE, fresh, httponly=True, samesite="strict",
+                secure=request.app.state.settings.cookie_secure,
+            )
+        return response
+
+
+def rate_limit_key(request: Request, actor: Actor) -> str:
+    return f"user:{actor.user_id}" if actor.user_id is not None else (
+        f"ip:{client_address(request)}"
+    )

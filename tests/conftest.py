@@ -1,0 +1,110 @@
+"""Shared fixtures: the database backends, a rolled-back transaction per test, the web client.
+
+Every test that uses ``engine`` (directly or through ``session`` or ``client``) runs once on
+SQLite and, when ``TRADEBASE_TEST_POSTGRES_URL`` is set, once more on PostgreSQL, in a schema
+that the suite creates and drops itself. The demo data is loaded once per backend; each test
+runs in a transaction that is rolled back, so tests never see each other's writes.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from tradebase.accounts.guard import set_actor
+from tradebase.accounts.policy import SYSTEM
+from tradebase.db import make_engine
+from tradebase.migrate import upgrade
+from tradebase.registry.demo import load_demo
+from tradebase.web.app import create_app
+
+POSTGRES_URL = os.environ.get("TRADEBASE_TEST_POSTGRES_URL")
+if os.environ.get("TRADEBASE_REQUIRE_POSTGRES") == "1" and not POSTGRES_URL:
+    raise pytest.UsageError("TRADEBASE_REQUIRE_POSTGRES=1 but TRADEBASE_TEST_POSTGRES_URL is unset")
+BACKENDS = ["sqlite"] + (["postgresql"] if POSTGRES_URL else [])
+
+
+def _postgres_engine(schema: str) -> tuple[Engine, Engine]:
+    assert POSTGRES_URL
+    admin = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    separator = "&" if "?" in POSTGRES_URL else "?"
+    url = f"{POSTGRES_URL}{separator}options=-csearch_path%3D{schema}"
+    return make_engine(url), admin
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def backend(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
+
+
+@pytest.fixture(scope="session")
+def engine(backend: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
+    """A migrated database holding the demo data, for the whole run."""
+    admin = None
+    schema = f"tradebase_test_{uuid.uuid4().hex[:10]}"
+    if backend == "postgresql":
+        engine, admin = _postgres_engine(schema)
+    else:
+        path: Path = tmp_path_factory.mktemp("db") / "tradebase.db"
+        engine = make_engine(f"sqlite:///{path}")
+    upgrade(engine)
+    with Session(engine) as session:
+        set_actor(session, SYSTEM)
+        load_demo(session=session)
+        session.commit()
+    yield engine
+    engine.dispose()
+    if admin is not None:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+@pytest.fixture
+def connection(engine: Engine) -> Iterator[Connection]:
+    with engine.connect() as conn:
+        outer = conn.begin()
+        yield conn
+        outer.rollback()
+
+
+@pytest.fixture
+def session_maker(connection: Connection) -> sessionmaker[Session]:
+    """Sessions whose commits only release a savepoint of the test's transaction."""
+    return sessionmaker(
+        bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False
+    )
+
+
+@pytest.fixture
+def session(session_maker: sessionmaker[Session]) -> Iterator[Session]:
+    """A session acting as the system (CLI operator); permission tests set their own actor."""
+    with session_maker() as db_session:
+        set_actor(db_session, SYSTEM)
+        yield db_session
+
+
+@pytest.fixture
+def app_factory(engine: Engine, session_maker: sessionmaker[Session]):  # type: ignore[no-untyped-def]
+    def build():  # type: ignore[no-untyped-def]
+        app = create_app(engine)
+        app.state.session_factory = session_maker
+        return app
+
+    return build
+
+
+@pytest.fixture
+def client(app_factory) -> Iterator[TestClient]:  # type: ignore[no-untyped-def]
+    with TestClient(app_factory()) as test_client:
+        yield test_client

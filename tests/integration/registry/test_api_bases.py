@@ -1,0 +1,48 @@
+"""The register's REST API on the demo data: the contract of issue 2."""
+
+from __future__ import annotations
+
+from fastapi.testclient import TestClient
+
+
+def _base(client: TestClient, name_part: str) -> dict:
+    bases = client.get("/api/v1/bases", params={"limit": 50}).json()["items"]
+    return next(b for b in bases if name_part in b["name_en"])
+
+
+def test_lists_the_five_reference_bases(client: TestClient) -> None:
+    body = client.get("/api/v1/bases").json()
+    assert body["total"] == 5
+    assert len(body["items"]) == 5
+    assert all(isinstance(item["id"], int) for item in body["items"])
+
+
+def test_anxi_indicators_carry_the_published_figures(client: TestClient) -> None:
+    anxi = _base(client, "Anxi")
+    facts = client.get(f"/api/v1/bases/{anxi['id']}/indicators").json()["items"]
+    by_metric = {f["metric"]: f for f in facts}
+    assert by_metric["output_value"]["value"] == 2.0e10
+    assert by_metric["output_value"]["currency"] == "CNY"
+    assert by_metric["output_value"]["unit"] is None
+    assert by_metric["output_value"]["year"] == 2020
+    assert by_metric["enterprises"]["value"] == 2200
+    assert by_metric["enterprises"]["qualifier"] == "more_than"
+    assert by_metric["enterprises"]["currency"] is None
+    assert by_metric["employees"]["value"] == 150000
+    for fact in facts:
+        assert set(fact) >= {"metric", "value", "currency", "unit", "year", "qualifier", "source"}
+        assert (fact["currency"] is None) != (fact["unit"] is None)
+        assert fact["source"]["quote"]
+
+
+def test_footwear_base_spans_two_cities_and_holds_the_docking_outcome(client: TestClient) -> None:
+    footwear = _base(client, "footwear")
+    assert {r["name_en"] for r in footwear["regions"]} >= {"Putian", "Quanzhou"}
+    facts = client.get(f"/api/v1/bases/{footwear['id']}/indicators").json()["items"]
+    by_metric = {f["metric"]: f for f in facts}
+    assert by_metric["docking_intention_companies"]["value"] == 6
+    assert by_metric["docking_intention_quantity"]["value"] == 6.5e6
+    assert by_metric["docking_intention_quantity"]["qualifier"] == "more_than"
+    assert by_metric["docking_intention_value"]["value"] == 3.0e8
+    assert by_metric["docking_intention_value"]["qualifier"] == "about"
+    assert by_metric["docking_intention_value"]["year"] == 2022

@@ -1,0 +1,41 @@
+"""Figures are written the way each language writes them."""
+
+from __future__ import annotations
+
+import pytest
+
+from tradebase.registry.numbers import format_figure, format_number
+
+
+@pytest.mark.parametrize(
+    ("value", "lang", "expected"),
+    [
+        (22_000, "zh", "2.2 万"),
+        (22_000, "en", "22,000"),
+        (2.0e10, "zh", "200 亿"),
+        (252, "zh", "252"),
+        (6.5e6, "en", "6.5 million"),
+    ],
+)
+def test_format_number(value: float, lang: str, expected: str) -> None:
+    assert format_number(value, lang) == expected
+
+
+def test_money_in_chinese_and_english() -> None:
+    assert format_figure(2.0e10, lang="zh", currency="CNY") == "200 亿元"
+    assert format_figure(2.0e10, lang="en", currency="CNY") == "20 billion yuan"
+    assert format_figure(2.0e7, lang="en", currency="USD", qualifier="more_than") == (
+        "more than 20 million US dollars"
+    )
+
+
+def test_units_qualifiers_and_percentages() -> None:
+    assert format_figure(2200, lang="en", unit="enterprises", qualifier="more_than") == (
+        "more than 2,200 enterprises"
+    )
+    assert format_figure(2200, lang="zh", unit="enterprises", qualifier="more_than") == (
+        "超过 2,200家"
+    )
+    assert format_figure(150_000, lang="zh", unit="persons") == "15 万人"
+    assert format_figure(90, lang="en", unit="%") == "90%"
+    assert format_figure(5.4e10, lang="zh", currency="CNY", qualifier="nearly") == "近 540 亿元"

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, select, text
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -24,6 +24,7 @@ from tradebase.accounts.policy import SYSTEM
 from tradebase.db import make_engine
 from tradebase.migrate import upgrade
 from tradebase.registry.demo import load_demo
+from tradebase.settings import Settings
 from tradebase.web.app import create_app
 
 POSTGRES_URL = os.environ.get("TRADEBASE_TEST_POSTGRES_URL")
@@ -70,6 +71,70 @@ def engine(backend: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[E
         admin.dispose()
 
 
+PASSWORD = "correct horse battery"
+
+
+def _seed_users(engine: Engine) -> dict[str, str]:
+    """One user per role, with an API token each; returns role -> token.
+
+    The base administrator runs the first base (Anxi); the enterprise member belongs to
+    the first enterprise of that base."""
+    from tradebase.accounts import service as accounts
+    from tradebase.accounts.roles import Role
+    from tradebase.registry.models import Base, Enterprise
+
+    settings = Settings()
+    tokens: dict[str, str] = {}
+    with Session(engine) as session:
+        set_actor(session, SYSTEM)
+        anxi = session.scalars(select(Base).where(Base.key == "anxi")).one()
+        first = session.scalars(
+            select(Enterprise).where(Enterprise.base_id == anxi.id).order_by(Enterprise.id)
+        ).first()
+        assert first is not None
+        specs = {
+            "admin": {},
+            "base_admin": {"base_ids": [anxi.id]},
+            "enterprise": {"enterprise_ids": [first.id]},
+            "buyer": {"organisation": "Nordic Home AB"},
+            "officer": {},
+        }
+        for role, extra in specs.items():
+            user = accounts.create_user(
+                session=session, email=f"{role}@example.com", password=PASSWORD,
+                role=Role(role), **extra,  # type: ignore[arg-type]
+            )
+            tokens[role], _ = accounts.issue_token(session=session, user=user, settings=settings)
+        session.commit()
+    return tokens
+
+
+ROLES = ["admin", "base_admin", "enterprise", "buyer", "officer"]
+
+
+@pytest.fixture(scope="session")
+def seeded_tokens(engine: Engine) -> dict[str, str]:
+    return _seed_users(engine)
+
+
+@pytest.fixture
+def tokens(seeded_tokens: dict[str, str]) -> dict[str, str]:
+    """role -> API token of the seeded user of that role."""
+    return dict(seeded_tokens)
+
+
+def auth(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
+
+
+@pytest.fixture
+def settings() -> Settings:
+    """Settings for tests: limits raised so that tests are not throttled; mail kept in memory."""
+    return Settings(
+        login_limit="100000/minute", api_limit="1000000/minute", mail_backend="memory"
+    )
+
+
 @pytest.fixture
 def connection(engine: Engine) -> Iterator[Connection]:
     with engine.connect() as conn:
@@ -95,9 +160,9 @@ def session(session_maker: sessionmaker[Session]) -> Iterator[Session]:
 
 
 @pytest.fixture
-def app_factory(engine: Engine, session_maker: sessionmaker[Session]):  # type: ignore[no-untyped-def]
-    def build():  # type: ignore[no-untyped-def]
-        app = create_app(engine)
+def app_factory(engine: Engine, session_maker: sessionmaker[Session], settings: Settings):  # type: ignore[no-untyped-def]
+    def build(**overrides):  # type: ignore[no-untyped-def]
+        app = create_app(engine, settings=settings.model_copy(update=overrides))
         app.state.session_factory = session_maker
         return app
 
@@ -106,5 +171,6 @@ def app_factory(engine: Engine, session_maker: sessionmaker[Session]):  # type: 
 
 @pytest.fixture
 def client(app_factory) -> Iterator[TestClient]:  # type: ignore[no-untyped-def]
-    with TestClient(app_factory()) as test_client:
+    """A client of the app on the test's transaction, over HTTPS so that secure cookies flow."""
+    with TestClient(app_factory(), base_url="https://testserver") as test_client:
         yield test_client

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import event, inspect, select
+from sqlalchemy import event, insert, inspect, select
 from sqlalchemy.orm import Session, UOWTransaction
 from sqlalchemy.orm.attributes import get_history
 
@@ -51,7 +51,7 @@ def _snapshot(obj: Model) -> dict[str, Any]:
 
 def _identity(obj: Model) -> str:
     key = inspect(obj).identity or tuple(
-        getattr(obj, col.key) for col in inspect(obj).mapper.primary_key
+        getattr(obj, str(col.key)) for col in inspect(obj).mapper.primary_key
     )
     return "/".join(str(part) for part in key)
 
@@ -110,7 +110,7 @@ def _after_flush(session: Session, _flush_context: UOWTransaction) -> None:
     for obj in session.deleted:
         record(obj, "delete", _snapshot(obj), None)
     if rows:
-        session.connection().execute(AuditEntry.__table__.insert(), rows)
+        session.connection().execute(insert(AuditEntry), rows)
 
 
 def install() -> None:

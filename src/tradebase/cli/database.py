@@ -11,10 +11,10 @@ from tradebase.cli.common import console, user_errors
 
 def init() -> None:
     """Create the database or migrate it to the newest schema, and load the HS nomenclature."""
-    from tradebase.db import get_engine  # noqa: PLC0415 - keep --help fast
-    from tradebase.migrate import upgrade  # noqa: PLC0415
-    from tradebase.uow import unit_of_work  # noqa: PLC0415
-    from tradebase.registry.service import load_hs_codes  # noqa: PLC0415
+    from tradebase.db import get_engine
+    from tradebase.migrate import upgrade
+    from tradebase.registry.service import load_hs_codes
+    from tradebase.uow import unit_of_work
 
     engine = get_engine()
     with user_errors():
@@ -31,13 +31,13 @@ def demo(
     ] = False,
 ) -> None:
     """Load the five reference bases, their published figures and sample enterprises."""
-    from sqlalchemy import func, select  # noqa: PLC0415
+    from sqlalchemy import func, select
 
-    from tradebase.db import get_engine  # noqa: PLC0415
-    from tradebase.migrate import upgrade  # noqa: PLC0415
-    from tradebase.uow import unit_of_work  # noqa: PLC0415
-    from tradebase.registry.demo import load_demo  # noqa: PLC0415
-    from tradebase.registry.models import Base  # noqa: PLC0415
+    from tradebase.db import get_engine
+    from tradebase.migrate import upgrade
+    from tradebase.registry.demo import load_demo
+    from tradebase.registry.models import Base
+    from tradebase.uow import unit_of_work
 
     engine = get_engine()
     with user_errors():

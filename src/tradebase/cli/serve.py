@@ -16,9 +16,9 @@ def serve(
     reload: Annotated[bool, typer.Option(help="Restart on code changes (development)")] = False,
 ) -> None:
     """Serve the web app and the API (http://127.0.0.1:8000 by default)."""
-    import uvicorn  # noqa: PLC0415
+    import uvicorn
 
-    from tradebase.settings import get_settings  # noqa: PLC0415
+    from tradebase.settings import get_settings
 
     settings = get_settings()
     uvicorn.run(

@@ -11,6 +11,7 @@ from tradebase.accounts.guard import authorize
 from tradebase.accounts.policy import Permission
 from tradebase.errors import InvalidInput, NotFound
 from tradebase.registry import schemas
+from tradebase.registry.enums import Qualifier
 from tradebase.registry.metrics import METRICS
 from tradebase.registry.models import Base, Enterprise, IndicatorFact
 
@@ -97,7 +98,7 @@ def as_schema(fact: IndicatorFact) -> schemas.IndicatorOut:
         unit=fact.unit,
         year=fact.year,
         month=fact.month,
-        qualifier=schemas.Qualifier(fact.qualifier) if fact.qualifier else None,
+        qualifier=Qualifier(fact.qualifier) if fact.qualifier else None,
         source=schemas.Source(
             title=fact.source_title, url=fact.source_url, quote=fact.source_quote
         ),

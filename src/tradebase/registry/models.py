@@ -16,7 +16,6 @@ from sqlalchemy import (
     String,
     Table,
     Text,
-    UniqueConstraint,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -250,7 +249,7 @@ class ProductCertification(Model):
 
 
 class KeyEnterprise(Model):
-    """An entry of a key-enterprise list of a base (e.g. national key cultural export enterprises)."""
+    """An entry of a base's key-enterprise list (e.g. national key cultural export enterprises)."""
 
     __tablename__ = "key_enterprises"
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import UTC, datetime
 from typing import Annotated, Any, Generic, TypeVar
 
 import pycountry
@@ -61,6 +61,9 @@ def _certification(code: str) -> str:
     return code
 
 
+MAX_INT = 2_147_483_647  # the databases' INTEGER; larger numbers are refused, not overflowed
+DbId = Annotated[int, Field(ge=1, le=MAX_INT)]
+Count = Annotated[int, Field(ge=0, le=MAX_INT)]
 CountryCode = Annotated[str, AfterValidator(_country)]
 CurrencyCode = Annotated[str, AfterValidator(_currency)]
 HsCode6 = Annotated[str, AfterValidator(_hs_code)]
@@ -119,7 +122,7 @@ class DesignationIn(Schema):
 
 
 class DesignationCreate(DesignationIn):
-    base_id: int
+    base_id: DbId
 
 
 class DesignationUpdate(Schema):
@@ -134,15 +137,15 @@ class DesignationUpdate(Schema):
 
 class DesignationOut(DesignationIn):
     id: int
-    base_id: int
+    base_id: DbId
 
 
 class BaseCreate(Schema):
     name_zh: Name = ""
     name_en: Name = ""
     key: Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_-]*$", max_length=60)] | None = None
-    industry_id: int | None = None
-    region_ids: Annotated[list[int], Field(min_length=1)]
+    industry_id: DbId | None = None
+    region_ids: Annotated[list[DbId], Field(min_length=1, max_length=50)]
     description_zh: str = ""
     description_en: str = ""
 
@@ -157,8 +160,8 @@ class BaseUpdate(Schema):
     name_zh: Name | None = None
     name_en: Name | None = None
     key: Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_-]*$", max_length=60)] | None = None
-    industry_id: int | None = None
-    region_ids: Annotated[list[int], Field(min_length=1)] | None = None
+    industry_id: DbId | None = None
+    region_ids: Annotated[list[DbId], Field(min_length=1, max_length=50)] | None = None
     description_zh: str | None = None
     description_en: str | None = None
 
@@ -182,11 +185,11 @@ class BaseOut(Schema):
 class EnterpriseFields(Schema):
     name_zh: Name = ""
     name_en: Name = ""
-    base_id: int | None = None
-    region_id: int | None = None
+    base_id: DbId | None = None
+    region_id: DbId | None = None
     size: EnterpriseSize | None = None
     employees: Annotated[int, Field(ge=0, le=10_000_000)] | None = None
-    founded: Annotated[int, Field(ge=1800)] | None = None
+    founded: Annotated[int, Field(ge=1800, le=2100)] | None = None
     certifications: CertificationList = Field(default_factory=list)
     markets: CountryList = Field(default_factory=list)
     contact_name: Annotated[str, Field(max_length=100)] = ""
@@ -200,7 +203,7 @@ class EnterpriseFields(Schema):
     @field_validator("founded")
     @classmethod
     def _founded_not_future(cls, value: int | None) -> int | None:
-        if value is not None and value > date.today().year:
+        if value is not None and value > datetime.now(UTC).year:
             raise ValueError("founded cannot be in the future")
         return value
 
@@ -230,8 +233,8 @@ class EnterpriseUpdate(Schema):
 
     name_zh: Name | None = None
     name_en: Name | None = None
-    base_id: int | None = None
-    region_id: int | None = None
+    base_id: DbId | None = None
+    region_id: DbId | None = None
     size: EnterpriseSize | None = None
     employees: Annotated[int, Field(ge=0, le=10_000_000)] | None = None
     founded: Annotated[int, Field(ge=1800, le=2100)] | None = None
@@ -266,14 +269,14 @@ Titles = Annotated[dict[str, Annotated[str, Field(max_length=300)]], AfterValida
 
 class ProductFields(Schema):
     sku: Annotated[str, Field(pattern=SKU_PATTERN.pattern)]
-    enterprise_id: int
+    enterprise_id: DbId
     title: Annotated[str, Field(min_length=1, max_length=300)]
     titles: Titles = Field(default_factory=dict)
     description: str = ""
     hs_code: HsCode6 | None = None
     unit: Annotated[str, Field(min_length=1, max_length=20)] = "pcs"
-    moq: Annotated[int, Field(ge=1)] | None = None
-    monthly_capacity: Annotated[int, Field(ge=0)] | None = None
+    moq: Annotated[int, Field(ge=1, le=MAX_INT)] | None = None
+    monthly_capacity: Count | None = None
     lead_time_days: Annotated[int, Field(ge=0, le=3650)] | None = None
     certifications: CertificationList = Field(default_factory=list)
     is_sample: bool = False
@@ -290,14 +293,14 @@ class ProductCreate(ProductFields):
 
 class ProductUpdate(Schema):
     sku: Annotated[str, Field(pattern=SKU_PATTERN.pattern)] | None = None
-    enterprise_id: int | None = None
+    enterprise_id: DbId | None = None
     title: Annotated[str, Field(min_length=1, max_length=300)] | None = None
     titles: Titles | None = None
     description: str | None = None
     hs_code: HsCode6 | None = None
     unit: Annotated[str, Field(min_length=1, max_length=20)] | None = None
-    moq: Annotated[int, Field(ge=1)] | None = None
-    monthly_capacity: Annotated[int, Field(ge=0)] | None = None
+    moq: Annotated[int, Field(ge=1, le=MAX_INT)] | None = None
+    monthly_capacity: Count | None = None
     lead_time_days: Annotated[int, Field(ge=0, le=3650)] | None = None
     certifications: CertificationList | None = None
     is_sample: bool | None = None
@@ -319,10 +322,10 @@ class Source(Schema):
 
 
 class IndicatorFields(Schema):
-    base_id: int | None = None
-    enterprise_id: int | None = None
+    base_id: DbId | None = None
+    enterprise_id: DbId | None = None
     metric: str
-    value: float
+    value: Annotated[float, Field(allow_inf_nan=False, ge=-1e18, le=1e18)]
     currency: CurrencyCode | None = None
     unit: Annotated[str, Field(min_length=1, max_length=30)] | None = None
     year: Annotated[int, Field(ge=1900, le=2100)] | None = None
@@ -363,7 +366,7 @@ class IndicatorCreate(IndicatorFields):
 
 class IndicatorUpdate(Schema):
     metric: str | None = None
-    value: float | None = None
+    value: Annotated[float, Field(allow_inf_nan=False, ge=-1e18, le=1e18)] | None = None
     currency: CurrencyCode | None = None
     unit: Annotated[str, Field(min_length=1, max_length=30)] | None = None
     year: Annotated[int, Field(ge=1900, le=2100)] | None = None
@@ -385,7 +388,7 @@ class IndicatorOut(IndicatorFields):
 
 class KeyEnterpriseOut(Schema):
     id: int
-    base_id: int
+    base_id: DbId
     enterprise_id: int | None
     name_zh: str
     name_en: str
@@ -397,7 +400,7 @@ class KeyEnterpriseOut(Schema):
 
 class KeyProjectOut(Schema):
     id: int
-    base_id: int
+    base_id: DbId
     name_zh: str
     name_en: str
     list_title_zh: str

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
-from sqlalchemy import Select, delete, exists, func, or_, select
+from sqlalchemy import Select, delete, exists, func, insert, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -24,7 +24,6 @@ from tradebase.registry.models import (
     EnterpriseCertification,
     EnterpriseMarket,
     HsCode,
-    IndicatorFact,
     Industry,
     KeyEnterprise,
     KeyProject,
@@ -106,7 +105,7 @@ def load_hs_codes(*, session: Session, path: Path | None = None) -> int:
                     "section": row["section"],
                 }
             )
-    session.execute(HsCode.__table__.insert(), rows)
+    session.execute(insert(HsCode), rows)
     return len(rows)
 
 
@@ -133,7 +132,7 @@ def hs_descriptions(*, session: Session, codes: Iterable[str]) -> dict[str, str]
     if not wanted:
         return {}
     rows = session.execute(select(HsCode.code, HsCode.description).where(HsCode.code.in_(wanted)))
-    return {code: description for code, description in rows}
+    return {row.code: row.description for row in rows}
 
 
 def _check_hs(session: Session, code: str | None) -> None:

@@ -51,7 +51,7 @@ def create_app(
     app.include_router(auth_api.router)
     app.include_router(registry_api.router)
 
-    from tradebase.web import pages  # noqa: PLC0415 - pages import templates and i18n
+    from tradebase.web import pages
 
     pages.install(app)
     return app

@@ -51,7 +51,8 @@ def csrf_binding(request: Request) -> str:
     """What a CSRF token is bound to: the login session, or the pre-login cookie."""
     if getattr(request.state, "auth", None) == "cookie":
         return request.cookies.get(SESSION_COOKIE, "")
-    return request.cookies.get(CSRF_COOKIE) or getattr(request.state, "new_csrf_cookie", "")
+    fresh: str = getattr(request.state, "new_csrf_cookie", "")
+    return request.cookies.get(CSRF_COOKIE) or fresh
 
 
 def csrf_token(request: Request) -> str:

@@ -5,11 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Annotated
 
-from fastapi import Depends, Query, Request
+from fastapi import Depends, Path, Query, Request
 from sqlalchemy.orm import Session
 
 from tradebase.accounts.guard import set_actor
 from tradebase.accounts.policy import Actor
+from tradebase.registry.schemas import MAX_INT
 from tradebase.web.auth import check_csrf_header, rate_limit_key, resolve_actor
 
 
@@ -61,3 +62,8 @@ class Pagination:
 
 
 Paging = Annotated[Pagination, Depends()]
+
+
+IdPath = Annotated[int, Path(ge=1, le=MAX_INT, description="Integer id")]
+IdQuery = Annotated[int | None, Query(ge=1, le=MAX_INT)]
+YearQuery = Annotated[int | None, Query(ge=1900, le=2100)]

@@ -37,6 +37,12 @@ def _wants_html(request: Request) -> bool:
     return not request.url.path.startswith("/api/")
 
 
+def _render(request: Request, status_code: int, message: str) -> Response:
+    """The HTML error page that the pages package installs."""
+    response: Response = request.app.state.render_error(request, status_code, message)
+    return response
+
+
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(TradebaseError)
     async def _domain(request: Request, exc: TradebaseError) -> Response:
@@ -48,8 +54,8 @@ def install_error_handlers(app: FastAPI) -> None:
         headers = {"Retry-After": str(exc.retry_after)} if isinstance(exc, RateLimited) else None
         if exc.status_code == 401:
             headers = {"WWW-Authenticate": "Bearer"}
-        if not request.url.path.startswith("/api/") and hasattr(request.app.state, "render_error"):
-            return request.app.state.render_error(request, exc.status_code, exc.message)
+        if _wants_html(request) and hasattr(request.app.state, "render_error"):
+            return _render(request, exc.status_code, exc.message)
         return JSONResponse(
             error_body(exc.message, exc.field, **extra), exc.status_code, headers=headers
         )
@@ -67,7 +73,7 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> Response:
         if _wants_html(request) and hasattr(request.app.state, "render_error"):
-            return request.app.state.render_error(request, exc.status_code, str(exc.detail))
+            return _render(request, exc.status_code, str(exc.detail))
         return JSONResponse(
             error_body(str(exc.detail)), exc.status_code, headers=getattr(exc, "headers", None)
         )

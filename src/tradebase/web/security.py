@@ -66,7 +66,7 @@ class RateLimiter:
         """Count one attempt; raise RateLimited when the window is full."""
         if not self._limiter.hit(item, *keys):
             stats = self._limiter.get_window_stats(item, *keys)
-            import time  # noqa: PLC0415
+            import time
 
             retry = max(1, int(stats.reset_time - time.time()) + 1)
             raise RateLimited("too many requests; slow down and try again later",

@@ -12,7 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from tradebase.accounts import audit
 from tradebase.accounts import service as accounts
 from tradebase.errors import Unauthenticated
-from tradebase.web.deps import CurrentActor, DbSession, Paging
+from tradebase.web.deps import CurrentActor, DbSession, IdPath, IdQuery, Paging
 from tradebase.web.errors import error_body
 from tradebase.web.security import client_address
 
@@ -30,7 +30,7 @@ class TokenRequest(BaseModel):
 
 class TokenResponse(BaseModel):
     access_token: str
-    token_type: str = "bearer"
+    token_type: str = "bearer"  # noqa: S105 - the OAuth 2 token type, not a secret
     expires_at: datetime | None
     scopes: list[str]
 
@@ -134,7 +134,7 @@ def list_tokens(actor: CurrentActor, db: DbSession) -> Any:
 
 
 @router.delete("/auth/tokens/{token_id}", status_code=204)
-def revoke_token(token_id: int, actor: CurrentActor, db: DbSession) -> Response:
+def revoke_token(token_id: IdPath, actor: CurrentActor, db: DbSession) -> Response:
     if actor.user_id is None:
         raise Unauthenticated("log in or send an API token")
     accounts.revoke_token(session=db, user_id=actor.user_id, token_id=token_id)
@@ -166,7 +166,7 @@ def list_audit(
     db: DbSession,
     paging: Paging,
     entity: str | None = None,
-    base_id: int | None = None,
+    base_id: IdQuery = None,
     export: Annotated[str | None, Query(pattern="^csv$", alias="format")] = None,
 ) -> Any:
     """The audit log (administrators; base administrators see their bases). ``format=csv``

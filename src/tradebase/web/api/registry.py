@@ -8,7 +8,7 @@ from fastapi import APIRouter, Query, Response
 
 from tradebase.registry import indicators, schemas, service
 from tradebase.registry.service import ListFilters
-from tradebase.web.deps import DbSession, Paging
+from tradebase.web.deps import DbSession, IdPath, IdQuery, Paging, YearQuery
 
 router = APIRouter(prefix="/api/v1")
 
@@ -42,7 +42,7 @@ def list_regions(db: DbSession, paging: Paging, level: str | None = None) -> dic
 
 
 @router.get("/regions/{region_id}", response_model=schemas.RegionOut, tags=["register"])
-def get_region(region_id: int, db: DbSession) -> object:
+def get_region(region_id: IdPath, db: DbSession) -> object:
     return service.get_region(session=db, region_id=region_id)
 
 
@@ -53,7 +53,7 @@ def list_industries(db: DbSession, paging: Paging) -> dict[str, object]:
 
 
 @router.get("/industries/{industry_id}", response_model=schemas.IndustryOut, tags=["register"])
-def get_industry(industry_id: int, db: DbSession) -> object:
+def get_industry(industry_id: IdPath, db: DbSession) -> object:
     return service.get_industry(session=db, industry_id=industry_id)
 
 
@@ -97,17 +97,17 @@ def create_base(data: schemas.BaseCreate, db: DbSession) -> object:
 
 
 @router.get("/bases/{base_id}", response_model=schemas.BaseOut, tags=["bases"])
-def get_base(base_id: int, db: DbSession) -> object:
+def get_base(base_id: IdPath, db: DbSession) -> object:
     return service.get_base(session=db, base_id=base_id)
 
 
 @router.patch("/bases/{base_id}", response_model=schemas.BaseOut, tags=["bases"])
-def update_base(base_id: int, data: schemas.BaseUpdate, db: DbSession) -> object:
+def update_base(base_id: IdPath, data: schemas.BaseUpdate, db: DbSession) -> object:
     return service.update_base(session=db, base_id=base_id, data=data)
 
 
 @router.delete("/bases/{base_id}", status_code=204, tags=["bases"])
-def delete_base(base_id: int, db: DbSession) -> Response:
+def delete_base(base_id: IdPath, db: DbSession) -> Response:
     service.delete_base(session=db, base_id=base_id)
     return NO_CONTENT
 
@@ -118,8 +118,8 @@ def delete_base(base_id: int, db: DbSession) -> Response:
     tags=["bases", "indicators"],
 )
 def list_base_indicators(
-    base_id: int, db: DbSession, paging: Paging, metric: str | None = None,
-    year: int | None = None,
+    base_id: IdPath, db: DbSession, paging: Paging, metric: str | None = None,
+    year: YearQuery = None,
 ) -> dict[str, object]:
     service.get_base(session=db, base_id=base_id)
     facts, total = indicators.list_indicators(
@@ -134,7 +134,7 @@ def list_base_indicators(
     response_model=schemas.Page[schemas.KeyEnterpriseOut],
     tags=["bases"],
 )
-def list_key_enterprises(base_id: int, db: DbSession, paging: Paging) -> dict[str, object]:
+def list_key_enterprises(base_id: IdPath, db: DbSession, paging: Paging) -> dict[str, object]:
     service.get_base(session=db, base_id=base_id)
     items = service.list_key_enterprises(session=db, base_id=base_id)
     return _page(list(items[paging.offset : paging.offset + paging.limit]), len(items), paging)
@@ -145,7 +145,7 @@ def list_key_enterprises(base_id: int, db: DbSession, paging: Paging) -> dict[st
     response_model=schemas.Page[schemas.KeyProjectOut],
     tags=["bases"],
 )
-def list_key_projects(base_id: int, db: DbSession, paging: Paging) -> dict[str, object]:
+def list_key_projects(base_id: IdPath, db: DbSession, paging: Paging) -> dict[str, object]:
     service.get_base(session=db, base_id=base_id)
     items = service.list_key_projects(session=db, base_id=base_id)
     return _page(list(items[paging.offset : paging.offset + paging.limit]), len(items), paging)
@@ -158,7 +158,7 @@ def list_key_projects(base_id: int, db: DbSession, paging: Paging) -> dict[str, 
     "/designations", response_model=schemas.Page[schemas.DesignationOut], tags=["bases"]
 )
 def list_designations(
-    db: DbSession, paging: Paging, base_id: int | None = None
+    db: DbSession, paging: Paging, base_id: IdQuery = None
 ) -> dict[str, object]:
     items, total = service.list_designations(
         session=db, base_id=base_id, limit=paging.limit, offset=paging.offset
@@ -176,7 +176,7 @@ def create_designation(data: schemas.DesignationCreate, db: DbSession) -> object
 @router.get(
     "/designations/{designation_id}", response_model=schemas.DesignationOut, tags=["bases"]
 )
-def get_designation(designation_id: int, db: DbSession) -> object:
+def get_designation(designation_id: IdPath, db: DbSession) -> object:
     return service.get_designation(session=db, designation_id=designation_id)
 
 
@@ -184,13 +184,13 @@ def get_designation(designation_id: int, db: DbSession) -> object:
     "/designations/{designation_id}", response_model=schemas.DesignationOut, tags=["bases"]
 )
 def update_designation(
-    designation_id: int, data: schemas.DesignationUpdate, db: DbSession
+    designation_id: IdPath, data: schemas.DesignationUpdate, db: DbSession
 ) -> object:
     return service.update_designation(session=db, designation_id=designation_id, data=data)
 
 
 @router.delete("/designations/{designation_id}", status_code=204, tags=["bases"])
-def delete_designation(designation_id: int, db: DbSession) -> Response:
+def delete_designation(designation_id: IdPath, db: DbSession) -> Response:
     service.delete_designation(session=db, designation_id=designation_id)
     return NO_CONTENT
 
@@ -204,7 +204,7 @@ def delete_designation(designation_id: int, db: DbSession) -> Response:
 def list_enterprises(
     db: DbSession, paging: Paging, q: Q = None, region: RegionParam = None,
     industry: IndustryParam = None, hs_code: HsParam = None, certification: CertParam = None,
-    market: MarketParam = None, base_id: int | None = None,
+    market: MarketParam = None, base_id: IdQuery = None,
 ) -> dict[str, object]:
     filters = ListFilters(
         q=q, region=region, industry=industry, hs_code=hs_code, certification=certification,
@@ -226,19 +226,21 @@ def create_enterprise(data: schemas.EnterpriseCreate, db: DbSession) -> object:
 @router.get(
     "/enterprises/{enterprise_id}", response_model=schemas.EnterpriseOut, tags=["enterprises"]
 )
-def get_enterprise(enterprise_id: int, db: DbSession) -> object:
+def get_enterprise(enterprise_id: IdPath, db: DbSession) -> object:
     return service.get_enterprise(session=db, enterprise_id=enterprise_id)
 
 
 @router.patch(
     "/enterprises/{enterprise_id}", response_model=schemas.EnterpriseOut, tags=["enterprises"]
 )
-def update_enterprise(enterprise_id: int, data: schemas.EnterpriseUpdate, db: DbSession) -> object:
+def update_enterprise(
+    enterprise_id: IdPath, data: schemas.EnterpriseUpdate, db: DbSession
+) -> object:
     return service.update_enterprise(session=db, enterprise_id=enterprise_id, data=data)
 
 
 @router.delete("/enterprises/{enterprise_id}", status_code=204, tags=["enterprises"])
-def delete_enterprise(enterprise_id: int, db: DbSession) -> Response:
+def delete_enterprise(enterprise_id: IdPath, db: DbSession) -> Response:
     service.delete_enterprise(session=db, enterprise_id=enterprise_id)
     return NO_CONTENT
 
@@ -249,7 +251,7 @@ def delete_enterprise(enterprise_id: int, db: DbSession) -> Response:
     tags=["enterprises", "indicators"],
 )
 def list_enterprise_indicators(
-    enterprise_id: int, db: DbSession, paging: Paging, metric: str | None = None
+    enterprise_id: IdPath, db: DbSession, paging: Paging, metric: str | None = None
 ) -> dict[str, object]:
     service.get_enterprise(session=db, enterprise_id=enterprise_id)
     facts, total = indicators.list_indicators(
@@ -264,9 +266,9 @@ def list_enterprise_indicators(
 
 @router.get("/products", response_model=schemas.Page[schemas.ProductOut], tags=["products"])
 def list_products(
-    db: DbSession, paging: Paging, q: Q = None, enterprise_id: int | None = None,
+    db: DbSession, paging: Paging, q: Q = None, enterprise_id: IdQuery = None,
     hs_code: HsParam = None, certification: CertParam = None, region: RegionParam = None,
-    industry: IndustryParam = None, market: MarketParam = None, base_id: int | None = None,
+    industry: IndustryParam = None, market: MarketParam = None, base_id: IdQuery = None,
 ) -> dict[str, object]:
     filters = ListFilters(
         q=q, enterprise_id=enterprise_id, hs_code=hs_code, certification=certification,
@@ -284,17 +286,17 @@ def create_product(data: schemas.ProductCreate, db: DbSession) -> object:
 
 
 @router.get("/products/{product_id}", response_model=schemas.ProductOut, tags=["products"])
-def get_product(product_id: int, db: DbSession) -> object:
+def get_product(product_id: IdPath, db: DbSession) -> object:
     return service.get_product(session=db, product_id=product_id)
 
 
 @router.patch("/products/{product_id}", response_model=schemas.ProductOut, tags=["products"])
-def update_product(product_id: int, data: schemas.ProductUpdate, db: DbSession) -> object:
+def update_product(product_id: IdPath, data: schemas.ProductUpdate, db: DbSession) -> object:
     return service.update_product(session=db, product_id=product_id, data=data)
 
 
 @router.delete("/products/{product_id}", status_code=204, tags=["products"])
-def delete_product(product_id: int, db: DbSession) -> Response:
+def delete_product(product_id: IdPath, db: DbSession) -> Response:
     service.delete_product(session=db, product_id=product_id)
     return NO_CONTENT
 
@@ -306,8 +308,8 @@ def delete_product(product_id: int, db: DbSession) -> Response:
     "/indicators", response_model=schemas.Page[schemas.IndicatorOut], tags=["indicators"]
 )
 def list_indicators(
-    db: DbSession, paging: Paging, base_id: int | None = None, enterprise_id: int | None = None,
-    metric: str | None = None, year: int | None = None,
+    db: DbSession, paging: Paging, base_id: IdQuery = None, enterprise_id: IdQuery = None,
+    metric: str | None = None, year: YearQuery = None,
 ) -> dict[str, object]:
     facts, total = indicators.list_indicators(
         session=db, base_id=base_id, enterprise_id=enterprise_id, metric=metric, year=year,
@@ -326,20 +328,20 @@ def create_indicator(data: schemas.IndicatorCreate, db: DbSession) -> object:
 @router.get(
     "/indicators/{fact_id}", response_model=schemas.IndicatorOut, tags=["indicators"]
 )
-def get_indicator(fact_id: int, db: DbSession) -> object:
+def get_indicator(fact_id: IdPath, db: DbSession) -> object:
     return indicators.as_schema(indicators.get_indicator(session=db, fact_id=fact_id))
 
 
 @router.patch(
     "/indicators/{fact_id}", response_model=schemas.IndicatorOut, tags=["indicators"]
 )
-def update_indicator(fact_id: int, data: schemas.IndicatorUpdate, db: DbSession) -> object:
+def update_indicator(fact_id: IdPath, data: schemas.IndicatorUpdate, db: DbSession) -> object:
     fact = indicators.update_indicator(session=db, fact_id=fact_id, data=data)
     return indicators.as_schema(fact)
 
 
 @router.delete("/indicators/{fact_id}", status_code=204, tags=["indicators"])
-def delete_indicator(fact_id: int, db: DbSession) -> Response:
+def delete_indicator(fact_id: IdPath, db: DbSession) -> Response:
     indicators.delete_indicator(session=db, fact_id=fact_id)
     return NO_CONTENT
 
@@ -347,7 +349,7 @@ def delete_indicator(fact_id: int, db: DbSession) -> Response:
 @router.get("/metrics", tags=["indicators"])
 def list_metrics() -> dict[str, object]:
     """The documented metric list: name, kind (money, count, percent, ...), labels, unit."""
-    from tradebase.registry.metrics import METRICS  # noqa: PLC0415
+    from tradebase.registry.metrics import METRICS
 
     items = [
         {"name": m.name, "kind": m.kind.value, "label_en": m.label_en, "label_zh": m.label_zh,

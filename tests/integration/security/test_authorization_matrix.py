@@ -1,0 +1,190 @@
+"""Every route × every role (and the anonymous public): allowed or denied, as the rules say.
+
+The table below is checked against the application's route table: a new route without a
+rule fails ``test_every_route_has_a_rule``. Each case runs in its own rolled-back transaction,
+so a permitted DELETE does not disturb the next case.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+from fastapi.routing import iter_route_contexts
+from fastapi.testclient import TestClient
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from tests.conftest import PASSWORD, ROLES, auth
+from tradebase.accounts.models import ApiToken, User
+from tradebase.registry.models import Base, Designation, Enterprise, IndicatorFact, Product
+from tradebase.web.app import create_app
+
+WHO = ["anonymous", *ROLES]
+EVERYONE = frozenset(WHO)
+SIGNED_IN = frozenset(ROLES)
+ADMIN = frozenset({"admin"})
+AUDITORS = frozenset({"admin", "base_admin"})
+# The base administrator runs Anxi; the enterprise member belongs to Anxi's first enterprise.
+BASE_STAFF = frozenset({"admin", "base_admin"})
+CATALOG_EDITORS = frozenset({"admin", "base_admin", "enterprise"})
+
+
+@dataclass(frozen=True)
+class Rule:
+    allowed: frozenset[str]
+    body: Callable[[dict[str, Any]], Any] | None = None
+    params: dict[str, str] = field(default_factory=dict)
+
+
+def _ids(session: Session) -> dict[str, Any]:
+    anxi = session.scalars(select(Base).where(Base.key == "anxi")).one()
+    enterprise = session.scalars(
+        select(Enterprise).where(Enterprise.base_id == anxi.id).order_by(Enterprise.id)
+    ).first()
+    assert enterprise is not None
+    product = session.scalars(
+        select(Product).where(Product.enterprise_id == enterprise.id)
+    ).first()
+    fact = session.scalars(select(IndicatorFact).where(IndicatorFact.base_id == anxi.id)).first()
+    designation = session.scalars(
+        select(Designation).where(Designation.base_id == anxi.id)
+    ).first()
+    assert product is not None
+    assert fact is not None
+    assert designation is not None
+    return {
+        "base_id": anxi.id, "enterprise_id": enterprise.id, "product_id": product.id,
+        "fact_id": fact.id, "designation_id": designation.id, "region_id": anxi.regions[0].id,
+        "industry_id": anxi.industry_id, "code": "940153",
+    }
+
+
+API_RULES: dict[tuple[str, str], Rule] = {
+    # accounts
+    ("POST", "/api/v1/auth/token"): Rule(
+        EVERYONE, lambda ids: {"email": "admin@example.com", "password": PASSWORD}
+    ),
+    ("GET", "/api/v1/auth/me"): Rule(SIGNED_IN),
+    ("GET", "/api/v1/auth/tokens"): Rule(SIGNED_IN),
+    ("DELETE", "/api/v1/auth/tokens/{token_id}"): Rule(SIGNED_IN),
+    ("POST", "/api/v1/auth/password-reset"): Rule(
+        EVERYONE, lambda ids: {"email": "someone@example.com"}
+    ),
+    ("POST", "/api/v1/auth/password-reset/confirm"): Rule(
+        EVERYONE, lambda ids: {"token": "not-a-valid-token", "password": "whatever it is 1"}
+    ),
+    ("GET", "/api/v1/audit"): Rule(AUDITORS),
+    # the public register: read by all
+    ("GET", "/api/v1/regions"): Rule(EVERYONE),
+    ("GET", "/api/v1/regions/{region_id}"): Rule(EVERYONE),
+    ("GET", "/api/v1/industries"): Rule(EVERYONE),
+    ("GET", "/api/v1/industries/{industry_id}"): Rule(EVERYONE),
+    ("GET", "/api/v1/hs-codes"): Rule(EVERYONE),
+    ("GET", "/api/v1/hs-codes/{code}"): Rule(EVERYONE),
+    ("GET", "/api/v1/metrics"): Rule(EVERYONE),
+    ("GET", "/api/v1/bases"): Rule(EVERYONE),
+    ("GET", "/api/v1/bases/{base_id}"): Rule(EVERYONE),
+    ("GET", "/api/v1/bases/{base_id}/indicators"): Rule(EVERYONE),
+    ("GET", "/api/v1/bases/{base_id}/key-enterprises"): Rule(EVERYONE),
+    ("GET", "/api/v1/bases/{base_id}/key-projects"): Rule(EVERYONE),
+    ("GET", "/api/v1/designations"): Rule(EVERYONE),
+    ("GET", "/api/v1/designations/{designation_id}"): Rule(EVERYONE),
+    ("GET", "/api/v1/enterprises"): Rule(EVERYONE),
+    ("GET", "/api/v1/enterprises/{enterprise_id}"): Rule(EVERYONE),
+    ("GET", "/api/v1/enterprises/{enterprise_id}/indicators"): Rule(EVERYONE),
+    ("GET", "/api/v1/products"): Rule(EVERYONE),
+    ("GET", "/api/v1/products/{product_id}"): Rule(EVERYONE),
+    ("GET", "/api/v1/indicators"): Rule(EVERYONE),
+    ("GET", "/api/v1/indicators/{fact_id}"): Rule(EVERYONE),
+    # writes
+    ("POST", "/api/v1/bases"): Rule(
+        ADMIN, lambda ids: {"name_en": "New base", "region_ids": [ids["region_id"]]}
+    ),
+    ("PATCH", "/api/v1/bases/{base_id}"): Rule(BASE_STAFF, lambda ids: {"description_en": "x"}),
+    ("DELETE", "/api/v1/bases/{base_id}"): Rule(ADMIN),
+    ("POST", "/api/v1/designations"): Rule(
+        BASE_STAFF,
+        lambda ids: {"base_id": ids["base_id"], "kind": "test_title", "title_en": "Test",
+                     "level": "provincial"},
+    ),
+    ("PATCH", "/api/v1/designations/{designation_id}"): Rule(
+        BASE_STAFF, lambda ids: {"year": 2021}
+    ),
+    ("DELETE", "/api/v1/designations/{designation_id}"): Rule(BASE_STAFF),
+    ("POST", "/api/v1/enterprises"): Rule(
+        BASE_STAFF, lambda ids: {"name_en": "New works", "base_id": ids["base_id"]}
+    ),
+    ("PATCH", "/api/v1/enterprises/{enterprise_id}"): Rule(
+        CATALOG_EDITORS, lambda ids: {"employees": 42}
+    ),
+    ("DELETE", "/api/v1/enterprises/{enterprise_id}"): Rule(BASE_STAFF),
+    ("POST", "/api/v1/products"): Rule(
+        CATALOG_EDITORS,
+        lambda ids: {"sku": "MATRIX-1", "enterprise_id": ids["enterprise_id"], "title": "T"},
+    ),
+    ("PATCH", "/api/v1/products/{product_id}"): Rule(CATALOG_EDITORS, lambda ids: {"moq": 3}),
+    ("DELETE", "/api/v1/products/{product_id}"): Rule(CATALOG_EDITORS),
+    ("POST", "/api/v1/indicators"): Rule(
+        BASE_STAFF,
+        lambda ids: {"base_id": ids["base_id"], "metric": "employees", "value": 1,
+                     "unit": "persons", "year": 2024},
+    ),
+    ("PATCH", "/api/v1/indicators/{fact_id}"): Rule(BASE_STAFF, lambda ids: {"note": "checked"}),
+    ("DELETE", "/api/v1/indicators/{fact_id}"): Rule(BASE_STAFF),
+}
+
+RULES = API_RULES
+PUBLIC_DOCS = {"/api/v1/openapi.json", "/api/v1/docs", "/docs/oauth2-redirect"}
+
+
+def _routes() -> set[tuple[str, str]]:
+    """(method, path) of every route of the application, HEAD aside."""
+    found = set()
+    for route in iter_route_contexts(create_app().routes):
+        if route.path in PUBLIC_DOCS or not route.methods:
+            continue
+        found.update((method, route.path) for method in route.methods if method != "HEAD")
+    return found
+
+
+def test_every_route_has_a_rule() -> None:
+    routes = _routes()
+    missing = sorted(routes - set(RULES))
+    assert not missing, f"routes without an authorization rule: {missing}"
+    stale = sorted(set(RULES) - routes)
+    assert not stale, f"rules for routes that do not exist: {stale}"
+
+
+def _token_id(session: Session, role: str) -> int:
+    user = session.scalars(select(User).where(User.email == f"{role}@example.com")).one()
+    token = session.scalars(select(ApiToken).where(ApiToken.user_id == user.id)).first()
+    assert token is not None
+    return token.id
+
+
+@pytest.mark.parametrize("who", WHO)
+@pytest.mark.parametrize(("method", "path"), sorted(RULES))
+def test_access(method: str, path: str, who: str, client: TestClient, session: Session,
+                tokens: dict[str, str]) -> None:
+    rule = RULES[(method, path)]
+    ids = _ids(session)
+    ids["token_id"] = _token_id(session, who if who != "anonymous" else "admin")
+    url = path.format(**ids)
+    headers = auth(tokens[who]) if who != "anonymous" else {}
+    kwargs: dict[str, Any] = {"headers": headers, "params": rule.params}
+    if rule.body is not None:
+        kwargs["json"] = rule.body(ids)
+    response = client.request(method, url, **kwargs)
+    assert response.status_code < 500, response.text
+    if who in rule.allowed:
+        assert response.status_code not in (401, 403), (
+            f"{who} should be allowed {method} {path}: {response.status_code} {response.text}"
+        )
+    else:
+        assert response.status_code in (401, 403), (
+            f"{who} should be denied {method} {path}: {response.status_code} {response.text}"
+        )
+        assert "error" in response.json()

@@ -1,0 +1,69 @@
+"""The object-level rules, checked over every role and every permission."""
+
+from __future__ import annotations
+
+import pytest
+
+from tradebase.accounts.policy import ANONYMOUS, Actor, Permission, is_allowed, system_actor
+from tradebase.accounts.roles import Role
+
+OWN_BASE, OTHER_BASE = 1, 2
+OWN_ENTERPRISE, OTHER_ENTERPRISE = 10, 20
+
+ACTORS = {
+    "anonymous": ANONYMOUS,
+    "admin": Actor(label="a", role=Role.ADMIN, user_id=1),
+    "base_admin": Actor(label="b", role=Role.BASE_ADMIN, user_id=2,
+                        base_ids=frozenset({OWN_BASE})),
+    "enterprise": Actor(label="e", role=Role.ENTERPRISE, user_id=3,
+                        enterprise_ids=frozenset({OWN_ENTERPRISE})),
+    "buyer": Actor(label="u", role=Role.BUYER, user_id=4, organisation="X"),
+    "officer": Actor(label="o", role=Role.OFFICER, user_id=5),
+}
+
+# (permission, base, enterprise) -> actors allowed. Everything not listed is denied.
+RULES: dict[tuple[Permission, int | None, int | None], set[str]] = {
+    (Permission.CREATE_BASE, None, None): {"admin"},
+    (Permission.DELETE_BASE, OWN_BASE, None): {"admin"},
+    (Permission.MANAGE_BASE, OWN_BASE, None): {"admin", "base_admin"},
+    (Permission.MANAGE_BASE, OTHER_BASE, None): {"admin"},
+    (Permission.CREATE_ENTERPRISE, OWN_BASE, None): {"admin", "base_admin"},
+    (Permission.CREATE_ENTERPRISE, OTHER_BASE, None): {"admin"},
+    (Permission.CREATE_ENTERPRISE, None, None): {"admin"},
+    (Permission.EDIT_ENTERPRISE, OWN_BASE, OWN_ENTERPRISE): {"admin", "base_admin", "enterprise"},
+    (Permission.EDIT_ENTERPRISE, OTHER_BASE, OWN_ENTERPRISE): {"admin", "enterprise"},
+    (Permission.EDIT_ENTERPRISE, OWN_BASE, OTHER_ENTERPRISE): {"admin", "base_admin"},
+    (Permission.EDIT_ENTERPRISE, OTHER_BASE, OTHER_ENTERPRISE): {"admin"},
+    (Permission.DELETE_ENTERPRISE, OWN_BASE, OWN_ENTERPRISE): {"admin", "base_admin"},
+    (Permission.DELETE_ENTERPRISE, OTHER_BASE, OTHER_ENTERPRISE): {"admin"},
+    (Permission.VIEW_AUDIT, None, None): {"admin", "base_admin"},
+    (Permission.VIEW_AUDIT, OWN_BASE, None): {"admin", "base_admin"},
+    (Permission.VIEW_AUDIT, OTHER_BASE, None): {"admin"},
+    (Permission.MANAGE_USERS, None, None): {"admin"},
+    (Permission.IMPORT_DATA, OWN_BASE, None): {"admin", "base_admin"},
+    (Permission.IMPORT_DATA, OTHER_BASE, None): {"admin"},
+}
+
+
+def test_every_permission_has_rules() -> None:
+    assert {permission for permission, _, _ in RULES} == set(Permission)
+
+
+@pytest.mark.parametrize(("permission", "base_id", "enterprise_id"), list(RULES))
+@pytest.mark.parametrize("who", list(ACTORS))
+def test_rule(who: str, permission: Permission, base_id: int | None,
+              enterprise_id: int | None) -> None:
+    expected = who in RULES[(permission, base_id, enterprise_id)]
+    allowed = is_allowed(ACTORS[who], permission, base_id=base_id, enterprise_id=enterprise_id)
+    assert allowed is expected
+
+
+@pytest.mark.parametrize("permission", [p for p in Permission if p is not Permission.VIEW_AUDIT])
+def test_read_only_tokens_change_nothing(permission: Permission) -> None:
+    admin = Actor(label="a", role=Role.ADMIN, user_id=1, scopes=frozenset({"read"}))
+    assert not is_allowed(admin, permission, base_id=OWN_BASE, enterprise_id=OWN_ENTERPRISE)
+
+
+def test_the_command_line_operator_may_do_everything() -> None:
+    cli = system_actor()
+    assert all(is_allowed(cli, permission) for permission in Permission)

@@ -18,8 +18,7 @@ $(STAMP): pyproject.toml requirements.lock requirements-bootstrap.txt
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes \
 		-r requirements-bootstrap.txt
 	$(UV) pip sync --quiet --python $(BIN)/python --require-hashes requirements.lock
-	$(UV) pip install --quiet --python $(BIN)/python --no-deps --no-build-isolation -e . \
-		|| $(UV) pip install --quiet --python $(BIN)/python --no-deps -e .
+	$(UV) pip install --quiet --python $(BIN)/python --no-deps -e .
 	touch $(STAMP)
 
 # Front-end assets come from pinned npm packages (package-lock.json has their integrity

@@ -42,6 +42,8 @@ class Settings(BaseSettings):
     redis_url: str | None = None
     """Share rate-limit counters between worker processes (e.g. redis://127.0.0.1:6379/0);
     without it each process counts alone."""
+    rate_limit_namespace: str = "tradebase"
+    """Prefix of the rate-limit counters (several installations may share one Redis)."""
     mail_backend: str = "console"
     """``console`` prints messages to the terminal (development); ``smtp`` sends them."""
     smtp_host: str = "localhost"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+import time
 from collections.abc import Awaitable, Callable
 
 from fastapi import FastAPI, Request, Response
@@ -59,15 +60,14 @@ class RateLimiter:
     def __init__(self, settings: Settings) -> None:
         self._storage = storage_from_string(settings.redis_url or "memory://")
         self._limiter = FixedWindowRateLimiter(self._storage)
+        self.namespace = settings.rate_limit_namespace
         self.login: RateLimitItem = parse(settings.login_limit)
         self.api: RateLimitItem = parse(settings.api_limit)
 
     def hit(self, item: RateLimitItem, *keys: str) -> None:
         """Count one attempt; raise RateLimited when the window is full."""
-        if not self._limiter.hit(item, *keys):
-            stats = self._limiter.get_window_stats(item, *keys)
-            import time
-
+        if not self._limiter.hit(item, self.namespace, *keys):
+            stats = self._limiter.get_window_stats(item, self.namespace, *keys)
             retry = max(1, int(stats.reset_time - time.time()) + 1)
             raise RateLimited("too many requests; slow down and try again later",
                               retry_after=retry)

@@ -209,3 +209,26 @@ def test_audit_never_holds_password_hashes(client: TestClient, tokens: dict[str,
     for entry in entries:
         assert "password_hash" not in (entry["after"] or {})
         assert "password_hash" not in (entry["before"] or {})
+
+
+REDIS_URL = "redis://127.0.0.1:6379/0"
+
+
+def test_rate_limits_are_shared_between_workers_through_redis(app_factory) -> None:  # type: ignore[no-untyped-def]
+    """Two application instances (as two worker processes would be) count together."""
+    import uuid
+
+    import redis
+
+    try:
+        redis.Redis.from_url(REDIS_URL).ping()
+    except redis.ConnectionError:
+        pytest.fail(f"this test needs Redis at {REDIS_URL} (CI starts it)")
+    overrides = {"redis_url": REDIS_URL, "api_limit": "5/minute",
+                 "rate_limit_namespace": f"test-{uuid.uuid4().hex}"}
+    first = TestClient(app_factory(**overrides), base_url="https://testserver")
+    second = TestClient(app_factory(**overrides), base_url="https://testserver")
+    with first, second:
+        codes = [client.get("/api/v1/bases").status_code
+                 for client in (first, second, first, second, first, second)]
+    assert codes == [200] * 5 + [429]

@@ -56,12 +56,21 @@ def _identity(obj: Model) -> str:
     return "/".join(str(part) for part in key)
 
 
-def _base_of(session: Session, obj: Model) -> int | None:
+def _enterprise_bases(session: Session, objects: list[Model]) -> dict[int, int | None]:
+    """Enterprise id -> base id for the products of a flush, in one query."""
+    wanted = {obj.enterprise_id for obj in objects if isinstance(obj, Product)}
+    if not wanted:
+        return {}
+    rows = session.connection().execute(
+        select(Enterprise.id, Enterprise.base_id).where(Enterprise.id.in_(wanted))
+    )
+    return {row.id: row.base_id for row in rows}
+
+
+def _base_of(obj: Model, enterprise_bases: dict[int, int | None]) -> int | None:
     """The base an object belongs to, so that base administrators see its entries."""
     if isinstance(obj, Product):
-        return session.connection().scalar(
-            select(Enterprise.base_id).where(Enterprise.id == obj.enterprise_id)
-        )
+        return enterprise_bases.get(obj.enterprise_id)
     base_id = getattr(obj, "base_id", None)
     if base_id is None and type(obj).__tablename__ == "bases":
         base_id = getattr(obj, "id", None)
@@ -82,6 +91,9 @@ def _changes(obj: Model) -> tuple[dict[str, Any], dict[str, Any]]:
 def _after_flush(session: Session, _flush_context: UOWTransaction) -> None:
     actor = current_actor(session)
     rows: list[dict[str, Any]] = []
+    enterprise_bases = _enterprise_bases(
+        session, [*session.new, *session.dirty, *session.deleted]
+    )
 
     def record(obj: Model, action: str, before: Any, after: Any) -> None:
         if isinstance(obj, NOT_AUDITED):
@@ -93,7 +105,7 @@ def _after_flush(session: Session, _flush_context: UOWTransaction) -> None:
                 "action": action,
                 "entity": type(obj).__tablename__,
                 "entity_id": _identity(obj),
-                "base_id": _base_of(session, obj),
+                "base_id": _base_of(obj, enterprise_bases),
                 "before": before,
                 "after": after,
                 "summary": "",

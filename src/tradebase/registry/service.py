@@ -554,6 +554,16 @@ def _authorize_catalog(session: Session, enterprise: Enterprise) -> None:
     )
 
 
+def check_can_edit_enterprise(*, session: Session, enterprise: Enterprise) -> None:
+    """Raise unless the acting user may edit this enterprise's profile and catalog (an edit
+    form is refused before it is shown, not only when it is sent)."""
+    _authorize_catalog(session, enterprise)
+
+
+def check_can_create_enterprise(*, session: Session, base_id: int | None) -> None:
+    authorize(session, Permission.CREATE_ENTERPRISE, base_id=base_id)
+
+
 def create_product(*, session: Session, data: schemas.ProductCreate) -> Product:
     _authorize_catalog(session, get_enterprise(session=session, enterprise_id=data.enterprise_id))
     _check_hs(session, data.hs_code)

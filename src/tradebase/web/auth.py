@@ -49,10 +49,8 @@ def resolve_actor(request: Request, session: Session) -> Actor:
 
 def csrf_binding(request: Request) -> str:
     """What a CSRF token is bound to: the login session, or the pre-login cookie."""
-    if getattr(request.state, "auth", None) == "cookie":
-        return request.cookies.get(SESSION_COOKIE, "")
     fresh: str = getattr(request.state, "new_csrf_cookie", "")
-    return request.cookies.get(CSRF_COOKIE) or fresh
+    return request.cookies.get(SESSION_COOKIE) or request.cookies.get(CSRF_COOKIE) or fresh
 
 
 def csrf_token(request: Request) -> str:
@@ -73,13 +71,14 @@ async def verify_form_csrf(request: Request) -> None:
     """Dependency of every HTML form route: the form must carry this browser's token."""
     if request.method not in UNSAFE:
         return
+    if request.headers.get("authorization"):
+        return  # a bearer token is never sent by a browser on its own: no forgery possible
     token = request.headers.get(CSRF_HEADER)
     if token is None:
         form = await request.form()
         value = form.get(CSRF_FIELD)
         token = value if isinstance(value, str) else None
-    binding = request.cookies.get(SESSION_COOKIE) or request.cookies.get(CSRF_COOKIE, "")
-    if not csrf_token_valid(request.app.state.settings.secret_key, token, binding):
+    if not csrf_token_valid(request.app.state.settings.secret_key, token, csrf_binding(request)):
         raise Forbidden("this form has expired or did not come from Tradebase; reload the page",
                         field=CSRF_FIELD)
 

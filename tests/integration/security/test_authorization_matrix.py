@@ -7,6 +7,7 @@ so a permitted DELETE does not disturb the next case.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -36,7 +37,8 @@ CATALOG_EDITORS = frozenset({"admin", "base_admin", "enterprise"})
 class Rule:
     allowed: frozenset[str]
     body: Callable[[dict[str, Any]], Any] | None = None
-    params: dict[str, str] = field(default_factory=dict)
+    params: Callable[[dict[str, Any]], dict[str, Any]] = field(default=lambda ids: {})
+    form: Callable[[dict[str, Any]], dict[str, str]] | None = None  # a page's form fields
 
 
 def _ids(session: Session) -> dict[str, Any]:
@@ -136,7 +138,57 @@ API_RULES: dict[tuple[str, str], Rule] = {
     ("DELETE", "/api/v1/indicators/{fact_id}"): Rule(BASE_STAFF),
 }
 
-RULES = API_RULES
+ENTERPRISE_FORM = {
+    "name_zh": "矩阵测试", "name_en": "Matrix Works", "size": "small", "employees": "12",
+    "founded": "2010", "certifications": "ISO9001", "markets": "DE",
+}
+PRODUCT_FORM = {
+    "sku": "MATRIX-P1", "title": "Matrix stool", "hs_code": "940153", "unit": "pcs",
+    "moq": "10", "monthly_capacity": "100", "lead_time_days": "30",
+}
+
+PAGE_RULES: dict[tuple[str, str], Rule] = {
+    ("GET", "/"): Rule(EVERYONE),
+    ("GET", "/lang/{code}"): Rule(EVERYONE),
+    ("GET", "/bases/{base_id}"): Rule(EVERYONE),
+    ("GET", "/enterprises"): Rule(EVERYONE),
+    ("GET", "/enterprises/{enterprise_id:int}"): Rule(EVERYONE),
+    ("GET", "/search"): Rule(EVERYONE, params=lambda ids: {"q": "rattan"}),
+    ("GET", "/login"): Rule(EVERYONE),
+    ("POST", "/login"): Rule(
+        EVERYONE, form=lambda ids: {"email": "admin@example.com", "password": PASSWORD}
+    ),
+    ("POST", "/logout"): Rule(EVERYONE, form=lambda ids: {}),
+    ("GET", "/password-reset"): Rule(EVERYONE),
+    ("POST", "/password-reset"): Rule(EVERYONE, form=lambda ids: {"email": "x@example.com"}),
+    ("GET", "/password-reset/{token}"): Rule(EVERYONE),
+    ("POST", "/password-reset/{token}"): Rule(
+        EVERYONE,
+        form=lambda ids: {"password": "long enough 123", "password_again": "long enough 123"},
+    ),
+    ("GET", "/audit"): Rule(AUDITORS),
+    ("GET", "/enterprises/new"): Rule(BASE_STAFF, params=lambda ids: {"base_id": ids["base_id"]}),
+    ("POST", "/enterprises/new"): Rule(
+        BASE_STAFF, form=lambda ids: ENTERPRISE_FORM | {"base_id": str(ids["base_id"])}
+    ),
+    ("GET", "/enterprises/{enterprise_id:int}/edit"): Rule(CATALOG_EDITORS),
+    ("POST", "/enterprises/{enterprise_id:int}/edit"): Rule(
+        CATALOG_EDITORS, form=lambda ids: ENTERPRISE_FORM | {"base_id": str(ids["base_id"])}
+    ),
+    ("GET", "/products/new"): Rule(
+        CATALOG_EDITORS, params=lambda ids: {"enterprise_id": ids["enterprise_id"]}
+    ),
+    ("POST", "/products/new"): Rule(
+        CATALOG_EDITORS, params=lambda ids: {"enterprise_id": ids["enterprise_id"]},
+        form=lambda ids: PRODUCT_FORM,
+    ),
+    ("GET", "/products/{product_id:int}/edit"): Rule(CATALOG_EDITORS),
+    ("POST", "/products/{product_id:int}/edit"): Rule(
+        CATALOG_EDITORS, form=lambda ids: PRODUCT_FORM
+    ),
+}
+
+RULES = API_RULES | PAGE_RULES
 PUBLIC_DOCS = {"/api/v1/openapi.json", "/api/v1/docs", "/docs/oauth2-redirect"}
 
 
@@ -158,6 +210,11 @@ def test_every_route_has_a_rule() -> None:
     assert not stale, f"rules for routes that do not exist: {stale}"
 
 
+def _csrf_token(client: TestClient) -> str:
+    html = client.get("/login").text
+    return html.split('name="csrf_token" value="', 1)[1].split('"', 1)[0]
+
+
 def _token_id(session: Session, role: str) -> int:
     user = session.scalars(select(User).where(User.email == f"{role}@example.com")).one()
     token = session.scalars(select(ApiToken).where(ApiToken.user_id == user.id)).first()
@@ -172,11 +229,18 @@ def test_access(method: str, path: str, who: str, client: TestClient, session: S
     rule = RULES[(method, path)]
     ids = _ids(session)
     ids["token_id"] = _token_id(session, who if who != "anonymous" else "admin")
-    url = path.format(**ids)
+    ids["code"] = "en" if path.startswith("/lang") else ids["code"]
+    ids["token"] = "not-a-valid-reset-token"
+    url = re.sub(r"\{(\w+):\w+\}", r"{\1}", path).format(**ids)
     headers = auth(tokens[who]) if who != "anonymous" else {}
-    kwargs: dict[str, Any] = {"headers": headers, "params": rule.params}
+    kwargs: dict[str, Any] = {"headers": headers, "params": rule.params(ids),
+                              "follow_redirects": False}
     if rule.body is not None:
         kwargs["json"] = rule.body(ids)
+    if rule.form is not None:
+        kwargs["data"] = rule.form(ids)
+        if who == "anonymous":  # a browser's form carries its CSRF token
+            kwargs["data"] = kwargs["data"] | {"csrf_token": _csrf_token(client)}
     response = client.request(method, url, **kwargs)
     assert response.status_code < 500, response.text
     if who in rule.allowed:
@@ -187,4 +251,7 @@ def test_access(method: str, path: str, who: str, client: TestClient, session: S
         assert response.status_code in (401, 403), (
             f"{who} should be denied {method} {path}: {response.status_code} {response.text}"
         )
-        assert "error" in response.json()
+        if path.startswith("/api/"):
+            assert "error" in response.json()
+        else:
+            assert response.headers["content-type"].startswith("text/html")

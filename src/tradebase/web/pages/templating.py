@@ -1,0 +1,130 @@
+"""Jinja2 environments (one per interface language) and the page response helpers."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+from fastapi.responses import HTMLResponse
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from starlette.requests import Request
+
+from tradebase.accounts.policy import ANONYMOUS
+from tradebase.registry.metrics import METRICS
+from tradebase.registry.models import IndicatorFact
+from tradebase.registry.numbers import format_figure, format_number
+from tradebase.web.auth import csrf_token
+from tradebase.web.i18n import (
+    HTML_LANG,
+    LANGUAGE_NAMES,
+    LANGUAGES,
+    country_name,
+    get_translations,
+    localized,
+    request_language,
+)
+from tradebase.web.pages.vocab import DESIGNATION_LEVELS, REGION_LEVELS, SIZE_LABELS
+
+TEMPLATES_DIR = Path(__file__).parent.parent / "templates"
+
+
+def metric_label(metric: str, lang: str) -> str:
+    """The documented label of ``metric`` in ``lang`` (its name when it is not documented)."""
+    found = METRICS.get(metric)
+    if found is None:
+        return metric
+    return found.label_zh if lang == "zh" else found.label_en
+
+
+def fact_figure(fact: IndicatorFact, lang: str) -> str:
+    """An indicator fact written for ``lang`` with its qualifier: "超过 2,200 家"."""
+    return format_figure(
+        fact.value, lang=lang, currency=fact.currency, unit=fact.unit, qualifier=fact.qualifier
+    )
+
+
+def period(fact: IndicatorFact) -> str:
+    """"2020" or "2022-06"; empty when the figure was published without a date."""
+    if fact.year is None:
+        return ""
+    return f"{fact.year}-{fact.month:02d}" if fact.month else str(fact.year)
+
+
+@lru_cache(maxsize=len(LANGUAGES))
+def environment(lang: str) -> Environment:
+    """The template environment of ``lang``: its catalog and its number and name filters."""
+    env = Environment(
+        loader=FileSystemLoader(TEMPLATES_DIR),
+        autoescape=select_autoescape(["html"]),
+        extensions=["jinja2.ext.i18n"],
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.install_gettext_translations(get_translations(lang), newstyle=True)  # type: ignore[attr-defined]
+    env.filters.update(
+        figure=lambda value, currency=None, unit=None, qualifier=None: format_figure(
+            value, lang=lang, currency=currency, unit=unit, qualifier=qualifier
+        ),
+        fact=lambda fact: fact_figure(fact, lang),
+        number=lambda value: "" if value is None else format_number(value, lang, compact=False),
+        loc=lambda obj, field="name": localized(obj, field, lang),
+        country=lambda code: country_name(code, lang),
+        metric=lambda name: metric_label(name, lang),
+        period=period,
+    )
+    env.globals.update(
+        lang=lang,
+        html_lang=HTML_LANG[lang],
+        languages=[(code, LANGUAGE_NAMES[code]) for code in LANGUAGES],
+        size_labels=SIZE_LABELS,
+        designation_levels=DESIGNATION_LEVELS,
+        region_levels=REGION_LEVELS,
+    )
+    return env
+
+
+def here(request: Request) -> str:
+    """The path and query of ``request``, for a ``next=`` parameter."""
+    target = request.url.path
+    if request.url.query:
+        target += "?" + request.url.query
+    return quote(target, safe="")
+
+
+def is_htmx(request: Request) -> bool:
+    """An HTMX request for a fragment (not a history restore, which needs the whole page)."""
+    return (
+        request.headers.get("hx-request") == "true"
+        and request.headers.get("hx-history-restore-request") != "true"
+    )
+
+
+def render(
+    request: Request,
+    template: str,
+    context: dict[str, Any] | None = None,
+    *,
+    status_code: int = 200,
+    lang: str | None = None,
+) -> HTMLResponse:
+    """Render ``template`` in the request's language."""
+    lang = lang or request_language(request)
+    page = environment(lang).get_template(template)
+    html = page.render(
+        request=request,
+        here=here(request),
+        actor=getattr(request.state, "actor", ANONYMOUS),
+        csrf_token=lambda: csrf_token(request),
+        **(context or {}),
+    )
+    response = HTMLResponse(html, status_code=status_code)
+    response.headers["Vary"] = "Cookie, Accept-Language, HX-Request"
+    response.headers["Content-Language"] = HTML_LANG[lang]
+    return response
+
+
+def gettext_for(request: Request) -> Any:
+    """The ``gettext`` of the request's language, for messages built in Python."""
+    return get_translations(request_language(request)).gettext

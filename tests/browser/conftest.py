@@ -1,0 +1,190 @@
+"""A live Tradebase server on the demo data and a headless Chromium driven by Playwright.
+
+The server runs uvicorn in a background thread on a free 127.0.0.1 port, on a fresh temporary
+SQLite file (migrated, demo data loaded and committed), for the whole browser session. The
+browser is Debian's ``chromium`` package: Playwright drives it, it downloads no browser.
+"""
+
+from __future__ import annotations
+
+import shutil
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import uvicorn
+from playwright.sync_api import (
+    Browser,
+    BrowserContext,
+    ConsoleMessage,
+    Page,
+    Playwright,
+    expect,
+    sync_playwright,
+)
+from sqlalchemy.engine import Engine
+
+from tradebase.accounts import service as accounts
+from tradebase.accounts.policy import system_actor
+from tradebase.accounts.roles import Role
+from tradebase.db import make_engine
+from tradebase.migrate import upgrade
+from tradebase.registry import service
+from tradebase.registry.demo import load_demo
+from tradebase.uow import unit_of_work
+from tradebase.web.app import create_app
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+REPO = Path(__file__).resolve().parents[2]
+ARTIFACTS = REPO / "test-artifacts"
+SCREENSHOTS_FOR_DOCS = REPO / "docs" / "screenshots"
+VENDOR = REPO / "src" / "tradebase" / "web" / "static" / "vendor"
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+BROWSER_PASSWORD = "browser test passphrase"
+
+
+def log_in(page: Page, live_server: str, email: str) -> None:
+    """Log in through the login page, as a person would."""
+    page.goto(f"{live_server}/login")
+    page.fill("#login-email", email)
+    page.fill("#login-password", BROWSER_PASSWORD)
+    page.click("#login-form button[type=submit]")
+    expect(page.locator(".account .who")).to_have_text(email)
+
+
+@pytest.fixture(scope="session")
+def live_engine(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
+    """A fresh SQLite database with the demo data and three users: the enterprise member of
+    Anxi's first enterprise, Anxi's base administrator, and a buyer."""
+    path = tmp_path_factory.mktemp("browser-db") / "tradebase.db"
+    engine = make_engine(f"sqlite:///{path}")
+    upgrade(engine)
+    with unit_of_work(system_actor("browser-tests"), engine=engine) as session:
+        load_demo(session=session)
+        anxi = service.get_base_by_key(session=session, key="anxi")
+        assert anxi is not None
+        first, _ = service.list_enterprises(
+            session=session, filters=service.ListFilters(base_id=anxi.id), limit=1
+        )
+        accounts.create_user(session=session, email="works@example.com",
+                             password=BROWSER_PASSWORD, role=Role.ENTERPRISE,
+                             enterprise_ids=[first[0].id])
+        accounts.create_user(session=session, email="bureau@example.com",
+                             password=BROWSER_PASSWORD, role=Role.BASE_ADMIN, base_ids=[anxi.id])
+        accounts.create_user(session=session, email="buyer@example.com",
+                             password=BROWSER_PASSWORD, role=Role.BUYER,
+                             organisation="Nordic Home AB")
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def live_server(live_engine: Engine) -> Iterator[str]:
+    """The base URL of a Tradebase server holding the demo data."""
+    missing = [name for name in ("htmx.min.js", "chart.umd.js") if not (VENDOR / name).exists()]
+    if missing:
+        pytest.fail(
+            f"static/vendor/ lacks {', '.join(missing)}: run `npm ci --ignore-scripts` and copy "
+            "them from node_modules (make install does both)"
+        )
+    engine = live_engine
+    port = _free_port()
+    config = uvicorn.Config(
+        create_app(engine), host="127.0.0.1", port=port, log_level="warning",
+        http="h11", ws="none", lifespan="on", access_log=False,
+    )
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, name="uvicorn", daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not server.started:
+        if not thread.is_alive() or time.monotonic() > deadline:
+            pytest.fail("the Tradebase test server did not start")
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(timeout=15)
+
+
+@pytest.fixture(scope="session")
+def playwright() -> Iterator[Playwright]:
+    with sync_playwright() as driver:
+        yield driver
+
+
+@pytest.fixture(scope="session")
+def browser(playwright: Playwright) -> Iterator[Browser]:
+    """Headless Debian Chromium. Missing, it fails the run: the browser tests are required."""
+    if not CHROMIUM.exists() or shutil.which(str(CHROMIUM)) is None:
+        pytest.fail(
+            f"{CHROMIUM} is missing: the browser tests need Debian's Chromium. "
+            "Install it with `apt-get install chromium` (make test does when it may)."
+        )
+    browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+    yield browser
+    browser.close()
+
+
+@pytest.fixture
+def context(browser: Browser) -> Iterator[BrowserContext]:
+    """A fresh browser profile per test (no cookies), in English unless a test switches."""
+    context = browser.new_context(
+        viewport={"width": 1280, "height": 900}, locale="en-US",
+        extra_http_headers={"Accept-Language": "en-US,en;q=0.9"},
+    )
+    yield context
+    context.close()
+
+
+@pytest.fixture
+def page(context: BrowserContext, request: pytest.FixtureRequest) -> Iterator[Page]:
+    """A page that fails the test on any JavaScript error or CSP violation. A test that
+    expects refusals names their statuses with ``@pytest.mark.allow_http_errors(403)``."""
+    page = context.new_page()
+    problems: list[str] = []
+    marker = request.node.get_closest_marker("allow_http_errors")
+    # A form answered 422 with its messages is the page working, not an error.
+    allowed = {422, *(marker.args if marker else ())}
+
+    def on_console(message: ConsoleMessage) -> None:
+        expected = any(f"status of {status}" in message.text for status in allowed)
+        if message.type == "error" and not expected:
+            problems.append(f"console {message.type}: {message.text}")
+
+    page.on("pageerror", lambda error: problems.append(f"page error: {error}"))
+    page.on("console", on_console)
+    yield page
+    assert not problems, "\n".join(problems)
+
+
+@pytest.fixture(scope="session")
+def artifacts() -> Path:
+    """test-artifacts/ at the repository root (git-ignored): screenshots of a run."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    return ARTIFACTS
+
+
+@pytest.fixture(scope="session")
+def docs_screenshots() -> Path:
+    """docs/screenshots/: the pictures the README shows."""
+    SCREENSHOTS_FOR_DOCS.mkdir(parents=True, exist_ok=True)
+    return SCREENSHOTS_FOR_DOCS

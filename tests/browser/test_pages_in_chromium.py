@@ -1,0 +1,169 @@
+"""The web app in a real headless Chromium: the home page, the language switch, a base's
+charts, live search and a form's validation message.
+
+Screenshots of the home and base pages go to test-artifacts/ in both languages; the English
+ones are also copied to docs/screenshots/ for the README.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.browser.conftest import log_in as _log_in
+
+pytestmark = pytest.mark.browser
+
+ANXI_EN = "Anxi rattan & iron home furnishing craft"
+ANXI_ZH = "安溪藤铁家居工艺基地"
+
+CHART_STATE = """(id) => {
+  const canvas = document.getElementById(id);
+  const chart = window.Chart && canvas ? window.Chart.getChart(canvas) : undefined;
+  if (!chart) { return null; }
+  const pixels = canvas.getContext("2d").getImageData(0, 0, canvas.width, canvas.height).data;
+  let painted = 0;
+  for (let i = 3; i < pixels.length; i += 4) { if (pixels[i] > 0) { painted += 1; } }
+  return {
+    type: chart.config.type,
+    title: chart.options.plugins.title.text,
+    labels: chart.data.labels,
+    datasets: chart.data.datasets.map((d) => ({label: d.label, data: d.data})),
+    painted: painted,
+  };
+}"""
+
+
+def _shoot(page: Page, artifacts: Path, name: str, docs: Path | None = None) -> None:
+    target = artifacts / f"{name}.png"
+    page.screenshot(path=str(target), full_page=True)
+    if docs is not None:
+        shutil.copyfile(target, docs / f"{name.removesuffix('-en')}.png")
+
+
+def test_home_page_shows_the_bases(
+    page: Page, live_server: str, artifacts: Path, docs_screenshots: Path
+) -> None:
+    page.goto(live_server + "/")
+    expect(page).to_have_title(re.compile("Tradebase"))
+    expect(page.locator("h1")).to_have_text("Industrial clusters and export bases")
+    expect(page.locator("article.card")).to_have_count(5)
+    anxi = page.locator("article.card", has_text=ANXI_EN)
+    expect(anxi).to_contain_text("20 billion yuan")
+    expect(anxi).to_contain_text("National foreign trade transformation and upgrading base")
+    _shoot(page, artifacts, "home-en", docs_screenshots)
+
+
+def test_switching_language_changes_the_interface_and_is_remembered(
+    page: Page, live_server: str, artifacts: Path
+) -> None:
+    page.goto(live_server + "/")
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    page.locator(".lang-switch a[data-lang='zh']").click()
+    expect(page.locator("html")).to_have_attribute("lang", "zh-Hans")
+    expect(page).to_have_url(live_server + "/")
+    expect(page.locator(".topnav")).to_contain_text("基地")
+    expect(page.locator("h1")).to_have_text("产业集群与外贸基地")
+    _shoot(page, artifacts, "home-zh")
+
+    # The next page is Chinese too, with figures written the Chinese way.
+    page.get_by_role("link", name=ANXI_ZH).first.click()
+    expect(page.locator("h1")).to_have_text(ANXI_ZH)
+    expect(page.locator("#indicators")).to_contain_text("200 亿元")
+    expect(page.locator("#designations h2")).to_have_text("认定称号")
+    page.wait_for_function(f"() => ({CHART_STATE})('published-chart') !== null")
+    _shoot(page, artifacts, "base-zh")
+
+    # And back to English, staying on the same page.
+    url = page.url
+    page.locator(".lang-switch a[data-lang='en']").click()
+    expect(page).to_have_url(url)
+    expect(page.locator("h1")).to_have_text(ANXI_EN)
+    expect(page.locator("#indicators")).to_contain_text("20 billion yuan")
+
+
+def test_base_page_draws_its_published_and_sample_charts(
+    page: Page, live_server: str, artifacts: Path, docs_screenshots: Path
+) -> None:
+    page.goto(live_server + "/")
+    page.get_by_role("link", name=ANXI_EN).first.click()
+    expect(page.locator("h1")).to_have_text(ANXI_EN)
+    page.wait_for_function(f"() => ({CHART_STATE})('published-chart') !== null")
+
+    published = page.evaluate(CHART_STATE, "published-chart")
+    assert published["type"] == "bar"
+    assert published["painted"] > 1000, "the canvas is blank"
+    # Only what was published: Anxi's money figures are for 2020, and nothing else is drawn.
+    assert published["labels"] == ["2020"]
+    series = {d["label"]: d["data"] for d in published["datasets"]}
+    assert series == {"Import and export": [1.7e9], "Output value": [2.0e10]}
+
+    # Another indicator group redraws the same canvas.
+    options = page.locator("#published-group option")
+    assert options.count() >= 2
+    page.select_option("#published-group", "1")
+    page.wait_for_function(
+        f"(title) => ({CHART_STATE})('published-chart').title !== title",
+        arg=published["title"],
+    )
+
+    sample = page.evaluate(CHART_STATE, "sample-chart")
+    assert sample is not None
+    assert sample["type"] == "line"
+    assert sample["painted"] > 1000
+    assert sample["title"].startswith("Sample data")
+    assert len(sample["datasets"]) >= 3
+    assert all(d["label"].endswith("(sample)") for d in sample["datasets"])
+    expect(page.locator("#sample-series")).to_contain_text("Sample data")
+
+    page.select_option("#published-group", "0")
+    _shoot(page, artifacts, "base-en", docs_screenshots)
+
+
+def test_search_shows_live_results_while_typing(page: Page, live_server: str) -> None:
+    page.goto(live_server + "/search")
+    expect(page.locator("#search-results")).to_contain_text("Type a name or a product")
+    page.evaluate("() => { window.stillTheSamePage = true; }")
+
+    page.locator("#search-q").press_sequentially("peacock", delay=40)
+    results = page.locator("#product-results .product-result")
+    expect(results.first).to_contain_text("peacock", ignore_case=True)
+    # The results came in place: no page load (the marker survives), the URL follows.
+    assert page.evaluate("() => window.stillTheSamePage") is True
+    expect(page).to_have_url(re.compile(r"/search\?q=peacock"))
+
+    # Chinese titles are searched too.
+    page.locator("#search-q").fill("藤编")
+    expect(page.locator("#product-results h2")).not_to_contain_text("(0)")
+    expect(results.first).to_contain_text("藤编")
+    assert page.evaluate("() => window.stillTheSamePage") is True
+
+    # A filter narrows the live results.
+    page.locator("#search-q").fill("")
+    page.locator("#search-hs").fill("9405")
+    expect(results.first).to_contain_text("HS 9405")
+    assert page.evaluate("() => window.stillTheSamePage") is True
+
+
+def test_a_form_with_an_error_shows_the_message_by_the_field(
+    page: Page, live_server: str
+) -> None:
+    _log_in(page, live_server, "bureau@example.com")  # the base administrator adds enterprises
+    page.goto(live_server + "/enterprises/new")
+    page.locator("#field-name_en").fill("")
+    page.locator("#field-employees").fill("many")
+    page.locator("#field-markets").fill("US; XX")
+    page.locator("#enterprise-form button[type='submit']").click()
+
+    expect(page.locator(".form-alert")).to_be_visible()
+    expect(page.locator("#error-employees")).to_have_text("Enter a whole number.")
+    expect(page.locator("#error-name_en")).to_have_text("Give a name in Chinese or in English.")
+    expect(page.locator("#error-markets")).to_contain_text("XX")
+    # What was typed stays in the form.
+    expect(page.locator("#field-employees")).to_have_value("many")
+    expect(page.locator("#field-markets")).to_have_value("US; XX")
+    expect(page.locator("#field-employees")).to_have_attribute("aria-invalid", "true")

@@ -1,0 +1,120 @@
+"""``tradebase import KIND FILE`` and ``tradebase export KIND FILE`` (docs/file-formats.md)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TaskID,
+    TextColumn,
+    TimeElapsedColumn,
+)
+
+from tradebase.cli.common import console, user_errors
+
+
+class KindChoice(StrEnum):
+    enterprises = "enterprises"
+    products = "products"
+    indicators = "indicators"
+
+
+class FormatChoice(StrEnum):
+    csv = "csv"
+    xlsx = "xlsx"
+
+
+KindArgument = Annotated[KindChoice, typer.Argument(help="What the file holds.")]
+FormatOption = Annotated[
+    FormatChoice | None,
+    typer.Option("--format", help="csv or xlsx; by default the file's extension decides."),
+]
+
+_PHASES = {"checking": "Checking rows", "writing": "Writing rows"}
+
+
+@contextmanager
+def _progress_bar() -> Iterator[Callable[[str, int, int], None] | None]:
+    """A Rich progress bar on a terminal; nothing when the output is a file or a pipe."""
+    if not console.is_terminal:
+        yield None
+        return
+    with Progress(
+        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+        console=console, transient=True,
+    ) as bar:
+        tasks: dict[str, TaskID] = {}
+
+        def report(phase: str, done: int, total: int) -> None:
+            if phase not in tasks:
+                tasks[phase] = bar.add_task(_PHASES.get(phase, phase), total=total)
+            bar.update(tasks[phase], completed=done)
+
+        yield report
+
+
+def import_(
+    kind: KindArgument,
+    file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, readable=True,
+                                         help="A .csv or .xlsx file.")],
+    fmt: FormatOption = None,
+) -> None:
+    """Import a CSV or XLSX file; rows with a known key update, the others are added.
+
+    All-or-nothing: if any row is bad, every bad row is listed and nothing is written."""
+    from tradebase.db import get_engine  # imported here: keeps --help fast
+    from tradebase.migrate import upgrade
+    from tradebase.registry.service import load_hs_codes
+    from tradebase.registry.transfer import import_file
+    from tradebase.uow import unit_of_work
+
+    engine = get_engine()
+    with user_errors():
+        upgrade(engine)
+        with _progress_bar() as report, unit_of_work(engine=engine) as session:
+            load_hs_codes(session=session)  # no-op unless the database is new
+            summary = import_file(
+                session=session, kind=kind.value, path=file, fmt=fmt.value if fmt else None,
+                progress=report,
+            )
+    extra = (f"; {len(summary.enterprises_created)} new enterprises"
+             if summary.enterprises_created else "")
+    console.print(
+        f"Imported {file.name}: {summary.created} {kind.value} added, "
+        f"{summary.updated} updated{extra}.",
+        highlight=False,
+    )
+
+
+def export(
+    kind: KindArgument,
+    file: Annotated[Path, typer.Argument(dir_okay=False, help="A .csv or .xlsx file to write.")],
+    fmt: FormatOption = None,
+) -> None:
+    """Export every row of KIND with the columns an import reads (CSV is UTF-8 with a BOM)."""
+    from tradebase.db import get_engine  # imported here: keeps --help fast
+    from tradebase.migrate import upgrade
+    from tradebase.registry.transfer import export_file
+    from tradebase.uow import unit_of_work
+
+    engine = get_engine()
+    with user_errors():
+        upgrade(engine)
+        with unit_of_work(engine=engine) as session:
+            count = export_file(
+                session=session, kind=kind.value, path=file, fmt=fmt.value if fmt else None
+            )
+    console.print(f"Exported {count} {kind.value} to {file}.", highlight=False)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("import")(import_)
+    app.command("export")(export)

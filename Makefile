@@ -73,6 +73,9 @@ test: lint typecheck pytest ## ruff, import layers, mypy and the whole pytest su
 bench: install ## benchmarks, each printed next to a baseline measured in the same run
 	$(BIN)/python -m bench
 
+eval-match: install ## matching quality per language, next to plain BM25, on eval/
+	$(BIN)/python -m eval.match
+
 lock: ## re-pin every dependency with hashes after editing pyproject.toml
 	$(UV) pip compile pyproject.toml --extra dev --generate-hashes --python-version 3.11 \
 		-o requirements.lock

@@ -64,6 +64,27 @@ def _like(text: str) -> str:
     return f"%{escaped}%"
 
 
+def _is_cjk(char: str) -> bool:
+    return "\u3400" <= char <= "\u9fff" or "\uf900" <= char <= "\ufaff"
+
+
+def search_terms(q: str | None) -> list[str]:
+    """The terms of a search box: words split on spaces, and a run of Chinese characters split
+    into single characters, since Chinese writes no spaces ("藤椅" finds "藤编扶手餐椅")."""
+    terms: list[str] = []
+    for word in (q or "").split()[:12]:
+        if len(word) > 1 and all(_is_cjk(char) for char in word):
+            terms.extend(dict.fromkeys(word))
+        else:
+            terms.append(word)
+    return list(dict.fromkeys(terms))
+
+
+def search_patterns(q: str | None) -> list[str]:
+    """One LIKE pattern per term; a row must match every term (in any of its fields)."""
+    return [_like(term) for term in search_terms(q)]
+
+
 def _get(session: Session, model: type[M], ident: object, what: str) -> M:
     obj = session.get(model, ident)
     if obj is None:
@@ -209,8 +230,7 @@ def list_bases(
     *, session: Session, filters: ListFilters = ListFilters(), limit: int = 50, offset: int = 0
 ) -> tuple[list[Base], int]:
     stmt = select(Base).order_by(Base.id)
-    if filters.q:
-        pattern = _like(filters.q)
+    for pattern in search_patterns(filters.q):
         stmt = stmt.where(
             or_(Base.name_en.ilike(pattern, escape="\\"), Base.name_zh.ilike(pattern, escape="\\"))
         )
@@ -349,8 +369,7 @@ def list_key_projects(*, session: Session, base_id: int) -> list[KeyProject]:
 
 
 def _enterprise_filters(session: Session, stmt: Select[Any], filters: ListFilters) -> Select[Any]:
-    if filters.q:
-        pattern = _like(filters.q)
+    for pattern in search_patterns(filters.q):
         stmt = stmt.where(
             or_(
                 Enterprise.name_en.ilike(pattern, escape="\\"),
@@ -507,8 +526,7 @@ def list_products(
                 func.upper(ProductCertification.code) == filters.certification.upper(),
             )
         )
-    if filters.q:
-        pattern = _like(filters.q)
+    for pattern in search_patterns(filters.q):
         stmt = stmt.where(
             or_(
                 Product.title.ilike(pattern, escape="\\"),

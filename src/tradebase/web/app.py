@@ -14,6 +14,7 @@ from tradebase.db import get_engine, session_factory
 from tradebase.models import load_all_models
 from tradebase.settings import Settings, get_settings
 from tradebase.web.api import auth as auth_api
+from tradebase.web.api import imports as imports_api
 from tradebase.web.api import registry as registry_api
 from tradebase.web.auth import install_csrf_cookie
 from tradebase.web.errors import install_error_handlers
@@ -50,6 +51,7 @@ def create_app(
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.include_router(auth_api.router)
     app.include_router(registry_api.router)
+    app.include_router(imports_api.router)
 
     from tradebase.web import pages
 

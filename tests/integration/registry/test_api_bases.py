@@ -46,3 +46,16 @@ def test_footwear_base_spans_two_cities_and_holds_the_docking_outcome(client: Te
     assert by_metric["docking_intention_value"]["value"] == 3.0e8
     assert by_metric["docking_intention_value"]["qualifier"] == "about"
     assert by_metric["docking_intention_value"]["year"] == 2022
+
+
+def test_product_search_needs_every_term_and_reads_chinese(client: TestClient) -> None:
+    both = client.get("/api/v1/products", params={"q": "rattan chair", "limit": 500}).json()
+    assert both["total"] > 0
+    for item in both["items"]:
+        text = " ".join([item["title"], *item["titles"].values()]).lower()
+        assert "rattan" in text
+        assert "chair" in text
+    chinese = client.get("/api/v1/products", params={"q": "藤椅", "limit": 500}).json()
+    assert chinese["total"] > 0
+    assert all("藤" in i["titles"].get("zh", "") and "椅" in i["titles"].get("zh", "")
+               for i in chinese["items"])

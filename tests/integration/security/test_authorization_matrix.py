@@ -39,6 +39,7 @@ class Rule:
     body: Callable[[dict[str, Any]], Any] | None = None
     params: Callable[[dict[str, Any]], dict[str, Any]] = field(default=lambda ids: {})
     form: Callable[[dict[str, Any]], dict[str, str]] | None = None  # a page's form fields
+    files: Callable[[dict[str, Any]], dict[str, Any]] | None = None  # an upload
 
 
 def _ids(session: Session) -> dict[str, Any]:
@@ -60,7 +61,8 @@ def _ids(session: Session) -> dict[str, Any]:
     return {
         "base_id": anxi.id, "enterprise_id": enterprise.id, "product_id": product.id,
         "fact_id": fact.id, "designation_id": designation.id, "region_id": anxi.regions[0].id,
-        "industry_id": anxi.industry_id, "code": "940153",
+        "industry_id": anxi.industry_id, "code": "940153", "kind": "products",
+        "enterprise_name": enterprise.name_en,
     }
 
 
@@ -79,6 +81,15 @@ API_RULES: dict[tuple[str, str], Rule] = {
         EVERYONE, lambda ids: {"token": "not-a-valid-token", "password": "whatever it is 1"}
     ),
     ("GET", "/api/v1/audit"): Rule(AUDITORS),
+    # uploads: rows are authorised one by one; a catalog of Anxi's first enterprise
+    ("POST", "/api/v1/imports/{kind}"): Rule(
+        CATALOG_EDITORS,
+        files=lambda ids: {"file": (
+            "catalog.csv",
+            f"sku,enterprise,title\nMATRIX-U1,{ids['enterprise_name']},Stool\n".encode(),
+            "text/csv",
+        )},
+    ),
     # the public register: read by all
     ("GET", "/api/v1/regions"): Rule(EVERYONE),
     ("GET", "/api/v1/regions/{region_id}"): Rule(EVERYONE),
@@ -237,6 +248,8 @@ def test_access(method: str, path: str, who: str, client: TestClient, session: S
                               "follow_redirects": False}
     if rule.body is not None:
         kwargs["json"] = rule.body(ids)
+    if rule.files is not None:
+        kwargs["files"] = rule.files(ids)
     if rule.form is not None:
         kwargs["data"] = rule.form(ids)
         if who == "anonymous":  # a browser's form carries its CSRF token

@@ -18,7 +18,7 @@ from tradebase.web.api import imports as imports_api
 from tradebase.web.api import registry as registry_api
 from tradebase.web.auth import install_csrf_cookie
 from tradebase.web.errors import install_error_handlers
-from tradebase.web.security import RateLimiter, install_security_headers
+from tradebase.web.security import RateLimiter, RejectNulBytes, install_security_headers
 
 STATIC_DIR = Path(__file__).parent / "static"
 
@@ -35,7 +35,6 @@ def create_app(
     app = FastAPI(
         title="Tradebase",
         version=tradebase.__version__,
-        summary="Register, indicators and docking for industrial clusters and export bases.",
         openapi_url="/api/v1/openapi.json",
         docs_url="/api/v1/docs",
         redoc_url=None,
@@ -48,6 +47,7 @@ def create_app(
     install_error_handlers(app)
     install_csrf_cookie(app)
     install_security_headers(app)
+    app.add_middleware(RejectNulBytes)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.include_router(auth_api.router)
     app.include_router(registry_api.router)

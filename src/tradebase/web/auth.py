@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from tradebase.accounts import service as accounts
 from tradebase.accounts.policy import ANONYMOUS, Actor
-from tradebase.errors import Forbidden, Unauthenticated
+from tradebase.errors import Forbidden, InvalidInput, Unauthenticated
 from tradebase.web.security import (
     CSRF_COOKIE,
     CSRF_FIELD,
@@ -73,9 +73,11 @@ async def verify_form_csrf(request: Request) -> None:
         return
     if request.headers.get("authorization"):
         return  # a bearer token is never sent by a browser on its own: no forgery possible
+    form = await request.form()
+    if any(isinstance(value, str) and "\x00" in value for value in form.values()):
+        raise InvalidInput("text may not contain NUL characters")
     token = request.headers.get(CSRF_HEADER)
     if token is None:
-        form = await request.form()
         value = form.get(CSRF_FIELD)
         token = value if isinstance(value, str) else None
     if not csrf_token_valid(request.app.state.settings.secret_key, token, csrf_binding(request)):

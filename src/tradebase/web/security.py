@@ -9,9 +9,11 @@ import time
 from collections.abc import Awaitable, Callable
 
 from fastapi import FastAPI, Request, Response
+from fastapi.responses import JSONResponse
 from limits import RateLimitItem, parse
 from limits.storage import storage_from_string
 from limits.strategies import FixedWindowRateLimiter
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from tradebase.errors import RateLimited
 from tradebase.settings import Settings
@@ -96,3 +98,51 @@ def csrf_token_valid(secret: str, token: str | None, session_token: str = "") ->
         return False
     nonce = token.split(".", 1)[0]
     return hmac.compare_digest(_sign(secret, nonce, session_token), token)
+
+
+class RejectNulBytes:
+    """Refuse text holding NUL characters before it reaches a database that cannot store them
+    (PostgreSQL text never holds 0x00): in the path, the query string, and JSON or form
+    bodies. Multipart uploads are checked by their own readers."""
+
+    TEXT_BODIES = (b"application/json", b"application/x-www-form-urlencoded")
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        query = scope.get("query_string", b"").lower()
+        if "\x00" in scope.get("path", "") or b"%00" in query or b"\x00" in query:
+            await self._refuse(scope, receive, send, "query")
+            return
+        content_type = dict(scope.get("headers", [])).get(b"content-type", b"").lower()
+        if not content_type.startswith(self.TEXT_BODIES):
+            await self.app(scope, receive, send)
+            return
+        messages: list[Message] = []
+        body = b""
+        while True:
+            message = await receive()
+            messages.append(message)
+            body += message.get("body", b"")
+            if message["type"] != "http.request" or not message.get("more_body"):
+                break
+        lowered = body.lower()
+        if b"\x00" in body or b"\\u0000" in lowered or b"%00" in lowered:
+            await self._refuse(scope, receive, send, "body")
+            return
+
+        async def replay() -> Message:
+            return messages.pop(0) if messages else await receive()
+
+        await self.app(scope, replay, send)
+
+    @staticmethod
+    async def _refuse(scope: Scope, receive: Receive, send: Send, where: str) -> None:
+        response = JSONResponse(
+            {"error": {"message": "text may not contain NUL characters", "field": where}}, 422
+        )
+        await response(scope, receive, send)

@@ -232,3 +232,16 @@ def test_rate_limits_are_shared_between_workers_through_redis(app_factory) -> No
         codes = [client.get("/api/v1/bases").status_code
                  for client in (first, second, first, second, first, second)]
     assert codes == [200] * 5 + [429]
+
+
+def test_nul_characters_are_refused_before_the_database(client: TestClient) -> None:
+    """PostgreSQL cannot store NUL in text; Schemathesis found a 500 there."""
+    login = client.post("/api/v1/auth/token", json={"email": "00\u0000", "password": "x"})
+    assert login.status_code == 422
+    assert login.json()["error"]["message"] == "text may not contain NUL characters"
+    search = client.get("/api/v1/products", params={"q": "rattan\x00"})
+    assert search.status_code == 422
+    form = client.post("/login", data={"email": "a\x00b", "password": "x"})
+    assert form.status_code == 422
+    ok = client.get("/api/v1/products", params={"q": "rattan"})
+    assert ok.status_code == 200

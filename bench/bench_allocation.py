@@ -134,7 +134,11 @@ def bench_docking(n_orders: int, n_factories: int, time_limit: float) -> Row:
         orders,
         factories,
         options=SolveOptions(
-            time_limit=time_limit, fast_path=False, decompose=False, warm_start=False
+            time_limit=time_limit,
+            fast_path=False,
+            decompose=False,
+            warm_start=False,
+            priced="never",
         ),
     )
     # the bare run still builds the model with numpy; what differs is the solve strategy

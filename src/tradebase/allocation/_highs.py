@@ -124,6 +124,14 @@ class ModelBuilder:
             lp.integrality_ = [kinds[int(flag)] for flag in integer]
         return lp
 
+    def fix(self, cols: IntArray, values: FloatArray) -> None:
+        """Fix columns to values (lower = upper), e.g. the binaries of a MIP plan."""
+        lower = np.concatenate(self._lower) if self._lower else np.zeros(0)
+        upper = np.concatenate(self._upper) if self._upper else np.zeros(0)
+        lower[cols] = values
+        upper[cols] = values
+        self._lower, self._upper = [lower], [upper]
+
     @property
     def has_integers(self) -> bool:
         return any(block.any() for block in self._integer)

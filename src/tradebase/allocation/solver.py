@@ -27,6 +27,7 @@ from tradebase.allocation._highs import (
     SolveResult,
     relative_gap,
 )
+from tradebase.allocation._lagrange import FactoryProblems, lagrangian_bound, transport_lp
 from tradebase.errors import InvalidInput
 
 Id = str | int
@@ -125,6 +126,10 @@ class SolveOptions:
     decompose: bool = True
     warm_start: bool = True
     threads: int | None = None
+    # price-and-restrict engine for the plain model (see ``_solve_part_priced``):
+    # "auto" uses it on parts with at least ``priced_min_pairs`` pairs, "never" / "always"
+    priced: Literal["auto", "never", "always"] = "auto"
+    priced_min_pairs: int = 5000
 
 
 # --------------------------------------------------------------------------------------------
@@ -416,15 +421,21 @@ def _build(
     partial: bool,
     maximise_delivery: bool = False,
     min_delivered: int | None = None,
+    continuous_q: bool = False,
 ) -> tuple[ModelBuilder, IntArray, IntArray, IntArray]:
-    """Build the model of one part; returns (model, q columns, y columns, pairs with y)."""
+    """Build the model of one part; returns (model, q columns, y columns, pairs with y).
+
+    ``continuous_q`` leaves ``q`` continuous: once ``y`` is fixed what is left is a
+    transportation LP with integral data, whose simplex vertices are integral (the caller must
+    re-solve with ``y`` fixed and check).
+    """
     m = ModelBuilder()
     pairs = part.pairs
     n = pairs.size
     cap = inst.cap[pairs]
     lower = np.zeros(n, dtype=np.int64) if partial else inst.lower[pairs]
     cost = -np.ones(n) if maximise_delivery else inst.cost[pairs]
-    q = m.add_cols(cost, lower, cap, integer=True)
+    q = m.add_cols(cost, lower, cap, integer=not continuous_q)
     y_local = np.nonzero(inst.need_y[pairs])[0]
     y_pairs = pairs[y_local]
     y_cost = np.zeros(y_local.size) if maximise_delivery else inst.setup[y_pairs]
@@ -552,10 +563,25 @@ def _run(
     return res, np.round(res.values[q]).astype(np.int64), "mip"
 
 
+def _plain(inst: _Instance, part: _Part) -> bool:
+    """No scenario rule touches this part: the cheapest split with MOQs, set-ups and horizons."""
+    return not (inst.count_rows or inst.lower[part.pairs].any() or inst.row_lower.any())
+
+
 def _solve_part(
     inst: _Instance, part: _Part, *, deadline: float, options: SolveOptions
 ) -> _PartResult:
     lp_path = options.fast_path and not bool(inst.need_y[part.pairs].any())
+    if (
+        not lp_path
+        and options.decompose
+        and options.priced != "never"
+        and (options.priced == "always" or part.pairs.size >= options.priced_min_pairs)
+        and _plain(inst, part)
+    ):
+        priced = _solve_part_priced(inst, part, deadline=deadline, options=options)
+        if priced is not None:
+            return priced
     model, q, y, y_local = _build(inst, part, partial=False)
     start = None
     if not lp_path and options.warm_start:
@@ -578,9 +604,127 @@ def _solve_part(
     return _PartResult(np.zeros(part.pairs.size, dtype=np.int64), res.status, INF, res.bound, path)
 
 
+def _solve_part_priced(
+    inst: _Instance, part: _Part, *, deadline: float, options: SolveOptions
+) -> _PartResult | None:
+    """Price, bound, restrict: the plain model at scale. None means 'use the direct MIP'.
+
+    1. The LP relaxation (``y`` eliminated: a transportation LP) by column generation.
+    2. A Lagrangian bound from its order duals: relaxing the order rows leaves one knapsack with
+       set-ups per factory, solved exactly (or bounded), which charges every set-up of a factory
+       split over several orders in full; it is a valid lower bound on the *whole* model.
+    3. The exact MIP restricted to the promising pairs (LP support, pairs the factory problems
+       chose, the cheapest pairs by reduced cost, the greedy plan), warm-started with the greedy
+       plan. Any plan of the restricted model is a plan of the whole model.
+    The gap is ``(plan cost - max(LP bound, Lagrangian bound)) / plan cost``, against the whole
+    model, so ``optimal`` means proven within ``mip_rel_gap`` of the exact model's optimum.
+    """
+    started = time.perf_counter()
+    budget = max(deadline - started, 0.0)
+    pairs = part.pairs
+    local_orders = np.searchsorted(part.orders, inst.order_ix[pairs])
+    cap = inst.cap[pairs]
+    unit = inst.cost[pairs] + inst.setup[pairs] / np.maximum(cap, 1)
+    quantity = inst.quantity[part.orders].astype(np.float64)
+    greedy = _greedy_start(inst, part)
+    seed = greedy > 0 if greedy is not None else np.zeros(pairs.size, dtype=np.bool_)
+    lp = transport_lp(
+        local_orders,
+        inst.factory_ix[pairs],
+        unit,
+        cap,
+        quantity,
+        inst.horizon,
+        inst.row_coupled,
+        seed_pairs=seed,
+        deadline=started + 0.4 * budget,
+    )
+    if lp.status != "optimal":
+        return None  # infeasible or out of time: let the exact model speak
+    upper = _pair_cost(inst, pairs, greedy) if greedy is not None else INF
+    problems = FactoryProblems(
+        local_orders,
+        inst.factory_ix[pairs],
+        inst.cost[pairs],
+        cap,
+        inst.moq[pairs],
+        inst.setup[pairs],
+        inst.horizon,
+        quantity,
+    )
+    target = upper if upper < INF else lp.bound * 1.01 + 1.0
+    lag = lagrangian_bound(
+        problems,
+        lp.order_duals,
+        upper=target,
+        deadline=time.perf_counter() + 0.15 * budget,
+        max_iterations=30,
+    )
+    bound = max(lp.bound, lag.bound)
+
+    # the restricted model
+    keep = (lp.values > 0) | lag.used | seed
+    ranked = np.lexsort((lp.reduced, local_orders))
+    firsts = np.searchsorted(local_orders[ranked], local_orders[ranked], side="left")
+    keep[ranked[(np.arange(ranked.size) - firsts) < 0]] = True
+    sub = _Part(part.orders, pairs[keep])
+    model, q, y, y_local = _build(inst, sub, partial=False)
+    qty = np.zeros(pairs.size, dtype=np.int64)
+    cost = INF
+    best_start: FloatArray | None = None
+    if greedy is not None:
+        best_start = np.zeros(model.num_cols)
+        best_start[q] = greedy[keep]
+        best_start[y] = greedy[keep][y_local] > 0
+    # the restricted MIP (one run: HiGHS's heuristics need the time), then its plan polished by
+    # the LP with the binaries fixed (a network LP: its simplex vertex is integral)
+    res = model.solve(
+        relax=False,
+        time_limit=deadline - time.perf_counter(),
+        mip_rel_gap=options.mip_rel_gap / 4,
+        threads=options.threads,
+        start=best_start,
+    )
+    if res.status in ("optimal", "feasible"):
+        values = res.values
+        polish = _fixed_binaries(model, y, values)
+        polished = polish.solve(
+            relax=True,
+            time_limit=max(deadline - time.perf_counter(), 1.0),
+            mip_rel_gap=options.mip_rel_gap,
+            threads=options.threads,
+        )
+        if polished.status == "optimal" and _integral(polished.values[q]):
+            values = polished.values
+        trial = np.zeros(pairs.size, dtype=np.int64)
+        trial[keep] = np.round(values[q]).astype(np.int64)
+        if not _violations(inst, pairs, trial, part.orders):
+            trial_cost = _pair_cost(inst, pairs, trial)
+            if trial_cost < cost:
+                qty, cost = trial, trial_cost
+
+    if greedy is not None and upper < cost:
+        qty, cost = greedy.copy(), upper
+    if cost == INF:
+        return None
+    bound = min(bound, cost)
+    proven = relative_gap(cost, bound) <= options.mip_rel_gap
+    return _PartResult(qty, "optimal" if proven else "feasible", cost, bound, "mip")
+
+
+def _fixed_binaries(model: ModelBuilder, y: IntArray, values: FloatArray) -> ModelBuilder:
+    """A copy of ``model`` with the binaries ``y`` fixed at their rounded ``values``."""
+    fixed = ModelBuilder()
+    fixed.__dict__.update(
+        {k: list(v) if isinstance(v, list) else v for k, v in model.__dict__.items()}
+    )
+    fixed.fix(y, np.round(values[y]))
+    return fixed
+
+
 def _greedy_start(inst: _Instance, part: _Part) -> IntArray | None:
     """A cheapest-first plan for the plain model, handed to HiGHS as its first incumbent."""
-    if inst.count_rows or inst.lower[part.pairs].any() or inst.row_lower.any():
+    if not _plain(inst, part):
         return None
     pairs = part.pairs
     qty = np.zeros(pairs.size, dtype=np.int64)

@@ -320,7 +320,7 @@ def instances(draw: st.DrawFn) -> tuple[list[Order], list[Factory], Scenario]:
                 max_share=draw(st.sampled_from([1.0, 1.0, 1.0, 0.5, 0.7])),
                 horizon_capacity=draw(st.one_of(st.none(), st.integers(3, 14))),
                 logistics_cost={
-                    o.id: float(draw(st.integers(0, 3))) for o in orders if draw(st.booleans())
+                    str(o.id): float(draw(st.integers(0, 3))) for o in orders if draw(st.booleans())
                 },
             )
         )

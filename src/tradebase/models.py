@@ -6,7 +6,10 @@ from __future__ import annotations
 def load_all_models() -> None:
     """Register every table with ``Model.metadata`` (migrations and tests call this)."""
     import tradebase.accounts.models
+    import tradebase.docking.models
     import tradebase.registry.models  # noqa: F401
     from tradebase.accounts import audit
+    from tradebase.docking import sync
 
     audit.install()
+    sync.install()

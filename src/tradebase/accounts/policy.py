@@ -11,7 +11,10 @@ from enum import StrEnum
 
 from tradebase.accounts.roles import Role
 
-__all__ = ["ANONYMOUS", "SYSTEM", "Actor", "Permission", "Role", "is_allowed", "system_actor"]
+__all__ = [
+    "ANONYMOUS", "READ_PERMISSIONS", "SYSTEM", "Actor", "Permission", "RequestParties", "Role",
+    "acts_for_buyer", "acts_for_enterprise", "is_allowed", "may_see_request", "system_actor",
+]
 
 
 class Permission(StrEnum):
@@ -24,6 +27,19 @@ class Permission(StrEnum):
     VIEW_AUDIT = "view_audit"
     MANAGE_USERS = "manage_users"
     IMPORT_DATA = "import_data"
+    # docking
+    MATCH_LISTINGS = "match_listings"  # match a text against every catalog (public data)
+    POST_REQUEST = "post_request"  # a buyer's request
+    OFFER_CAPACITY = "offer_capacity"  # an enterprise's free capacity by month
+    SEARCH_CAPACITY = "search_capacity"  # other enterprises' free capacity
+    VIEW_DOCKING_DASHBOARD = "view_docking_dashboard"  # a base's intentions, orders, deliveries
+
+
+# Permissions that read only: a read-only API token holds them too.
+READ_PERMISSIONS = frozenset({
+    Permission.VIEW_AUDIT, Permission.MATCH_LISTINGS, Permission.SEARCH_CAPACITY,
+    Permission.VIEW_DOCKING_DASHBOARD,
+})
 
 
 @dataclass(frozen=True)
@@ -73,7 +89,7 @@ def is_allowed(
         return True
     if actor.role is None:
         return False
-    if permission is not Permission.VIEW_AUDIT and not actor.can_write:
+    if permission not in READ_PERMISSIONS and not actor.can_write:
         return False
     if actor.role is Role.ADMIN:
         return True
@@ -91,4 +107,61 @@ def is_allowed(
             return actor.role is Role.BASE_ADMIN and (base_id is None or administers)
         case Permission.CREATE_BASE | Permission.DELETE_BASE | Permission.MANAGE_USERS:
             return False
+        case Permission.MATCH_LISTINGS:
+            return True
+        case Permission.POST_REQUEST:
+            return actor.role is Role.BUYER
+        case Permission.OFFER_CAPACITY:
+            if actor.role is Role.BASE_ADMIN:
+                return administers
+            return actor.role is Role.ENTERPRISE and enterprise_id in actor.enterprise_ids
+        case Permission.SEARCH_CAPACITY:
+            # Free capacity is commercial: buyers look for it; a competitor does not see it.
+            return actor.role in (Role.BUYER, Role.BASE_ADMIN, Role.OFFICER)
+        case Permission.VIEW_DOCKING_DASHBOARD:
+            if actor.role is Role.BASE_ADMIN:
+                return administers
+            return actor.role is Role.OFFICER
+    return False
+
+
+# --- buyers' requests: who sees them and who acts on them ----------------------------------
+
+
+@dataclass(frozen=True)
+class RequestParties:
+    """Who a buyer's request concerns: its buyer, and the enterprises it was sent to."""
+
+    buyer_id: int | None
+    organisation: str = ""
+    enterprise_ids: frozenset[int] = frozenset()  # sent to (a shortlist alone is not sent)
+    base_ids: frozenset[int] = frozenset()  # the bases of those enterprises
+
+
+def acts_for_buyer(actor: Actor, parties: RequestParties) -> bool:
+    """The actor is the request's buyer, or a buyer of the same organisation."""
+    if actor.is_system or (actor.user_id is not None and actor.user_id == parties.buyer_id):
+        return True
+    return (actor.role is Role.BUYER and bool(actor.organisation)
+            and actor.organisation == parties.organisation)
+
+
+def acts_for_enterprise(actor: Actor, enterprise_id: int) -> bool:
+    """The actor answers for ``enterprise_id`` (quotes, intentions, order progress)."""
+    if actor.is_system:
+        return True
+    return actor.role is Role.ENTERPRISE and enterprise_id in actor.enterprise_ids
+
+
+def may_see_request(actor: Actor, parties: RequestParties) -> bool:
+    """A request, its quotes and prices: its buyer, the enterprises it was sent to, the base
+    administrators of those enterprises, and platform administrators. Nobody else."""
+    if actor.is_system or actor.role is Role.ADMIN:
+        return True
+    if acts_for_buyer(actor, parties):
+        return True
+    if actor.role is Role.ENTERPRISE:
+        return bool(actor.enterprise_ids & parties.enterprise_ids)
+    if actor.role is Role.BASE_ADMIN:
+        return bool(actor.base_ids & parties.base_ids)
     return False

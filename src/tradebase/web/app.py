@@ -14,6 +14,7 @@ from tradebase.db import get_engine, session_factory
 from tradebase.models import load_all_models
 from tradebase.settings import Settings, get_settings
 from tradebase.web.api import auth as auth_api
+from tradebase.web.api import docking as docking_api
 from tradebase.web.api import imports as imports_api
 from tradebase.web.api import registry as registry_api
 from tradebase.web.auth import install_csrf_cookie
@@ -35,6 +36,7 @@ def create_app(
     app = FastAPI(
         title="Tradebase",
         version=tradebase.__version__,
+        summary="Register, indicators and docking for industrial clusters and export bases.",
         openapi_url="/api/v1/openapi.json",
         docs_url="/api/v1/docs",
         redoc_url=None,
@@ -52,6 +54,7 @@ def create_app(
     app.include_router(auth_api.router)
     app.include_router(registry_api.router)
     app.include_router(imports_api.router)
+    app.include_router(docking_api.router)
 
     from tradebase.web import pages
 

@@ -20,6 +20,12 @@ from sqlalchemy.orm import Session
 
 from tests.conftest import PASSWORD, ROLES, auth
 from tradebase.accounts.models import ApiToken, User
+from tradebase.docking.models import (
+    BuyerRequest,
+    CooperationIntention,
+    DockingOrder,
+    Enquiry,
+)
 from tradebase.registry.models import Base, Designation, Enterprise, IndicatorFact, Product
 from tradebase.web.app import create_app
 
@@ -31,6 +37,11 @@ AUDITORS = frozenset({"admin", "base_admin"})
 # The base administrator runs Anxi; the enterprise member belongs to Anxi's first enterprise.
 BASE_STAFF = frozenset({"admin", "base_admin"})
 CATALOG_EDITORS = frozenset({"admin", "base_admin", "enterprise"})
+# A request of the buyer, sent to Anxi's first enterprise: its parties and who oversees them.
+REQUEST_READERS = frozenset({"admin", "base_admin", "enterprise", "buyer"})
+BUYER = frozenset({"buyer"})
+ENTERPRISE = frozenset({"enterprise"})
+PARTIES = frozenset({"buyer", "enterprise"})
 
 
 @dataclass(frozen=True)
@@ -58,12 +69,39 @@ def _ids(session: Session) -> dict[str, Any]:
     assert product is not None
     assert fact is not None
     assert designation is not None
-    return {
+    return _docking_ids(session, enterprise) | {
         "base_id": anxi.id, "enterprise_id": enterprise.id, "product_id": product.id,
         "fact_id": fact.id, "designation_id": designation.id, "region_id": anxi.regions[0].id,
         "industry_id": anxi.industry_id, "code": "940153", "kind": "products",
         "enterprise_name": enterprise.name_en,
     }
+
+
+def _docking_ids(session: Session, enterprise: Enterprise) -> dict[str, Any]:
+    """A request of the buyer sent to ``enterprise``, an intention the buyer proposed and
+    one accepted (an order)."""
+    buyer = session.scalars(select(User).where(User.email == "buyer@example.com")).one()
+    request = BuyerRequest(buyer_id=buyer.id, organisation=buyer.organisation,
+                           text="rattan dining chairs", quantity=500, certifications=[])
+    enquiry = Enquiry(request=request, enterprise_id=enterprise.id, status="sent", reasons=[])
+    proposed = CooperationIntention(enquiry=enquiry, proposed_by="buyer", quantity=500,
+                                    value=10000, currency="EUR")
+    accepted = CooperationIntention(enquiry=enquiry, proposed_by="buyer", quantity=500,
+                                    value=10000, currency="EUR", status="accepted")
+    accepted.order = DockingOrder(status="contract_signed")
+    session.add_all([request, enquiry, proposed, accepted])
+    session.flush()
+    assert accepted.order is not None
+    return {"request_id": request.id, "enquiry_id": enquiry.id, "intention_id": proposed.id,
+            "order_id": accepted.order.id, "sku": product_sku(session, enterprise)}
+
+
+def product_sku(session: Session, enterprise: Enterprise) -> str:
+    product = session.scalars(
+        select(Product).where(Product.enterprise_id == enterprise.id).order_by(Product.id)
+    ).first()
+    assert product is not None
+    return product.sku
 
 
 API_RULES: dict[tuple[str, str], Rule] = {
@@ -147,6 +185,49 @@ API_RULES: dict[tuple[str, str], Rule] = {
     ),
     ("PATCH", "/api/v1/indicators/{fact_id}"): Rule(BASE_STAFF, lambda ids: {"note": "checked"}),
     ("DELETE", "/api/v1/indicators/{fact_id}"): Rule(BASE_STAFF),
+    # docking: matching reads the public catalogs; a request is its parties' business
+    ("POST", "/api/v1/docking/analyse"): Rule(SIGNED_IN, lambda ids: {"text": "rottingstolar"}),
+    ("POST", "/api/v1/docking/match"): Rule(
+        SIGNED_IN, lambda ids: {"text": "rottingstolar", "quantity": 100}
+    ),
+    ("GET", "/api/v1/docking/requests"): Rule(SIGNED_IN),
+    ("POST", "/api/v1/docking/requests"): Rule(
+        frozenset({"admin", "buyer"}), lambda ids: {"text": "Gartenstühle aus Rattan"}
+    ),
+    ("GET", "/api/v1/docking/requests/{request_id}"): Rule(REQUEST_READERS),
+    ("POST", "/api/v1/docking/requests/{request_id}/hs"): Rule(
+        BUYER, lambda ids: {"hs_code": "940153"}
+    ),
+    ("GET", "/api/v1/docking/requests/{request_id}/matches"): Rule(BUYER),
+    ("POST", "/api/v1/docking/requests/{request_id}/enquiries"): Rule(
+        BUYER, lambda ids: {"sku": ids["sku"], "send": True}
+    ),
+    ("GET", "/api/v1/docking/enquiries"): Rule(SIGNED_IN),
+    ("GET", "/api/v1/docking/enquiries/{enquiry_id}"): Rule(REQUEST_READERS),
+    ("POST", "/api/v1/docking/enquiries/{enquiry_id}/send"): Rule(BUYER),
+    ("POST", "/api/v1/docking/enquiries/{enquiry_id}/answer"): Rule(
+        ENTERPRISE, lambda ids: {"price": 21.5, "currency": "EUR", "lead_time_days": 40}
+    ),
+    ("POST", "/api/v1/docking/enquiries/{enquiry_id}/decline"): Rule(
+        ENTERPRISE, lambda ids: {"note": "fully booked"}
+    ),
+    ("POST", "/api/v1/docking/enquiries/{enquiry_id}/intentions"): Rule(
+        PARTIES, lambda ids: {"quantity": 500, "value": 10000, "currency": "EUR"}
+    ),
+    # proposed by the buyer: the enterprise accepts
+    ("POST", "/api/v1/docking/intentions/{intention_id}/accept"): Rule(ENTERPRISE),
+    ("PATCH", "/api/v1/docking/orders/{order_id}"): Rule(
+        PARTIES, lambda ids: {"status": "in_production"}
+    ),
+    ("GET", "/api/v1/docking/capacity"): Rule(SIGNED_IN),
+    ("POST", "/api/v1/docking/capacity"): Rule(
+        CATALOG_EDITORS,
+        lambda ids: {"enterprise_id": ids["enterprise_id"], "hs_code": "940153",
+                     "month": "2027-03", "free_capacity": 5000},
+    ),
+    ("GET", "/api/v1/docking/bases/{base_id}/dashboard"): Rule(
+        frozenset({"admin", "base_admin", "officer"})
+    ),
 }
 
 ENTERPRISE_FORM = {
@@ -196,6 +277,39 @@ PAGE_RULES: dict[tuple[str, str], Rule] = {
     ("GET", "/products/{product_id:int}/edit"): Rule(CATALOG_EDITORS),
     ("POST", "/products/{product_id:int}/edit"): Rule(
         CATALOG_EDITORS, form=lambda ids: PRODUCT_FORM
+    ),
+}
+
+PAGE_RULES |= {
+    ("GET", "/docking"): Rule(SIGNED_IN),
+    ("POST", "/docking/requests"): Rule(
+        frozenset({"admin", "buyer"}), form=lambda ids: {"text": "rottingstolar", "quantity": "5"}
+    ),
+    ("GET", "/docking/requests/{request_id:int}"): Rule(REQUEST_READERS),
+    ("POST", "/docking/requests/{request_id:int}/hs"): Rule(
+        BUYER, form=lambda ids: {"hs_code": "940153"}
+    ),
+    ("POST", "/docking/requests/{request_id:int}/enquiries"): Rule(
+        BUYER, form=lambda ids: {"sku": ids["sku"]}
+    ),
+    ("GET", "/docking/enquiries/{enquiry_id:int}"): Rule(REQUEST_READERS),
+    ("POST", "/docking/enquiries/{enquiry_id:int}/answer"): Rule(
+        ENTERPRISE, form=lambda ids: {"price": "21.5", "currency": "EUR", "lead_time_days": "40"}
+    ),
+    ("POST", "/docking/enquiries/{enquiry_id:int}/decline"): Rule(
+        ENTERPRISE, form=lambda ids: {"note": "fully booked"}
+    ),
+    ("POST", "/docking/enquiries/{enquiry_id:int}/intentions"): Rule(
+        PARTIES, form=lambda ids: {"quantity": "500", "value": "10000", "currency": "EUR"}
+    ),
+    ("POST", "/docking/intentions/{intention_id:int}/accept"): Rule(
+        ENTERPRISE, form=lambda ids: {}
+    ),
+    ("POST", "/docking/orders/{order_id:int}/status"): Rule(
+        PARTIES, form=lambda ids: {"status": "in_production"}
+    ),
+    ("GET", "/docking/bases/{base_id:int}/dashboard"): Rule(
+        frozenset({"admin", "base_admin", "officer"})
     ),
 }
 

@@ -4,7 +4,18 @@ from __future__ import annotations
 
 import pytest
 
-from tradebase.accounts.policy import ANONYMOUS, Actor, Permission, is_allowed, system_actor
+from tradebase.accounts.policy import (
+    ANONYMOUS,
+    READ_PERMISSIONS,
+    Actor,
+    Permission,
+    RequestParties,
+    acts_for_buyer,
+    acts_for_enterprise,
+    is_allowed,
+    may_see_request,
+    system_actor,
+)
 from tradebase.accounts.roles import Role
 
 OWN_BASE, OTHER_BASE = 1, 2
@@ -42,6 +53,15 @@ RULES: dict[tuple[Permission, int | None, int | None], set[str]] = {
     (Permission.MANAGE_USERS, None, None): {"admin"},
     (Permission.IMPORT_DATA, OWN_BASE, None): {"admin", "base_admin"},
     (Permission.IMPORT_DATA, OTHER_BASE, None): {"admin"},
+    (Permission.MATCH_LISTINGS, None, None): {"admin", "base_admin", "enterprise", "buyer",
+                                              "officer"},
+    (Permission.POST_REQUEST, None, None): {"admin", "buyer"},
+    (Permission.OFFER_CAPACITY, OWN_BASE, OWN_ENTERPRISE): {"admin", "base_admin", "enterprise"},
+    (Permission.OFFER_CAPACITY, OWN_BASE, OTHER_ENTERPRISE): {"admin", "base_admin"},
+    (Permission.OFFER_CAPACITY, OTHER_BASE, OTHER_ENTERPRISE): {"admin"},
+    (Permission.SEARCH_CAPACITY, None, None): {"admin", "base_admin", "buyer", "officer"},
+    (Permission.VIEW_DOCKING_DASHBOARD, OWN_BASE, None): {"admin", "base_admin", "officer"},
+    (Permission.VIEW_DOCKING_DASHBOARD, OTHER_BASE, None): {"admin", "officer"},
 }
 
 
@@ -58,7 +78,7 @@ def test_rule(who: str, permission: Permission, base_id: int | None,
     assert allowed is expected
 
 
-@pytest.mark.parametrize("permission", [p for p in Permission if p is not Permission.VIEW_AUDIT])
+@pytest.mark.parametrize("permission", [p for p in Permission if p not in READ_PERMISSIONS])
 def test_read_only_tokens_change_nothing(permission: Permission) -> None:
     admin = Actor(label="a", role=Role.ADMIN, user_id=1, scopes=frozenset({"read"}))
     assert not is_allowed(admin, permission, base_id=OWN_BASE, enterprise_id=OWN_ENTERPRISE)
@@ -67,3 +87,47 @@ def test_read_only_tokens_change_nothing(permission: Permission) -> None:
 def test_the_command_line_operator_may_do_everything() -> None:
     cli = system_actor()
     assert all(is_allowed(cli, permission) for permission in Permission)
+
+
+# A request of buyer 4 (organisation "X") sent to OWN_ENTERPRISE, of OWN_BASE.
+SENT = RequestParties(buyer_id=4, organisation="X", enterprise_ids=frozenset({OWN_ENTERPRISE}),
+                      base_ids=frozenset({OWN_BASE}))
+NOT_SENT = RequestParties(buyer_id=4, organisation="X")
+OTHER_BUYER = Actor(label="v", role=Role.BUYER, user_id=6, organisation="Y")
+COLLEAGUE = Actor(label="w", role=Role.BUYER, user_id=7, organisation="X")
+OTHER_ENTERPRISE_MEMBER = Actor(label="f", role=Role.ENTERPRISE, user_id=8,
+                                enterprise_ids=frozenset({OTHER_ENTERPRISE}))
+OTHER_BASE_ADMIN = Actor(label="c", role=Role.BASE_ADMIN, user_id=9,
+                         base_ids=frozenset({OTHER_BASE}))
+
+
+@pytest.mark.parametrize(("actor", "parties", "expected"), [
+    (ACTORS["buyer"], SENT, True),
+    (COLLEAGUE, SENT, True),
+    (ACTORS["enterprise"], SENT, True),
+    (ACTORS["base_admin"], SENT, True),
+    (ACTORS["admin"], SENT, True),
+    (ACTORS["buyer"], NOT_SENT, True),
+    (ACTORS["enterprise"], NOT_SENT, False),  # a shortlist is not sent
+    (ACTORS["base_admin"], NOT_SENT, False),
+    (OTHER_BUYER, SENT, False),
+    (OTHER_ENTERPRISE_MEMBER, SENT, False),
+    (OTHER_BASE_ADMIN, SENT, False),
+    (ACTORS["officer"], SENT, False),
+    (ANONYMOUS, SENT, False),
+])
+def test_who_sees_a_request(actor: Actor, parties: RequestParties, expected: bool) -> None:
+    assert may_see_request(actor, parties) is expected
+
+
+def test_who_acts_on_a_request() -> None:
+    assert acts_for_buyer(ACTORS["buyer"], SENT)
+    assert acts_for_buyer(COLLEAGUE, SENT)
+    assert not acts_for_buyer(OTHER_BUYER, SENT)
+    assert not acts_for_buyer(ACTORS["enterprise"], SENT)
+    assert not acts_for_buyer(ACTORS["admin"], SENT)  # administrators see, they do not act
+    assert acts_for_enterprise(ACTORS["enterprise"], OWN_ENTERPRISE)
+    assert not acts_for_enterprise(ACTORS["enterprise"], OTHER_ENTERPRISE)
+    assert not acts_for_enterprise(ACTORS["base_admin"], OWN_ENTERPRISE)
+    assert acts_for_buyer(system_actor(), SENT)
+    assert acts_for_enterprise(system_actor(), 1)

@@ -6,6 +6,7 @@ Models are assembled from numpy blocks and handed to HiGHS in one ``passModel`` 
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Literal
 
@@ -144,18 +145,31 @@ class ModelBuilder:
         mip_rel_gap: float,
         threads: int | None = None,
         start: FloatArray | None = None,
+        external_bound: float | None = None,
+        stop_gap: float = 0.0,
+        options: dict[str, bool | int | float | str] | None = None,
     ) -> SolveResult:
-        """Solve with HiGHS; ``relax`` solves the LP relaxation with dual simplex."""
+        """Solve with HiGHS; ``relax`` solves the LP relaxation with dual simplex.
+
+        ``external_bound`` is a lower bound on the optimum known from elsewhere (e.g. a
+        Lagrangian bound of a bigger model whose restriction this is): the MIP is interrupted as
+        soon as its incumbent is within ``stop_gap`` of it (relative, HiGHS's definition), since
+        HiGHS's own dual bound may never get there. ``options`` are extra HiGHS options.
+        """
         h = highspy.Highs()  # type: ignore[no-untyped-call]
         h.setOptionValue("output_flag", False)
         h.setOptionValue("time_limit", max(0.01, float(time_limit)))
         h.setOptionValue("mip_rel_gap", float(mip_rel_gap))
         if threads is not None:
             h.setOptionValue("threads", int(threads))
+        for name, value in (options or {}).items():
+            h.setOptionValue(name, value)
         is_mip = not relax and self.has_integers
         if not is_mip:
             h.setOptionValue("solver", "simplex")
         h.passModel(self.to_lp(relax=relax))
+        if is_mip and external_bound is not None and math.isfinite(external_bound):
+            _stop_at_bound(h, external_bound, stop_gap)
         if start is not None and is_mip:
             solution = highspy.HighsSolution()
             solution.col_value = list(start)
@@ -185,6 +199,17 @@ class ModelBuilder:
             gap = float(info.mip_gap) if is_mip else INF
             return SolveResult("feasible", values, objective, bound, gap, seconds)
         return SolveResult("no_solution", values, INF, -INF, INF, seconds)
+
+
+def _stop_at_bound(h: highspy.Highs, bound: float, gap: float) -> None:
+    """Interrupt ``h``'s MIP once its incumbent is proven within ``gap`` of ``bound``."""
+
+    def check(event: highspy.highs.HighsCallbackEvent) -> None:
+        primal = float(event.data_out.mip_primal_bound)
+        if math.isfinite(primal) and relative_gap(primal, bound) <= gap:
+            event.interrupt()
+
+    h.cbMipInterrupt.subscribe(check)
 
 
 def relative_gap(objective: float, bound: float) -> float:

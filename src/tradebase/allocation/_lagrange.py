@@ -18,6 +18,7 @@ because a factory whose horizon capacity is split over several orders pays every
 from __future__ import annotations
 
 import time
+from bisect import insort
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -27,20 +28,6 @@ from tradebase.allocation._highs import FloatArray, IntArray
 
 _TOL = 1e-9
 BoolArray = npt.NDArray[np.bool_]
-
-
-def _fill(
-    caps: list[float], values: list[float], order: list[int], capacity: float
-) -> tuple[float, float]:
-    """Fractional knapsack over items already sorted by value; returns (value, capacity left)."""
-    total = 0.0
-    for j in order:
-        if capacity <= 0.0:
-            break
-        take = caps[j] if caps[j] < capacity else capacity
-        total += values[j] * take
-        capacity -= take
-    return total, capacity
 
 
 def knapsack_with_setups(
@@ -88,52 +75,77 @@ def knapsack_with_setups(
     r_l = ratio[by_ratio].tolist()
     n = len(g_l)
     extra_caps = [x - m for x in u_l]
+    neg_g = [-x for x in g_l]
     best_value = 0.0
     best_set: list[int] = []
     open_bound = -np.inf
     nodes = 0
 
-    def value_of(chosen: list[int], capacity: float) -> float:
-        base = float(sum(g_l[j] * m for j in chosen)) - setup * len(chosen)
-        by_gain = sorted(chosen, key=lambda j: -g_l[j])
-        extra, _ = _fill(extra_caps, g_l, by_gain, capacity)
-        return base + extra
+    def bound_and_value(j: int, chosen: list[int], left: float, base: float) -> tuple[float, float]:
+        """(bound of the node, value of its chosen set with their extras filled greedily).
 
-    # stack of (next item, chosen items, capacity left after their MOQs, value of the MOQs)
-    stack: list[tuple[int, list[int], float, float]] = [(0, [], float(horizon), 0.0)]
-    while stack:
-        j, chosen, left, base = stack.pop()
-        # bound: chosen items' extras at their gain, free items at gain net of set-up per unit
-        items = [(g_l[c], extra_caps[c]) for c in chosen]
-        items.extend((r_l[t], u_l[t]) for t in range(j, n))
-        items.sort(key=lambda t: -t[0])
+        The bound fills the capacity left with the chosen items' extras at their gain and the
+        free items (``j`` on, already sorted by ratio) at their gain net of set-up per unit: a
+        merge of two sorted lists that stops as soon as the capacity is used up.
+        """
         bound = base
         cap_left = left
-        for value, size in items:
-            if cap_left <= 0.0 or value <= 0.0:
+        ci = 0
+        t = j
+        n_chosen = len(chosen)
+        while cap_left > 0.0:
+            cv = g_l[chosen[ci]] if ci < n_chosen else -1.0
+            fv = r_l[t] if t < n else -1.0
+            if cv <= 0.0 and fv <= 0.0:
                 break
+            if cv >= fv:
+                size = extra_caps[chosen[ci]]
+                value = cv
+                ci += 1
+            else:
+                size = u_l[t]
+                value = fv
+                t += 1
             take = size if size < cap_left else cap_left
             bound += value * take
             cap_left -= take
+        here = base
+        cap_left = left
+        for c in chosen:  # sorted by gain, best first
+            if cap_left <= 0.0:
+                break
+            size = extra_caps[c]
+            take = size if size < cap_left else cap_left
+            here += g_l[c] * take
+            cap_left -= take
+        return bound, here
+
+    # stack of (next item, chosen items sorted by gain, capacity left after their MOQs, value of
+    # the MOQs)
+    stack: list[tuple[int, list[int], float, float]] = [(0, [], float(horizon), 0.0)]
+    while stack:
+        j, chosen, left, base = stack.pop()
+        bound, here = bound_and_value(j, chosen, left, base)
         if bound <= best_value + _TOL:
             continue
         nodes += 1
         if nodes > node_limit:
             open_bound = max(open_bound, bound)
             continue
-        here = value_of(chosen, left)
         if here > best_value:
             best_value, best_set = here, list(chosen)
         if j >= n:
             continue
         stack.append((j + 1, chosen, left, base))  # without item j (explored second)
         if left >= m:
-            stack.append((j + 1, [*chosen, j], left - m, base + g_l[j] * m - setup))
+            with_j = list(chosen)
+            insort(with_j, j, key=neg_g.__getitem__)
+            stack.append((j + 1, with_j, left - m, base + g_l[j] * m - setup))
     if best_set:
         left = float(horizon) - m * len(best_set)
         for c in best_set:
             q[keep[by_ratio[c]]] = m
-        for c in sorted(best_set, key=lambda c: -g_l[c]):
+        for c in best_set:  # sorted by gain
             if left <= 0:
                 break
             take = min(extra_caps[c], left)
@@ -148,6 +160,9 @@ class LagrangeResult:
     prices: FloatArray  # the prices that gave it
     used: BoolArray = field(default_factory=lambda: np.zeros(0, dtype=np.bool_))
     iterations: int = 0
+    # the pairs the factory problems use at the best prices (a plan that may miss or overshoot
+    # orders; with the LP's support, a good open set for the set-up local search)
+    best_used: BoolArray = field(default_factory=lambda: np.zeros(0, dtype=np.bool_))
 
 
 class FactoryProblems:
@@ -205,16 +220,18 @@ def lagrangian_bound(
     upper: float,
     deadline: float,
     max_iterations: int = 60,
+    step_scale: float = 0.5,
 ) -> LagrangeResult:
     """Subgradient ascent from ``prices`` (e.g. the LP's duals of the order rows).
 
-    ``upper`` is the cost of a known plan (Polyak step target). Every evaluated point is a valid
-    bound; the best is returned with its prices and the pairs any factory problem used.
+    ``upper`` is the Polyak step target: the cost of a known plan, or an estimate of the optimum.
+    Every evaluated point is a valid bound; the best is returned with its prices and the pairs
+    any factory problem used.
     """
     best_bound = -np.inf
     best_prices = prices.copy()
     used = np.zeros(problems.cost.size, dtype=np.bool_)
-    step_scale = 0.5
+    best_used = used.copy()
     stall = 0
     n_orders = problems.quantity.size
     iterations = 0
@@ -224,7 +241,7 @@ def lagrangian_bound(
         iterations += 1
         used |= q > 0
         if value > best_bound + 1e-9 * max(1.0, abs(value)):
-            best_bound, best_prices = value, current.copy()
+            best_bound, best_prices, best_used = value, current.copy(), q > 0
             stall = 0
         else:
             stall += 1
@@ -234,10 +251,13 @@ def lagrangian_bound(
         delivered = np.bincount(problems.order_ix, weights=q, minlength=n_orders)
         subgradient = problems.quantity - delivered
         norm = float(subgradient @ subgradient)
-        if norm <= 0.0 or upper - value <= 1e-9 * abs(upper) or step_scale < 1e-4:
+        if norm <= 0.0 or step_scale < 1e-4:
             break
-        current = current + step_scale * (upper - value) / norm * subgradient
-    return LagrangeResult(best_bound, best_prices, used, iterations)
+        # ``upper`` may be an estimate of the optimum rather than a plan's cost: keep stepping
+        # (a little) when the function already reaches it
+        distance = max(upper - value, 1e-4 * max(abs(value), 1.0))
+        current = current + step_scale * distance / norm * subgradient
+    return LagrangeResult(best_bound, best_prices, used, iterations, best_used)
 
 
 @dataclass
@@ -297,7 +317,9 @@ def transport_lp(
     h = highspy.Highs()  # type: ignore[no-untyped-call]
     h.setOptionValue("output_flag", False)
     h.setOptionValue("solver", "simplex")
-    h.setOptionValue("simplex_strategy", 4)
+    # dual simplex: after a batch of columns is added the old basis stays primal feasible, and
+    # dual simplex re-optimises these transportation LPs several times faster than primal
+    h.setOptionValue("simplex_strategy", 1)
     lp = highspy.HighsLp()
     lp.num_col_ = n_orders  # artificial columns keep every restricted LP feasible
     lp.num_row_ = n_orders + facs.size

@@ -28,6 +28,7 @@ from tradebase.allocation._highs import (
     relative_gap,
 )
 from tradebase.allocation._lagrange import FactoryProblems, lagrangian_bound, transport_lp
+from tradebase.allocation._polish import polish_setups
 from tradebase.errors import InvalidInput
 
 Id = str | int
@@ -36,6 +37,11 @@ Path = Literal["lp", "mip"]
 
 _EPS = 1e-9
 _NO_LIMIT = 2**52  # stands for 'no horizon capacity' in integer arrays
+_STOP_MARGIN = 0.95  # stop the restricted MIP a little inside the target gap (rounding)
+_POLISH_SHARE = 0.7  # of the time left after the bounds, for the set-up local search
+_LAG_SHARE = 0.2  # of the priced engine's budget, for the subgradient ascent
+_LAG_ITERATIONS = 40
+_LAG_TARGET = 1e-3  # Polyak target: this far (relative) above the LP bound
 
 
 class AllocationInputError(InvalidInput):
@@ -130,6 +136,9 @@ class SolveOptions:
     # "auto" uses it on parts with at least ``priced_min_pairs`` pairs, "never" / "always"
     priced: Literal["auto", "never", "always"] = "auto"
     priced_min_pairs: int = 5000
+    # the restricted MIP runs after the local search only on restricted models up to this many
+    # pairs: beyond, HiGHS does not finish its root node within any useful time
+    priced_mip_max_pairs: int = 4000
 
 
 # --------------------------------------------------------------------------------------------
@@ -652,59 +661,105 @@ def _solve_part_priced(
         inst.horizon,
         quantity,
     )
-    target = upper if upper < INF else lp.bound * 1.01 + 1.0
+    # Polyak target: an estimate of the optimum a little above the LP bound (the greedy plan is
+    # usually too far above it for a useful step)
+    lag_target = min(upper, lp.bound + _LAG_TARGET * max(abs(lp.bound), 1.0))
     lag = lagrangian_bound(
         problems,
         lp.order_duals,
-        upper=target,
-        deadline=time.perf_counter() + 0.15 * budget,
-        max_iterations=30,
+        upper=lag_target,
+        deadline=time.perf_counter() + _LAG_SHARE * budget,
+        max_iterations=_LAG_ITERATIONS,
     )
     bound = max(lp.bound, lag.bound)
 
-    # the restricted model
-    keep = (lp.values > 0) | lag.used | seed
-    ranked = np.lexsort((lp.reduced, local_orders))
-    firsts = np.searchsorted(local_orders[ranked], local_orders[ranked], side="left")
-    keep[ranked[(np.arange(ranked.size) - firsts) < 0]] = True
+    # the restricted model: the LP's support, the pairs the factory problems used, the greedy plan
+    open_pairs = (lp.values > 0) | lag.best_used
+    keep = open_pairs | lag.used | seed
     sub = _Part(part.orders, pairs[keep])
-    model, q, y, y_local = _build(inst, sub, partial=False)
     qty = np.zeros(pairs.size, dtype=np.int64)
     cost = INF
-    best_start: FloatArray | None = None
     if greedy is not None:
-        best_start = np.zeros(model.num_cols)
-        best_start[q] = greedy[keep]
-        best_start[y] = greedy[keep][y_local] > 0
-    # the restricted MIP (one run: HiGHS's heuristics need the time), then its plan polished by
-    # the LP with the binaries fixed (a network LP: its simplex vertex is integral)
-    res = model.solve(
-        relax=False,
-        time_limit=deadline - time.perf_counter(),
-        mip_rel_gap=options.mip_rel_gap / 4,
-        threads=options.threads,
-        start=best_start,
-    )
-    if res.status in ("optimal", "feasible"):
-        values = res.values
-        polish = _fixed_binaries(model, y, values)
-        polished = polish.solve(
-            relax=True,
-            time_limit=max(deadline - time.perf_counter(), 1.0),
-            mip_rel_gap=options.mip_rel_gap,
-            threads=options.threads,
-        )
-        if polished.status == "optimal" and _integral(polished.values[q]):
-            values = polished.values
-        trial = np.zeros(pairs.size, dtype=np.int64)
-        trial[keep] = np.round(values[q]).astype(np.int64)
-        if not _violations(inst, pairs, trial, part.orders):
-            trial_cost = _pair_cost(inst, pairs, trial)
-            if trial_cost < cost:
-                qty, cost = trial, trial_cost
-
-    if greedy is not None and upper < cost:
         qty, cost = greedy.copy(), upper
+    target = options.mip_rel_gap * _STOP_MARGIN
+
+    # local search over set-ups from the LP relaxation's support, each step an LP re-solve with
+    # the set-ups fixed (integral vertices): usually within the target of the bound on its own
+    polished = polish_setups(
+        local_orders,
+        inst.factory_ix[pairs],
+        inst.cost[pairs],
+        inst.setup[pairs],
+        cap,
+        inst.moq[pairs],
+        quantity,
+        inst.horizon,
+        inst.row_coupled,
+        candidates=keep,
+        open_pairs=open_pairs,
+        deadline=time.perf_counter() + _POLISH_SHARE * max(deadline - time.perf_counter(), 0.0),
+        good_enough=bound / (1.0 - target) if bound > 0 else bound,
+    )
+    if polished is not None and not _violations(inst, pairs, polished.quantities, part.orders):
+        polished_cost = _pair_cost(inst, pairs, polished.quantities)
+        if polished_cost < cost:
+            qty, cost = polished.quantities, polished_cost
+
+    if relative_gap(cost, bound) > target and cost < INF and deadline - time.perf_counter() > 0.05:
+        # more subgradient steps, now aimed at the plan's cost: a tighter bound may prove it
+        more = lagrangian_bound(
+            problems,
+            lag.prices,
+            upper=cost,
+            deadline=time.perf_counter() + _LAG_SHARE * max(deadline - time.perf_counter(), 0.0),
+            max_iterations=_LAG_ITERATIONS,
+            step_scale=0.1,
+        )
+        bound = max(bound, more.bound)
+
+    if (
+        relative_gap(cost, bound) > target
+        and int(keep.sum()) <= options.priced_mip_max_pairs
+        and deadline - time.perf_counter() > 0.05
+    ):
+        # the restricted MIP (HiGHS's heuristics need the time), warm-started from the best
+        # plan so far, then its plan polished by the LP with the binaries fixed (a network LP:
+        # its simplex vertex is integral)
+        model, q, y, y_local = _build(inst, sub, partial=False)
+        best_start: FloatArray | None = None
+        if cost < INF:
+            best_start = np.zeros(model.num_cols)
+            best_start[q] = qty[keep]
+            best_start[y] = qty[keep][y_local] > 0
+        res = model.solve(
+            relax=False,
+            time_limit=deadline - time.perf_counter(),
+            mip_rel_gap=options.mip_rel_gap / 4,
+            threads=options.threads,
+            start=best_start,
+            # stop as soon as the incumbent is proven against the whole model's bound (HiGHS's
+            # own bound, of the restricted model, may never get there)
+            external_bound=bound,
+            stop_gap=target,
+        )
+        if res.status in ("optimal", "feasible"):
+            values = res.values
+            polish = _fixed_binaries(model, y, values)
+            fixed = polish.solve(
+                relax=True,
+                time_limit=max(deadline - time.perf_counter(), 1.0),
+                mip_rel_gap=options.mip_rel_gap,
+                threads=options.threads,
+            )
+            if fixed.status == "optimal" and _integral(fixed.values[q]):
+                values = fixed.values
+            trial = np.zeros(pairs.size, dtype=np.int64)
+            trial[keep] = np.round(values[q]).astype(np.int64)
+            if not _violations(inst, pairs, trial, part.orders):
+                trial_cost = _pair_cost(inst, pairs, trial)
+                if trial_cost < cost:
+                    qty, cost = trial, trial_cost
+
     if cost == INF:
         return None
     bound = min(bound, cost)

@@ -23,6 +23,9 @@ class Settings(BaseSettings):
     port: int = 8000
     workers: int = 1
     page_size_max: int = 500
+    solver_time_limit: float = 20.0
+    """Seconds the allocation and procurement solvers may use in one web request (a plan
+    reached by then is returned as "feasible" with its gap)."""
     sql_echo: bool = False
 
     # --- accounts and security: the defaults protect a public server -------------------

@@ -27,7 +27,8 @@ from tradebase.registry.models import Enterprise, HsCode, Product
 # Tables whose rows are bookkeeping, not data anyone edits.
 NOT_AUDITED: tuple[type[Model], ...] = (AuditEntry, UserSession, PasswordResetToken, HsCode)
 # Columns never copied into the log.
-HIDDEN = {"password_hash", "token_hash", "csrf_token"}
+# (a procurement quote's price breaks are sealed until its round closes: never logged)
+HIDDEN = {"password_hash", "token_hash", "csrf_token", "price_breaks"}
 # Columns whose change alone is not worth an entry.
 QUIET = {"updated_at", "created_at", "last_used_at", "last_login_at", "failed_logins",
          "locked_until"}

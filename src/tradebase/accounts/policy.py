@@ -13,7 +13,8 @@ from tradebase.accounts.roles import Role
 
 __all__ = [
     "ANONYMOUS", "READ_PERMISSIONS", "SYSTEM", "Actor", "Permission", "RequestParties", "Role",
-    "acts_for_buyer", "acts_for_enterprise", "is_allowed", "may_see_request", "system_actor",
+    "acts_for_buyer", "acts_for_enterprise", "is_allowed", "may_read_sealed_quotes",
+    "may_see_request", "may_view_round", "system_actor",
 ]
 
 
@@ -33,6 +34,9 @@ class Permission(StrEnum):
     OFFER_CAPACITY = "offer_capacity"  # an enterprise's free capacity by month
     SEARCH_CAPACITY = "search_capacity"  # other enterprises' free capacity
     VIEW_DOCKING_DASHBOARD = "view_docking_dashboard"  # a base's intentions, orders, deliveries
+    # group procurement
+    MANAGE_PROCUREMENT = "manage_procurement"  # open, enter quotes, close, publish a round
+    DECLARE_NEED = "declare_need"  # an enterprise's raw-material need in its base's round
 
 
 # Permissions that read only: a read-only API token holds them too.
@@ -115,6 +119,12 @@ def is_allowed(
             if actor.role is Role.BASE_ADMIN:
                 return administers
             return actor.role is Role.ENTERPRISE and enterprise_id in actor.enterprise_ids
+        case Permission.MANAGE_PROCUREMENT:
+            return actor.role is Role.BASE_ADMIN and administers
+        case Permission.DECLARE_NEED:
+            if actor.role is Role.BASE_ADMIN:
+                return administers
+            return actor.role is Role.ENTERPRISE and enterprise_id in actor.enterprise_ids
         case Permission.SEARCH_CAPACITY:
             # Free capacity is commercial: buyers look for it; a competitor does not see it.
             return actor.role in (Role.BUYER, Role.BASE_ADMIN, Role.OFFICER)
@@ -165,3 +175,28 @@ def may_see_request(actor: Actor, parties: RequestParties) -> bool:
     if actor.role is Role.BASE_ADMIN:
         return bool(actor.base_ids & parties.base_ids)
     return False
+
+
+# --- group procurement rounds -------------------------------------------------------------
+
+
+def may_view_round(actor: Actor, base_id: int, member_base_ids: frozenset[int]) -> bool:
+    """A base's procurement round (materials, pooled lots, the published award): platform
+    administrators, officers, the base's administrators, and members of its enterprises
+    (``member_base_ids``: the bases of the actor's enterprises)."""
+    if actor.is_system or actor.role in (Role.ADMIN, Role.OFFICER):
+        return True
+    if actor.role is Role.BASE_ADMIN:
+        return base_id in actor.base_ids
+    return actor.role is Role.ENTERPRISE and base_id in member_base_ids
+
+
+def may_read_sealed_quotes(actor: Actor, base_id: int, round_status: str) -> bool:
+    """Suppliers' quote prices: sealed from everyone but the system while the round is open
+    (the base administrator who entered them too); afterwards the base's administrators and
+    platform administrators read them. Everyone else sees only the published award."""
+    if actor.is_system:
+        return True
+    if round_status == "open":
+        return False
+    return actor.role is Role.ADMIN or (actor.role is Role.BASE_ADMIN and base_id in actor.base_ids)

@@ -13,6 +13,7 @@ from tradebase.accounts.mail import MailSender, mail_sender
 from tradebase.db import get_engine, session_factory
 from tradebase.models import load_all_models
 from tradebase.settings import Settings, get_settings
+from tradebase.web.api import allocation as allocation_api
 from tradebase.web.api import auth as auth_api
 from tradebase.web.api import docking as docking_api
 from tradebase.web.api import imports as imports_api
@@ -55,6 +56,7 @@ def create_app(
     app.include_router(registry_api.router)
     app.include_router(imports_api.router)
     app.include_router(docking_api.router)
+    app.include_router(allocation_api.router)
 
     from tradebase.web import pages
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -27,7 +28,7 @@ def validation_message(errors: list[Any]) -> tuple[str, str | None]:
     first = errors[0]
     field = _field_of(first.get("loc", ()))
     message = str(first.get("msg", "invalid input")).removeprefix("Value error, ")
-    if ": " in message and message.split(": ", 1)[0].replace("_", "").isalnum():
+    if ": " in message and re.fullmatch(r"[A-Za-z_][\w.\[\]]*", message.split(": ", 1)[0]):
         named, message = message.split(": ", 1)
         field = f"{field}.{named}" if field and not field.endswith(named) else named
     return message, field

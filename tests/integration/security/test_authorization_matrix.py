@@ -19,6 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tests.conftest import PASSWORD, ROLES, auth
+from tests.integration.allocation.helpers import make_round
 from tradebase.accounts.models import ApiToken, User
 from tradebase.docking.models import (
     BuyerRequest,
@@ -42,6 +43,9 @@ REQUEST_READERS = frozenset({"admin", "base_admin", "enterprise", "buyer"})
 BUYER = frozenset({"buyer"})
 ENTERPRISE = frozenset({"enterprise"})
 PARTIES = frozenset({"buyer", "enterprise"})
+# An open procurement round of Anxi: who sees it, who declares needs, who runs it.
+ROUND_VIEWERS = frozenset({"admin", "base_admin", "enterprise", "officer"})
+NEED_DECLARERS = CATALOG_EDITORS
 
 
 @dataclass(frozen=True)
@@ -73,7 +77,7 @@ def _ids(session: Session) -> dict[str, Any]:
         "base_id": anxi.id, "enterprise_id": enterprise.id, "product_id": product.id,
         "fact_id": fact.id, "designation_id": designation.id, "region_id": anxi.regions[0].id,
         "industry_id": anxi.industry_id, "code": "940153", "kind": "products",
-        "enterprise_name": enterprise.name_en,
+        "enterprise_name": enterprise.name_en, "round_id": make_round(session).id,
     }
 
 
@@ -228,6 +232,39 @@ API_RULES: dict[tuple[str, str], Rule] = {
     ("GET", "/api/v1/docking/bases/{base_id}/dashboard"): Rule(
         frozenset({"admin", "base_admin", "officer"})
     ),
+    # capacity docking and group procurement: the solvers for anyone signed in
+    ("POST", "/api/v1/allocation/split"): Rule(
+        SIGNED_IN, lambda ids: {"orders": [{"id": "A", "quantity": 10, "due_days": 5}],
+                                "factories": [{"id": "F", "capacity_per_day": 5,
+                                               "unit_cost": 1}]},
+    ),
+    ("POST", "/api/v1/procurement/award"): Rule(
+        SIGNED_IN, lambda ids: {"needs": [{"enterprise": "E", "material": "m", "quantity": 5}],
+                                "quotes": []},
+    ),
+    # a round of Anxi (open): quotes sealed; its base's staff run it
+    ("GET", "/api/v1/procurement/rounds"): Rule(SIGNED_IN),
+    ("POST", "/api/v1/procurement/rounds"): Rule(
+        BASE_STAFF, lambda ids: {"base_id": ids["base_id"], "title": "R",
+                                 "closes_on": "2027-01-01", "materials": [{"name": "mesh"}]},
+    ),
+    ("GET", "/api/v1/procurement/rounds/{round_id}"): Rule(ROUND_VIEWERS),
+    ("POST", "/api/v1/procurement/rounds/{round_id}/needs"): Rule(
+        NEED_DECLARERS,
+        lambda ids: {"enterprise_id": ids["enterprise_id"], "material": "EVA foam",
+                     "quantity": 5, "delivery_month": "2027-04"},
+    ),
+    ("POST", "/api/v1/procurement/rounds/{round_id}/quotes"): Rule(
+        BASE_STAFF,
+        lambda ids: {"supplier": "New Co", "material": "EVA foam",
+                     "price_breaks": [{"min_quantity": 0, "unit_price": 3}]},
+    ),
+    ("POST", "/api/v1/procurement/rounds/{round_id}/close"): Rule(BASE_STAFF),
+    # open: the managers are told to close first (409), everyone else is refused
+    ("POST", "/api/v1/procurement/rounds/{round_id}/publish"): Rule(BASE_STAFF),
+    # open: viewers are told there is no award yet (409)
+    ("GET", "/api/v1/procurement/rounds/{round_id}/award"): Rule(ROUND_VIEWERS),
+    ("GET", "/api/v1/procurement/rounds/{round_id}/award.xlsx"): Rule(ROUND_VIEWERS),
 }
 
 ENTERPRISE_FORM = {
@@ -241,6 +278,12 @@ PRODUCT_FORM = {
 
 PAGE_RULES: dict[tuple[str, str], Rule] = {
     ("GET", "/"): Rule(EVERYONE),
+    ("GET", "/capacity"): Rule(SIGNED_IN),
+    ("POST", "/capacity"): Rule(
+        CATALOG_EDITORS,
+        form=lambda ids: {"enterprise_id": str(ids["enterprise_id"]), "month": "2027-03",
+                          "hs_code": "940153", "free_capacity": "500"},
+    ),
     ("GET", "/lang/{code}"): Rule(EVERYONE),
     ("GET", "/bases/{base_id}"): Rule(EVERYONE),
     ("GET", "/enterprises"): Rule(EVERYONE),
@@ -286,6 +329,7 @@ PAGE_RULES |= {
         frozenset({"admin", "buyer"}), form=lambda ids: {"text": "rottingstolar", "quantity": "5"}
     ),
     ("GET", "/docking/requests/{request_id:int}"): Rule(REQUEST_READERS),
+    ("GET", "/docking/requests/{request_id:int}/split"): Rule(BUYER),
     ("POST", "/docking/requests/{request_id:int}/hs"): Rule(
         BUYER, form=lambda ids: {"hs_code": "940153"}
     ),
@@ -310,6 +354,29 @@ PAGE_RULES |= {
     ),
     ("GET", "/docking/bases/{base_id:int}/dashboard"): Rule(
         frozenset({"admin", "base_admin", "officer"})
+    ),
+}
+
+PAGE_RULES |= {
+    ("GET", "/procurement"): Rule(SIGNED_IN),
+    ("POST", "/procurement/rounds"): Rule(
+        BASE_STAFF, form=lambda ids: {"base_id": str(ids["base_id"]), "title": "R",
+                                      "closes_on": "2027-01-01", "materials": "mesh; m; 10"},
+    ),
+    ("GET", "/procurement/rounds/{round_id:int}"): Rule(ROUND_VIEWERS),
+    ("POST", "/procurement/rounds/{round_id:int}/needs"): Rule(
+        NEED_DECLARERS,
+        form=lambda ids: {"enterprise_id": str(ids["enterprise_id"]), "material": "EVA foam",
+                          "quantity": "5", "delivery_month": "2027-04",
+                          "tolerance_percent": "5"},
+    ),
+    ("POST", "/procurement/rounds/{round_id:int}/quotes"): Rule(
+        BASE_STAFF, form=lambda ids: {"supplier": "New Co", "material": "EVA foam",
+                                      "price_breaks": "0:3; 100:2", "splittable": "on"},
+    ),
+    ("POST", "/procurement/rounds/{round_id:int}/close"): Rule(BASE_STAFF, form=lambda ids: {}),
+    ("POST", "/procurement/rounds/{round_id:int}/publish"): Rule(
+        BASE_STAFF, form=lambda ids: {}
     ),
 }
 

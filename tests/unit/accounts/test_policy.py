@@ -13,7 +13,9 @@ from tradebase.accounts.policy import (
     acts_for_buyer,
     acts_for_enterprise,
     is_allowed,
+    may_read_sealed_quotes,
     may_see_request,
+    may_view_round,
     system_actor,
 )
 from tradebase.accounts.roles import Role
@@ -62,6 +64,11 @@ RULES: dict[tuple[Permission, int | None, int | None], set[str]] = {
     (Permission.SEARCH_CAPACITY, None, None): {"admin", "base_admin", "buyer", "officer"},
     (Permission.VIEW_DOCKING_DASHBOARD, OWN_BASE, None): {"admin", "base_admin", "officer"},
     (Permission.VIEW_DOCKING_DASHBOARD, OTHER_BASE, None): {"admin", "officer"},
+    (Permission.MANAGE_PROCUREMENT, OWN_BASE, None): {"admin", "base_admin"},
+    (Permission.MANAGE_PROCUREMENT, OTHER_BASE, None): {"admin"},
+    (Permission.DECLARE_NEED, OWN_BASE, OWN_ENTERPRISE): {"admin", "base_admin", "enterprise"},
+    (Permission.DECLARE_NEED, OWN_BASE, OTHER_ENTERPRISE): {"admin", "base_admin"},
+    (Permission.DECLARE_NEED, OTHER_BASE, OTHER_ENTERPRISE): {"admin"},
 }
 
 
@@ -131,3 +138,27 @@ def test_who_acts_on_a_request() -> None:
     assert not acts_for_enterprise(ACTORS["base_admin"], OWN_ENTERPRISE)
     assert acts_for_buyer(system_actor(), SENT)
     assert acts_for_enterprise(system_actor(), 1)
+
+
+# (round's base, the bases of the actor's enterprises) -> actors who may view the round
+ROUND_VIEWERS = {
+    (OWN_BASE, frozenset({OWN_BASE})): {"admin", "base_admin", "enterprise", "officer"},
+    (OTHER_BASE, frozenset({OWN_BASE})): {"admin", "officer"},
+}
+
+
+@pytest.mark.parametrize(("base_id", "member_bases"), list(ROUND_VIEWERS))
+@pytest.mark.parametrize("who", list(ACTORS))
+def test_round_viewers(who: str, base_id: int, member_bases: frozenset[int]) -> None:
+    expected = who in ROUND_VIEWERS[(base_id, member_bases)]
+    assert may_view_round(ACTORS[who], base_id, member_bases) is expected
+
+
+@pytest.mark.parametrize("who", list(ACTORS))
+def test_quotes_are_sealed_while_the_round_is_open(who: str) -> None:
+    actor = ACTORS[who]
+    assert not may_read_sealed_quotes(actor, OWN_BASE, "open")
+    for status in ("closed", "published"):
+        assert may_read_sealed_quotes(actor, OWN_BASE, status) is (who in {"admin", "base_admin"})
+        assert may_read_sealed_quotes(actor, OTHER_BASE, status) is (who == "admin")
+    assert may_read_sealed_quotes(system_actor(), OWN_BASE, "open")

@@ -16,7 +16,16 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from tradebase.web.i18n import COOKIE, COOKIE_MAX_AGE, LANGUAGES
-from tradebase.web.pages import accounts, bases, docking, enterprises, products, search
+from tradebase.web.pages import (
+    accounts,
+    bases,
+    capacity,
+    docking,
+    enterprises,
+    procurement,
+    products,
+    search,
+)
 from tradebase.web.pages.routing import page_router, render_error
 
 language_router = page_router()
@@ -51,6 +60,6 @@ def install(app: FastAPI) -> None:
     app.state.render_error = render_error
     for router in (
         language_router, accounts.router, bases.router, enterprises.router, products.router,
-        search.router, docking.router,
+        search.router, docking.router, capacity.router, procurement.router,
     ):
         app.include_router(router)

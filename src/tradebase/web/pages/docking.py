@@ -7,6 +7,7 @@ or do what is decided in the service (``accounts/policy.py``).
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any, TypeVar
 
 from fastapi.responses import HTMLResponse, RedirectResponse
@@ -19,10 +20,12 @@ from tradebase.accounts.policy import RequestParties, Role, acts_for_buyer, acts
 from tradebase.docking import schemas, service
 from tradebase.docking.models import Enquiry
 from tradebase.errors import InvalidInput
+from tradebase.registry.models import Product
 from tradebase.registry.service import get_base
 from tradebase.web.api.docking import listing_index
 from tradebase.web.deps import DbSession
 from tradebase.web.errors import validation_message
+from tradebase.web.pages.docking_split import split_over_matches
 from tradebase.web.pages.enterprises import Posted
 from tradebase.web.pages.forms import Form
 from tradebase.web.pages.routing import page_router
@@ -108,6 +111,22 @@ def request_page(request_id: int, request: Request, db: DbSession) -> HTMLRespon
         "enquired": enquired,
     }
     return render(request, "docking_request.html", context)
+
+
+@router.get("/docking/requests/{request_id:int}/split", response_class=HTMLResponse)
+def split_page(request_id: int, request: Request, db: DbSession) -> HTMLResponse:
+    """Split the request over the factories the matching found (capacity docking); its
+    buyer only, like the matches."""
+    matches = service.match_request(session=db, index=listing_index(request),
+                                    request_id=request_id)
+    buyer_request = service.get_request(session=db, request_id=request_id)
+    products = {p.id: p for p in (db.get(Product, c.product_id) for c in matches
+                                  if c.product_id is not None) if p is not None}
+    plan = split_over_matches(
+        buyer_request, matches, products, buyer_request.enquiries, today=datetime.now(UTC).date(),
+        time_limit=float(request.app.state.settings.solver_time_limit),
+    )
+    return render(request, "docking_split.html", {"r": buyer_request, "plan": plan})
 
 
 @router.post("/docking/requests/{request_id:int}/hs", response_class=HTMLResponse)

@@ -1,0 +1,204 @@
+"""Pydantic models of procurement rounds (API in and out). Quote prices never appear in an
+output model while the round is open: ``RoundOut.quotes`` is then ``None``."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from tradebase.allocation.schemas import PriceBreakIn
+
+MAX_QUANTITY = 1_000_000_000_000
+RoundStatus = Literal["open", "closed", "published"]
+
+
+class MaterialIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(min_length=1, max_length=120)
+    unit: str = Field(default="pcs", min_length=1, max_length=20)
+    pack_size: int = Field(default=1, ge=1, le=MAX_QUANTITY)
+    published_tiers: list[int] = Field(
+        default_factory=list, max_length=20,
+        description="Quantity thresholds of price tiers the round announces (no prices); "
+                    "the pooled lot's progress toward the next one is shown while open.",
+    )
+
+    @field_validator("name", "unit")
+    @classmethod
+    def _stripped(cls, value: str) -> str:
+        value = value.strip()
+        if not value:
+            raise ValueError("must not be blank")
+        return value
+
+    @field_validator("published_tiers")
+    @classmethod
+    def _tiers(cls, value: list[int]) -> list[int]:
+        if any(t < 1 or t > MAX_QUANTITY for t in value):
+            raise ValueError(f"each threshold must be between 1 and {MAX_QUANTITY}")
+        return sorted(set(value))
+
+
+class RoundCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    base_id: int = Field(ge=1, le=2_147_483_647)
+    title: str = Field(min_length=1, max_length=200)
+    closes_on: date
+    materials: list[MaterialIn] = Field(min_length=1, max_length=100)
+
+    @field_validator("title")
+    @classmethod
+    def _title(cls, value: str) -> str:
+        value = value.strip()
+        if not value:
+            raise ValueError("must not be blank")
+        return value
+
+    @field_validator("materials")
+    @classmethod
+    def _distinct(cls, value: list[MaterialIn]) -> list[MaterialIn]:
+        names = [m.name.casefold() for m in value]
+        if len(set(names)) != len(names):
+            raise ValueError("each material may be listed once")
+        return value
+
+
+class NeedCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    enterprise_id: int = Field(ge=1, le=2_147_483_647)
+    material: str = Field(min_length=1, max_length=120)
+    specification: str = Field(default="", max_length=200)
+    quantity: int = Field(ge=1, le=MAX_QUANTITY)
+    delivery_month: str = Field(description="YYYY-MM", examples=["2027-03"])
+    tolerance: float = Field(
+        default=0.0, ge=0, le=1,
+        description="Fraction extra the enterprise accepts when the lot is rounded up to packs.",
+    )
+
+    @field_validator("delivery_month")
+    @classmethod
+    def _month(cls, value: str) -> str:
+        if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", value):
+            raise ValueError("must be a month as YYYY-MM")
+        return value
+
+
+class QuoteCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    supplier: str = Field(min_length=1, max_length=200)
+    material: str = Field(min_length=1, max_length=120)
+    price_breaks: list[PriceBreakIn] = Field(min_length=1, max_length=50)
+    capacity: int | None = Field(default=None, ge=0, le=MAX_QUANTITY)
+    splittable: bool = True
+
+    @field_validator("supplier")
+    @classmethod
+    def _supplier(cls, value: str) -> str:
+        value = value.strip()
+        if not value:
+            raise ValueError("must not be blank")
+        return value
+
+    @field_validator("price_breaks")
+    @classmethod
+    def _tiers(cls, value: list[PriceBreakIn]) -> list[PriceBreakIn]:
+        seen: set[int] = set()
+        for tier in value:
+            if tier.min_quantity in seen:
+                raise ValueError(f"duplicate tier {tier.min_quantity}")
+            if tier.min_quantity > MAX_QUANTITY or tier.unit_price > 1e12:
+                raise ValueError("tier out of range")
+            seen.add(tier.min_quantity)
+        return value
+
+
+class TierProgressOut(BaseModel):
+    next_threshold: int | None
+    remaining: int
+    fraction: float
+
+
+class LotOut(BaseModel):
+    material: str
+    unit: str
+    pack_size: int
+    requested: int
+    quantity: int
+    unallocated: int
+    quotes: int
+    published_tiers: list[int]
+    progress: TierProgressOut | None
+
+
+class NeedOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    enterprise_id: int
+    material: str
+    specification: str
+    quantity: int
+    delivery_month: str
+    tolerance: float
+
+
+class QuoteOut(BaseModel):
+    id: int
+    supplier: str
+    material: str
+    price_breaks: list[dict[str, Any]]
+    capacity: int | None
+    splittable: bool
+
+
+class QuoteReceived(BaseModel):
+    id: int
+    supplier: str
+    material: str
+
+
+class RoundSummary(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    base_id: int
+    title: str
+    closes_on: date
+    status: RoundStatus
+
+
+class RoundOut(RoundSummary):
+    lots: list[LotOut]
+    needs: list[NeedOut]
+    quote_count: int
+    quotes_received: list[QuoteReceived] | None = Field(
+        description="Who quoted for what (no prices): the round's managers only."
+    )
+    quotes: list[QuoteOut] | None = Field(
+        description="Prices: null while the round is open (sealed), and for everyone but "
+                    "the base's administrators until the award is published."
+    )
+
+
+class ShareOut(BaseModel):
+    enterprise_id: int | None
+    enterprise: str
+    material: str
+    requested: int
+    quantity: int
+    unit_price: float | None
+    cost: float
+
+
+class RoundAwardOut(BaseModel):
+    round_id: int
+    status: RoundStatus
+    result: dict[str, Any]
+    shares: list[ShareOut]

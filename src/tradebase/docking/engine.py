@@ -23,6 +23,13 @@ exactly (see ``constraints``); a listing short only of capacity stays in the lis
 Edits are incremental: ``upsert`` appends a slot and retires the old one; statistics (document
 frequencies, total length, live count) are kept exact, and ties are broken by sku, so an index
 edited step by step returns exactly what a fresh ``build`` of the same listings returns.
+
+Scoring: a term's BM25 weights over its live postings (idf, length normalisation against the
+current average length) are computed once and kept until the next edit — every edit moves the
+statistics, so it bumps a stamp that empties the cache; weights are never stale and always the
+expression a fresh build evaluates. A request sums its terms' cached weights per field in one
+``bincount``, marks the slots they touch, clears those failing a hard constraint over whole
+columns, and only then gathers and mixes the surviving candidates.
 """
 
 from __future__ import annotations
@@ -31,6 +38,7 @@ import math
 from array import array
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import cast
 
 import numpy as np
 import numpy.typing as npt
@@ -89,6 +97,10 @@ class MatchWeights:
 class _Field:
     """One BM25 field: postings per term, document lengths, and a forward index for removals."""
 
+    # Postings whose weights are kept between requests (8 bytes each, 12 when the term has
+    # retired slots): about 190 MB at most.
+    cache_limit = 16_000_000
+
     def __init__(self) -> None:
         self.terms: list[str] = []
         self.term_ids: dict[str, int] = {}
@@ -109,6 +121,10 @@ class _Field:
         self.fwd_tfs: npt.NDArray[np.float32] = np.zeros(0, dtype=np.float32)
         self.fwd_offsets: IntArray = np.zeros(1, dtype=np.int64)
         self.fwd_extra: dict[int, tuple[npt.NDArray[np.int32], npt.NDArray[np.float32]]] = {}
+        # Per-term BM25 weights of live postings, for the statistics of ``stamp`` (see ``score``).
+        self.weights_cache: dict[tuple[int, float], tuple[npt.NDArray[np.int32], FloatArray]] = {}
+        self.cached_postings = 0
+        self.stamp = -1
 
     def term_id(self, term: str) -> int:
         tid = self.term_ids.get(term)
@@ -200,30 +216,78 @@ class _Field:
             self.merged[tid] = (docs, tfs)
         return docs, tfs
 
+    def term_weights(
+        self,
+        tid: int,
+        weight: float,
+        n_alive: int,
+        k1: float,
+        b: float,
+        alive: BoolArray,
+    ) -> tuple[npt.NDArray[np.int32], FloatArray]:
+        """The live documents of a term and their BM25 weight for a query weight ``weight``.
+
+        Computed exactly as a fresh index would (same expression, same statistics); the caller
+        clears the cache whenever the statistics move (any edit), so it never serves stale
+        weights."""
+        key = (tid, weight)
+        hit = self.weights_cache.get(key)
+        if hit is not None:
+            return hit
+        df = self.df[tid]
+        avgdl = self.total_len / n_alive if self.total_len > 0 else 1.0
+        docs, tfs32 = self.postings(tid)
+        live = alive[docs]
+        if not live.all():
+            docs, tfs32 = docs[live], tfs32[live]
+        idf = math.log(1.0 + (n_alive - df + 0.5) / (df + 0.5))
+        tf = tfs32.astype(np.float64)
+        norm = k1 * (1.0 - b + b * (self.doc_len[docs] / avgdl))
+        weights: FloatArray = (weight * idf * (k1 + 1.0)) * tf / (tf + norm)
+        if self.cached_postings + len(docs) > self.cache_limit:
+            self.weights_cache.clear()
+            self.cached_postings = 0
+        self.weights_cache[key] = (docs, weights)
+        self.cached_postings += len(docs)
+        return docs, weights
+
     def score(
         self,
         query: Iterable[tuple[str, float]],
         n_alive: int,
         k1: float,
         b: float,
-        out: FloatArray,
-    ) -> None:
-        """Add the BM25 score of every document for ``query`` (term, weight) into ``out``."""
-        if n_alive == 0:
-            return
-        avgdl = self.total_len / n_alive if self.total_len > 0 else 1.0
-        for term, weight in query:
-            tid = self.term_ids.get(term)
-            if tid is None:
-                continue
-            df = self.df[tid]
-            if df <= 0:
-                continue
-            docs, tfs64 = self.postings(tid)
-            idf = math.log(1.0 + (n_alive - df + 0.5) / (df + 0.5))
-            tf = tfs64.astype(np.float64)
-            norm = k1 * (1.0 - b + b * (self.doc_len[docs] / avgdl))
-            out[docs] += (weight * idf * (k1 + 1.0)) * tf / (tf + norm)
+        alive: BoolArray,
+        stamp: int,
+        n_slots: int,
+    ) -> tuple[FloatArray, list[npt.NDArray[np.int32]]]:
+        """The BM25 score of every slot for ``query`` (term, weight), retired slots scoring 0,
+        and the live postings read (one array of slots per term found).
+
+        ``stamp`` names the index statistics (it changes with every edit); cached term weights
+        of another stamp are dropped first. The postings of all terms are summed in one
+        ``bincount``, term after term, so each slot's sum is added up in query order."""
+        if stamp != self.stamp:
+            self.weights_cache.clear()
+            self.cached_postings = 0
+            self.stamp = stamp
+        docs: list[npt.NDArray[np.int32]] = []
+        weights: list[FloatArray] = []
+        if n_alive:
+            for term, weight in query:
+                tid = self.term_ids.get(term)
+                if tid is None or self.df[tid] <= 0:
+                    continue
+                term_docs, term_weights = self.term_weights(tid, weight, n_alive, k1, b, alive)
+                docs.append(term_docs)
+                weights.append(term_weights)
+        if not docs:
+            return np.zeros(n_slots), docs
+        if len(docs) == 1:
+            summed = np.bincount(docs[0], weights[0], minlength=n_slots)
+        else:
+            summed = np.bincount(np.concatenate(docs), np.concatenate(weights), minlength=n_slots)
+        return cast(FloatArray, summed), docs
 
 
 @dataclass(frozen=True, slots=True)
@@ -233,6 +297,15 @@ class _QueryTerms:
     concepts: dict[str, float]  # concept id → query weight
     words: list[str]
     heads: tuple[str, ...]  # concepts that say what is asked for (for the HS proposal)
+
+
+@dataclass(frozen=True, slots=True)
+class _ReasonContext:
+    proposal: list[str]  # the HS codes proposed for the request
+    concepts: list[tuple[int, str]]  # (term id, label) of the request's indexed concepts, in order
+    words: list[tuple[int, str]]  # (term id, word) of the request's indexed words, in order
+    certifications: list[str]  # "FSC ✓" …
+    hs_lines: dict[str, str]  # HS code → its reason line, filled as met
 
 
 class MatchingIndex:
@@ -250,6 +323,7 @@ class MatchingIndex:
         self._words = _Field()
         self._n_slots = 0
         self._n_alive = 0
+        self._stamp = 0  # changes with every edit: cached term weights of another stamp are stale
         self._capacity = 0
         self._slot_of: dict[str, int] = {}
         self._skus: list[str] = []
@@ -362,6 +436,7 @@ class MatchingIndex:
         self._slot_of = latest
         self._n_slots = n
         self._n_alive = n
+        self._stamp += 1
         for slot in superseded:
             self._retire(slot)
         self._compact_if_worth_it()
@@ -431,6 +506,7 @@ class MatchingIndex:
         self._words.add(slot, row.words)
         self._n_slots += 1
         self._n_alive += 1
+        self._stamp += 1
 
     def remove(self, sku: str) -> bool:
         """Take a listing out; False when the sku is not indexed."""
@@ -448,6 +524,7 @@ class MatchingIndex:
         for column in (*self._certs.values(), *self._markets.values()):
             column[slot] = False
         self._n_alive -= 1
+        self._stamp += 1
 
     def _compact_if_worth_it(self) -> None:
         dead = self._n_slots - self._n_alive
@@ -487,6 +564,7 @@ class MatchingIndex:
                 columns[key] = column
         self._slot_of = {sku: slot for slot, sku in enumerate(self._skus)}
         self._n_slots = n
+        self._stamp += 1
 
     # --- reading ---------------------------------------------------------------------------------
 
@@ -543,21 +621,27 @@ class MatchingIndex:
             hs=self._propose_hs(query),
         )
 
-    def _text_scores(self, query: _QueryTerms) -> tuple[FloatArray, FloatArray]:
+    def _text_scores(self, query: _QueryTerms) -> tuple[FloatArray, FloatArray, BoolArray]:
+        """Each field's BM25 score of every slot (0 for retired slots and non-matching ones),
+        and which slots share a term with the request (the live slots with a positive score)."""
         n = self._n_slots
-        concept_scores = np.zeros(n)
-        word_scores = np.zeros(n)
         w = self.weights
-        self._concepts.score(query.concepts.items(), self._n_alive, w.k1, w.b, concept_scores)
-        self._words.score(((t, 1.0) for t in query.words), self._n_alive, w.k1, w.b, word_scores)
-        return concept_scores, word_scores
+        alive = self._alive
+        concept_scores, concept_docs = self._concepts.score(
+            query.concepts.items(), self._n_alive, w.k1, w.b, alive, self._stamp, n
+        )
+        word_scores, word_docs = self._words.score(
+            ((t, 1.0) for t in query.words), self._n_alive, w.k1, w.b, alive, self._stamp, n
+        )
+        hits = np.zeros(n, dtype=bool)
+        for docs in (*concept_docs, *word_docs):
+            hits[docs] = True
+        return concept_scores, word_scores, hits
 
     def _candidates(self, query: _QueryTerms) -> tuple[IntArray, FloatArray]:
         """Live slots with a positive text score, and their mixed text score."""
-        concept_scores, word_scores = self._text_scores(query)
-        cand = np.flatnonzero((concept_scores > 0) | (word_scores > 0))
-        if self._n_alive < self._n_slots:
-            cand = cand[self._alive[cand]]
+        concept_scores, word_scores, hits = self._text_scores(query)
+        cand = np.flatnonzero(hits)
         return cand, self._mix(concept_scores[cand], word_scores[cand])
 
     def _propose_hs(self, query: _QueryTerms) -> HsProposal:
@@ -591,9 +675,19 @@ class MatchingIndex:
             query.concepts
         )
 
-    def _mix(self, concept_scores: FloatArray, word_scores: FloatArray) -> FloatArray:
-        c_max = float(concept_scores.max()) if len(concept_scores) else 0.0
-        w_max = float(word_scores.max()) if len(word_scores) else 0.0
+    def _mix(
+        self,
+        concept_scores: FloatArray,
+        word_scores: FloatArray,
+        c_max: float | None = None,
+        w_max: float | None = None,
+    ) -> FloatArray:
+        """``concepts × c/c_max + words × w/w_max``; the maxima default to those of the given
+        scores (a caller that mixes a subset passes the maxima over every candidate)."""
+        if c_max is None:
+            c_max = float(concept_scores.max()) if len(concept_scores) else 0.0
+        if w_max is None:
+            w_max = float(word_scores.max()) if len(word_scores) else 0.0
         mixed = np.zeros(len(concept_scores))
         if c_max > 0:
             mixed += (self.weights.concepts / c_max) * concept_scores
@@ -606,9 +700,19 @@ class MatchingIndex:
         if top_k <= 0 or self._n_alive == 0:
             return []
         query = self._query_terms(request.text)
-        cand, text = self._candidates(query)
-        keep = self._passing(cand, request)
-        cand, score = cand[keep], text[keep]
+        concept_scores, word_scores, hits = self._text_scores(query)
+        # Live slots sharing a term and passing the hard constraints: the rules read whole
+        # columns, cheaper than gathering them at ~1 in 6 slots.
+        self._passing_mask(hits, request)
+        cand = np.flatnonzero(hits)
+        # Each field is divided by its best value over every candidate, passing or not (retired
+        # slots score 0, so the maximum over all slots is that one).
+        score = self._mix(
+            concept_scores[cand],
+            word_scores[cand],
+            float(concept_scores.max()),
+            float(word_scores.max()),
+        )
         if len(cand) == 0:
             return []
         hs_bonus, proposal = self._hs_bonus(cand, request, query)
@@ -622,11 +726,11 @@ class MatchingIndex:
             months = months_within(request.max_lead_time_days)
             cap = self._cap[cand]
             deliverable = np.where(cap >= 0, cap * months, -1)
-            share = np.clip(np.maximum(deliverable, 0) / max(request.quantity, 1), 0.0, 1.0)
-            short = deliverable < request.quantity
-            score = np.where(
-                short, score * (1.0 - self.weights.split_penalty * (1.0 - share)), score
-            )
+            short = np.flatnonzero(deliverable < request.quantity)
+            if len(short):
+                short_made = deliverable[short]
+                share = np.clip(np.maximum(short_made, 0) / max(request.quantity, 1), 0.0, 1.0)
+                score[short] = score[short] * (1.0 - self.weights.split_penalty * (1.0 - share))
         if len(cand) > top_k:
             kth = np.partition(score, len(score) - top_k)[len(score) - top_k]
             keep = score >= kth
@@ -636,6 +740,7 @@ class MatchingIndex:
         order = sorted(
             range(len(cand)), key=lambda i: (-float(score[i]), self._skus[int(cand[i])])
         )[:top_k]
+        context = self._reason_context(request, query, proposal)
         results: list[MatchResult] = []
         for i in order:
             slot = int(cand[i])
@@ -648,7 +753,7 @@ class MatchingIndex:
                     sku=self._skus[slot],
                     enterprise=self._enterprises[slot],
                     score=round(float(score[i]), 6),
-                    reasons=self._reasons(slot, request, query, proposal, made, needs_split),
+                    reasons=self._reasons(slot, request, context, made, needs_split),
                     hs_code=self._hs_text[slot],
                     needs_split=needs_split,
                     deliverable=made,
@@ -656,20 +761,25 @@ class MatchingIndex:
             )
         return results
 
-    def _passing(self, cand: IntArray, request: MatchRequest) -> BoolArray:
-        """Which candidates pass the hard constraints (capacity is not one)."""
-        keep = np.ones(len(cand), dtype=bool)
+    def _passing_mask(self, mask: BoolArray, request: MatchRequest) -> None:
+        """Clear in ``mask`` (one flag per slot) the slots that fail a hard constraint
+        (capacity is not one): the rules of ``constraints.check_listing``, over whole columns."""
+        n = len(mask)
         for code in sorted(request.required_certifications):
             column = self._certs.get(certification_key(code))
             if column is None:
-                return np.zeros(len(cand), dtype=bool)
-            keep &= column[cand]
+                mask[:] = False
+                return
+            mask &= column[:n]
         if request.quantity is not None:
-            keep &= self._moq[cand] <= request.quantity
-        if request.max_lead_time_days is not None:
-            lead = self._lead[cand]
-            keep &= (lead >= 0) & (lead <= request.max_lead_time_days)
-        return keep
+            mask &= self._moq[:n] <= request.quantity
+        max_lead = request.max_lead_time_days
+        if max_lead is not None:
+            if max_lead < 0:
+                mask[:] = False
+                return
+            # An unstated lead time (-1) reads as the largest unsigned number: it never passes.
+            mask &= self._lead.view(np.uint64)[:n] <= np.uint64(max_lead)
 
     def _hs_bonus(
         self, cand: IntArray, request: MatchRequest, query: _QueryTerms
@@ -687,37 +797,57 @@ class MatchingIndex:
             bonus += self.weights.hs_proposed * best
         return bonus, proposal
 
+    def _reason_context(
+        self, request: MatchRequest, query: _QueryTerms, proposal: list[str]
+    ) -> _ReasonContext:
+        """What the reasons of every result of one request share, worked out once."""
+        concept_ids = self._concepts.term_ids
+        ordered = sorted(
+            (cid for cid in query.concepts if cid in concept_ids),
+            key=lambda cid: (not self.vocabulary.is_product(cid), cid),
+        )
+        word_ids = self._words.term_ids
+        return _ReasonContext(
+            proposal=proposal,
+            concepts=[(concept_ids[cid], self.vocabulary.label(cid)) for cid in ordered],
+            words=[(word_ids[word], word) for word in query.words if word in word_ids],
+            certifications=[f"{cert} ✓" for cert in sorted(request.required_certifications)],
+            hs_lines={},
+        )
+
+    def _hs_line(self, code: str, request: MatchRequest, context: _ReasonContext) -> str:
+        line = context.hs_lines.get(code)
+        if line is None:
+            line = f"HS {code} {hs_short_description(code)}".rstrip()
+            if request.hs_code and code.startswith(request.hs_code[:4]):
+                line += " ✓"
+            elif any(code.startswith(p) or p.startswith(code) for p in context.proposal):
+                line += " (as proposed)"
+            context.hs_lines[code] = line
+        return line
+
     def _reasons(
         self,
         slot: int,
         request: MatchRequest,
-        query: _QueryTerms,
-        proposal: list[str],
+        context: _ReasonContext,
         made: int | None,
         needs_split: bool,
     ) -> tuple[str, ...]:
         reasons: list[str] = []
         code = self._hs_text[slot]
         if code:
-            line = f"HS {code} {hs_short_description(code)}".rstrip()
-            if request.hs_code and code.startswith(request.hs_code[:4]):
-                line += " ✓"
-            elif any(code.startswith(p) or p.startswith(code) for p in proposal):
-                line += " (as proposed)"
-            reasons.append(line)
-        ids, _ = self._concepts.forward(slot)
-        held = {self._concepts.terms[tid] for tid in ids.tolist()}
-        matched = [cid for cid in query.concepts if cid in held]
+            reasons.append(self._hs_line(code, request, context))
+        held = set(self._concepts.forward(slot)[0].tolist())
+        matched = [label for tid, label in context.concepts if tid in held]
         if matched:
-            matched.sort(key=lambda cid: (not self.vocabulary.is_product(cid), cid))
-            reasons.append("matches " + ", ".join(self.vocabulary.label(c) for c in matched))
+            reasons.append("matches " + ", ".join(matched))
         else:
-            wids, _ = self._words.forward(slot)
-            words = {self._words.terms[tid] for tid in wids.tolist()}
-            shared = [word for word in query.words if word in words][:5]
+            words = set(self._words.forward(slot)[0].tolist())
+            shared = [word for tid, word in context.words if tid in words][:5]
             if shared:
                 reasons.append("words " + ", ".join(shared))
-        reasons.extend(f"{cert} ✓" for cert in sorted(request.required_certifications))
+        reasons.extend(context.certifications)
         unit = self._units[slot]
         if request.quantity is not None:
             moq = int(self._moq[slot])
@@ -759,15 +889,16 @@ def _hs_number(code: str | None) -> int:
 
 def _hs_agreement(hs: IntArray, code: str) -> FloatArray:
     """1 for the same subheading (or heading, when ``code`` is a heading), ½ for the same
-    heading only, 0 otherwise."""
+    heading only, 0 otherwise (``hs`` holds six-digit numbers, -1 when unknown)."""
     digits = "".join(ch for ch in code if ch.isdigit())
-    known = hs >= 0
-    heading = np.where(known, hs // 100, -1)
     if len(digits) >= 6:
         target = int(digits[:6])
-        return np.where(hs == target, 1.0, np.where(heading == target // 100, 0.5, 0.0))
+        low = target - target % 100
+        same_heading = (hs >= low) & (hs < low + 100)
+        return np.where(hs == target, 1.0, np.where(same_heading, 0.5, 0.0))
     if len(digits) >= 4:
-        return np.where(heading == int(digits[:4]), 1.0, 0.0)
+        low = int(digits[:4]) * 100
+        return np.where((hs >= low) & (hs < low + 100), 1.0, 0.0)
     return np.zeros(len(hs))
 
 

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from tradebase.docking import (
     Listing,
     ListingFeatures,
@@ -39,7 +41,7 @@ def test_each_result_explains_itself(catalog: list[Listing]) -> None:
 
 
 def test_capacity_short_listings_are_flagged_for_a_split_not_dropped(
-    listing_factory,  # type: ignore[no-untyped-def]
+    listing_factory: Callable[..., Listing],
 ) -> None:
     listings = [
         listing_factory("BIG", "Rattan dining chair", monthly_capacity=10_000),

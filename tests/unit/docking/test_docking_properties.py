@@ -122,3 +122,38 @@ def test_an_edited_index_equals_a_rebuilt_one(
     assert index.statistics() == rebuilt.statistics()
     for request in requests:
         assert index.match(request, top_k=20) == rebuilt.match(request, top_k=20)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.lists(listings_strategy, max_size=8, unique_by=lambda item: item.sku),
+    st.lists(operation, max_size=15),
+    st.lists(requests_strategy, min_size=1, max_size=3),
+    st.integers(min_value=0, max_value=4),
+)
+def test_matching_between_edits_never_serves_stale_weights(
+    initial: list[Listing],
+    operations: list[tuple[str, object]],
+    requests: list[MatchRequest],
+    compact_after: int,
+) -> None:
+    """The index caches per-term weights between requests; every edit moves the statistics
+    they depend on, so after each edit the results must still equal a fresh build's."""
+    index = MatchingIndex.build(initial)
+    index.compact_min_dead = compact_after
+    state = {item.sku: item for item in initial}
+    for request in requests:
+        index.match(request, top_k=20)  # fill the caches before the first edit
+    for kind, value in operations:
+        if kind == "upsert":
+            assert isinstance(value, Listing)
+            index.upsert(value)
+            state[value.sku] = value
+        else:
+            assert isinstance(value, str)
+            index.remove(value)
+            state.pop(value, None)
+        rebuilt = MatchingIndex.build(state.values())
+        for request in requests:
+            assert index.match(request, top_k=20) == rebuilt.match(request, top_k=20)
+            assert index.analyse(request.text) == rebuilt.analyse(request.text)

@@ -8,53 +8,30 @@ or do what is decided in the service (``accounts/policy.py``).
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from fastapi.responses import HTMLResponse, RedirectResponse
-from pydantic import BaseModel, ValidationError
-from starlette.datastructures import FormData
+from pydantic import BaseModel
 from starlette.requests import Request
 from starlette.responses import Response
 
 from tradebase.accounts.policy import RequestParties, Role, acts_for_buyer, acts_for_enterprise
 from tradebase.docking import schemas, service
 from tradebase.docking.models import Enquiry
-from tradebase.errors import InvalidInput
 from tradebase.registry.models import Product
 from tradebase.registry.service import get_base
 from tradebase.web.api.docking import listing_index
 from tradebase.web.deps import DbSession
-from tradebase.web.errors import validation_message
 from tradebase.web.pages.docking_split import split_over_matches
 from tradebase.web.pages.enterprises import Posted
-from tradebase.web.pages.forms import Form
+from tradebase.web.pages.forms import Form, checked, posted_fields
 from tradebase.web.pages.routing import page_router
 from tradebase.web.pages.templating import render
 
 router = page_router()
 S = TypeVar("S", bound=BaseModel)
 
-_LISTS = {"certifications"}
-
-
-def _fields(posted: FormData, names: tuple[str, ...]) -> dict[str, Any]:
-    """The posted text of each field; empty fields are left out (not given)."""
-    data: dict[str, Any] = {}
-    for name in names:
-        text = str(posted.get(name) or "").strip()
-        if name in _LISTS:
-            data[name] = [p.strip() for p in text.replace(",", ";").split(";") if p.strip()]
-        elif text:
-            data[name] = text
-    return data
-
-
-def _checked(schema: type[S], data: dict[str, Any]) -> S:
-    try:
-        return schema.model_validate(data)
-    except ValidationError as exc:
-        message, field = validation_message(list(exc.errors()))
-        raise InvalidInput(f"{field}: {message}" if field else message, field=field) from exc
+_LISTS = frozenset({"certifications"})
 
 
 def _actor_sides(request: Request, enquiry: Enquiry) -> dict[str, bool]:
@@ -87,7 +64,9 @@ REQUEST_FIELDS = ("text", "quantity", "unit", "destination", "wanted_by", "max_l
 
 @router.post("/docking/requests", response_class=HTMLResponse)
 def post_request(request: Request, db: DbSession, posted: Posted) -> Response:
-    data = _checked(schemas.RequestCreate, _fields(posted, REQUEST_FIELDS))
+    data = checked(
+        schemas.RequestCreate, posted_fields(posted, REQUEST_FIELDS, lists=_LISTS)
+    )
     made = service.create_request(session=db, index=listing_index(request), data=data)
     return RedirectResponse(f"/docking/requests/{made.id}", status_code=303)
 
@@ -131,14 +110,14 @@ def split_page(request_id: int, request: Request, db: DbSession) -> HTMLResponse
 
 @router.post("/docking/requests/{request_id:int}/hs", response_class=HTMLResponse)
 def confirm_hs(request_id: int, db: DbSession, posted: Posted) -> Response:
-    data = _checked(schemas.HsConfirm, {"hs_code": str(posted.get("hs_code") or "") or None})
+    data = checked(schemas.HsConfirm, {"hs_code": str(posted.get("hs_code") or "") or None})
     service.confirm_hs(session=db, request_id=request_id, hs_code=data.hs_code)
     return RedirectResponse(f"/docking/requests/{request_id}", status_code=303)
 
 
 @router.post("/docking/requests/{request_id:int}/enquiries", response_class=HTMLResponse)
 def send_enquiry(request_id: int, request: Request, db: DbSession, posted: Posted) -> Response:
-    data = _checked(schemas.EnquiryCreate, {"sku": str(posted.get("sku") or ""), "send": True})
+    data = checked(schemas.EnquiryCreate, {"sku": str(posted.get("sku") or ""), "send": True})
     service.shortlist(session=db, request_id=request_id, sku=data.sku, send=True,
                       index=listing_index(request))
     return RedirectResponse(f"/docking/requests/{request_id}#enquiries", status_code=303)
@@ -159,15 +138,15 @@ def _back(enquiry_id: int) -> RedirectResponse:
 
 @router.post("/docking/enquiries/{enquiry_id:int}/answer", response_class=HTMLResponse)
 def answer(enquiry_id: int, db: DbSession, posted: Posted) -> Response:
-    data = _checked(schemas.EnquiryAnswer,
-                    _fields(posted, ("price", "currency", "lead_time_days", "note")))
+    data = checked(schemas.EnquiryAnswer,
+                    posted_fields(posted, ("price", "currency", "lead_time_days", "note")))
     service.answer_enquiry(session=db, enquiry_id=enquiry_id, data=data)
     return _back(enquiry_id)
 
 
 @router.post("/docking/enquiries/{enquiry_id:int}/decline", response_class=HTMLResponse)
 def decline(enquiry_id: int, db: DbSession, posted: Posted) -> Response:
-    data = _checked(schemas.EnquiryDecline, _fields(posted, ("note",)))
+    data = checked(schemas.EnquiryDecline, posted_fields(posted, ("note",)))
     service.decline_enquiry(session=db, enquiry_id=enquiry_id, data=data)
     return _back(enquiry_id)
 
@@ -175,7 +154,7 @@ def decline(enquiry_id: int, db: DbSession, posted: Posted) -> Response:
 @router.post("/docking/enquiries/{enquiry_id:int}/intentions", response_class=HTMLResponse)
 def propose(enquiry_id: int, db: DbSession, posted: Posted) -> Response:
     names = ("quantity", "unit", "value", "currency", "start_date", "delivery_date")
-    data = _checked(schemas.IntentionCreate, _fields(posted, names))
+    data = checked(schemas.IntentionCreate, posted_fields(posted, names))
     service.propose_intention(session=db, enquiry_id=enquiry_id, data=data)
     return _back(enquiry_id)
 
@@ -188,7 +167,7 @@ def accept(intention_id: int, db: DbSession) -> Response:
 
 @router.post("/docking/orders/{order_id:int}/status", response_class=HTMLResponse)
 def order_status(order_id: int, db: DbSession, posted: Posted) -> Response:
-    data = _checked(schemas.OrderUpdate, _fields(posted, ("status",)))
+    data = checked(schemas.OrderUpdate, posted_fields(posted, ("status",)))
     order = service.update_order(session=db, order_id=order_id, status=data.status)
     return _back(order.intention.enquiry_id)
 

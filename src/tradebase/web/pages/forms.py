@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from tradebase.errors import Conflict, Forbidden, InvalidInput, NotFound, Unauthenticated
 from tradebase.registry.models import Enterprise, Product
+from tradebase.web.errors import validation_message
 from tradebase.web.pages.messages import (
     Gettext,
     domain_errors,
@@ -152,3 +153,30 @@ def product_form(product: Product) -> Form:
     values["title_zh"] = product.titles.get("zh", "")
     values["certifications"] = "; ".join(product.certifications)
     return Form(values=values)
+
+
+def posted_fields(
+    posted: Mapping[str, Any], names: tuple[str, ...], *, lists: frozenset[str] = frozenset()
+) -> dict[str, Any]:
+    """The posted text of each field, for a schema: empty fields are left out (not given), and
+    the fields named in ``lists`` are split on ';' or ','."""
+    data: dict[str, Any] = {}
+    for name in names:
+        text = str(posted.get(name) or "").strip()
+        if name in lists:
+            data[name] = [p.strip() for p in text.replace(",", ";").split(";") if p.strip()]
+        elif text:
+            data[name] = text
+    return data
+
+
+def checked(schema: type[S], data: dict[str, Any]) -> S:
+    """``data`` validated by ``schema``; a wrong field becomes InvalidInput naming it."""
+    try:
+        return schema.model_validate(data)
+    except ValidationError as exc:
+        message, field_name = validation_message(list(exc.errors()))
+        raise InvalidInput(
+            f"{field_name}: {message}" if field_name else message, field=field_name
+        ) from exc
+

@@ -20,8 +20,8 @@ from tradebase.allocation import rounds
 from tradebase.errors import InvalidInput
 from tradebase.registry.models import Enterprise
 from tradebase.web.deps import DbSession
-from tradebase.web.pages.docking import _checked, _fields
 from tradebase.web.pages.enterprises import Posted
+from tradebase.web.pages.forms import checked, posted_fields
 from tradebase.web.pages.routing import page_router
 from tradebase.web.pages.templating import render
 
@@ -73,9 +73,9 @@ def procurement_home(request: Request, db: DbSession) -> HTMLResponse:
 
 @router.post("/procurement/rounds", response_class=HTMLResponse)
 def open_round(db: DbSession, posted: Posted) -> Response:
-    data = _fields(posted, ("base_id", "title", "closes_on"))
+    data = posted_fields(posted, ("base_id", "title", "closes_on"))
     data["materials"] = _materials(str(posted.get("materials") or ""))
-    made = rounds.open_round(session=db, data=_checked(rs.RoundCreate, data))
+    made = rounds.open_round(session=db, data=checked(rs.RoundCreate, data))
     return RedirectResponse(f"/procurement/rounds/{made.id}", status_code=303)
 
 
@@ -102,7 +102,7 @@ def _back(round_id: int) -> RedirectResponse:
 
 @router.post("/procurement/rounds/{round_id:int}/needs", response_class=HTMLResponse)
 def declare_need(round_id: int, db: DbSession, posted: Posted) -> Response:
-    data = _fields(posted, ("enterprise_id", "material", "specification", "quantity",
+    data = posted_fields(posted, ("enterprise_id", "material", "specification", "quantity",
                             "delivery_month"))
     percent = str(posted.get("tolerance_percent") or "").strip()
     if percent:
@@ -111,16 +111,16 @@ def declare_need(round_id: int, db: DbSession, posted: Posted) -> Response:
         except ValueError as exc:
             raise InvalidInput("tolerance_percent: must be a number",
                                field="tolerance_percent") from exc
-    rounds.declare_need(session=db, round_id=round_id, data=_checked(rs.NeedCreate, data))
+    rounds.declare_need(session=db, round_id=round_id, data=checked(rs.NeedCreate, data))
     return _back(round_id)
 
 
 @router.post("/procurement/rounds/{round_id:int}/quotes", response_class=HTMLResponse)
 def add_quote(round_id: int, db: DbSession, posted: Posted) -> Response:
-    data = _fields(posted, ("supplier", "material", "capacity"))
+    data = posted_fields(posted, ("supplier", "material", "capacity"))
     data["price_breaks"] = _price_breaks(str(posted.get("price_breaks") or ""))
     data["splittable"] = posted.get("splittable") == "on"
-    rounds.add_quote(session=db, round_id=round_id, data=_checked(rs.QuoteCreate, data))
+    rounds.add_quote(session=db, round_id=round_id, data=checked(rs.QuoteCreate, data))
     return _back(round_id)
 
 

@@ -24,6 +24,7 @@ from tradebase.accounts.policy import SYSTEM
 from tradebase.db import make_engine
 from tradebase.migrate import upgrade
 from tradebase.registry.demo import load_demo
+from tradebase.registry.models import Base, Enterprise
 from tradebase.settings import Settings
 from tradebase.web.app import create_app
 
@@ -74,6 +75,23 @@ def engine(backend: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[E
 PASSWORD = "correct horse battery"
 
 
+def anxi_and_member_enterprise(session: Session) -> tuple[Base, Enterprise]:
+    """The Anxi base, and its first enterprise: the one the seeded enterprise member belongs
+    to (tests that need "own" and "other" records start here)."""
+    anxi = session.scalars(select(Base).where(Base.key == "anxi")).one()
+    first = session.scalars(
+        select(Enterprise).where(Enterprise.base_id == anxi.id).order_by(Enterprise.id)
+    ).first()
+    assert first is not None
+    return anxi, first
+
+
+def csrf_token_of(client: TestClient, page: str = "/login") -> str:
+    """This browser's CSRF token, as the forms of ``page`` carry it."""
+    html = client.get(page).text
+    return html.split('name="csrf_token" value="', 1)[1].split('"', 1)[0]
+
+
 def _seed_users(engine: Engine) -> dict[str, str]:
     """One user per role, with an API token each; returns role -> token.
 
@@ -81,17 +99,12 @@ def _seed_users(engine: Engine) -> dict[str, str]:
     the first enterprise of that base."""
     from tradebase.accounts import service as accounts
     from tradebase.accounts.roles import Role
-    from tradebase.registry.models import Base, Enterprise
 
     settings = Settings()
     tokens: dict[str, str] = {}
     with Session(engine) as session:
         set_actor(session, SYSTEM)
-        anxi = session.scalars(select(Base).where(Base.key == "anxi")).one()
-        first = session.scalars(
-            select(Enterprise).where(Enterprise.base_id == anxi.id).order_by(Enterprise.id)
-        ).first()
-        assert first is not None
+        anxi, first = anxi_and_member_enterprise(session)
         specs = {
             "admin": {},
             "base_admin": {"base_ids": [anxi.id]},

@@ -9,9 +9,9 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from tests.conftest import PASSWORD, auth
+from tests.conftest import PASSWORD, anxi_and_member_enterprise, auth
 from tradebase.accounts.models import ApiToken
-from tradebase.registry.models import Base, Enterprise, Product
+from tradebase.registry.models import Enterprise, Product
 
 
 def _login(client: TestClient, email: str, password: str = PASSWORD, **extra: object):  # type: ignore[no-untyped-def]
@@ -20,11 +20,7 @@ def _login(client: TestClient, email: str, password: str = PASSWORD, **extra: ob
 
 def _products(session: Session) -> tuple[Product, Product]:
     """A product of the enterprise member's enterprise, and one of another base's enterprise."""
-    anxi = session.scalars(select(Base).where(Base.key == "anxi")).one()
-    first = session.scalars(
-        select(Enterprise).where(Enterprise.base_id == anxi.id).order_by(Enterprise.id)
-    ).first()
-    assert first is not None
+    anxi, first = anxi_and_member_enterprise(session)
     own = session.scalars(select(Product).where(Product.enterprise_id == first.id)).first()
     other = session.scalars(
         select(Product).join(Enterprise).where(Enterprise.base_id != anxi.id)

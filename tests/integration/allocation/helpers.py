@@ -7,6 +7,7 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from tests.conftest import anxi_and_member_enterprise
 from tradebase.accounts.guard import current_actor, set_actor
 from tradebase.accounts.policy import SYSTEM
 from tradebase.allocation import round_schemas as rs
@@ -20,12 +21,7 @@ FIRST_TIER_PRICE = 9.8765
 
 
 def anxi_and_first(session: Session) -> tuple[Base, Enterprise]:
-    anxi = session.scalars(select(Base).where(Base.key == "anxi")).one()
-    first = session.scalars(
-        select(Enterprise).where(Enterprise.base_id == anxi.id).order_by(Enterprise.id)
-    ).first()
-    assert first is not None
-    return anxi, first
+    return anxi_and_member_enterprise(session)
 
 
 def make_round(session: Session, *, status: str = "open") -> ProcurementRound:

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from typer.testing import CliRunner
 
-from tests.conftest import auth
+from tests.conftest import anxi_and_member_enterprise, auth
 from tradebase import db
 from tradebase import settings as tradebase_settings
 from tradebase.cli import app as cli_app
@@ -22,7 +22,7 @@ from tradebase.docking.models import ListingFeatureRow
 from tradebase.docking.records import MatchRequest
 from tradebase.docking.sync import current_version, rebuild_features
 from tradebase.registry import schemas, service
-from tradebase.registry.models import Base, Enterprise, Product
+from tradebase.registry.models import Enterprise, Product
 
 QUERIES = [
     MatchRequest(text="Vi söker rottingstolar för uteservering", quantity=500,
@@ -40,12 +40,7 @@ def _answers(index: ListingIndex, session: Session) -> list[list[tuple[str, floa
 
 
 def _anxi_enterprise(session: Session) -> Enterprise:
-    anxi = session.scalars(select(Base).where(Base.key == "anxi")).one()
-    first = session.scalars(
-        select(Enterprise).where(Enterprise.base_id == anxi.id).order_by(Enterprise.id)
-    ).first()
-    assert first is not None
-    return first
+    return anxi_and_member_enterprise(session)[1]
 
 
 def test_every_demo_product_has_features(session: Session) -> None:

@@ -6,15 +6,14 @@ from datetime import date
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from tests.conftest import auth
+from tests.conftest import anxi_and_member_enterprise, auth
 from tradebase.docking.models import BuyerRequest, Enquiry
 from tradebase.docking.records import MatchResult
 from tradebase.docking.service import Candidate
 from tradebase.errors import InvalidInput
-from tradebase.registry.models import Base, Enterprise, Product
+from tradebase.registry.models import Product
 from tradebase.web.pages.docking_split import split_over_matches
 
 
@@ -53,11 +52,7 @@ def test_a_request_without_quantity_cannot_be_split() -> None:
 def test_the_buyer_opens_the_split_page(
     client: TestClient, session: Session, tokens: dict[str, str]
 ) -> None:
-    anxi = session.scalars(select(Base).where(Base.key == "anxi")).one()
-    first = session.scalars(
-        select(Enterprise).where(Enterprise.base_id == anxi.id).order_by(Enterprise.id)
-    ).first()
-    assert first is not None
+    _, first = anxi_and_member_enterprise(session)
     made = client.post("/api/v1/products", headers=auth(tokens["enterprise"]), json={
         "sku": "SPLIT-RATTAN-1", "enterprise_id": first.id,
         "title": "Rattan dining chair for outdoor cafes", "hs_code": "940153",

@@ -9,17 +9,12 @@ from openpyxl import Workbook
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from tests.conftest import auth
-from tradebase.registry.models import Base, Enterprise, Product
+from tests.conftest import anxi_and_member_enterprise, auth
+from tradebase.registry.models import Enterprise, Product
 
 
 def _anxi_enterprise(session: Session) -> Enterprise:
-    anxi = session.scalars(select(Base).where(Base.key == "anxi")).one()
-    first = session.scalars(
-        select(Enterprise).where(Enterprise.base_id == anxi.id).order_by(Enterprise.id)
-    ).first()
-    assert first is not None
-    return first
+    return anxi_and_member_enterprise(session)[1]
 
 
 def _products_csv(enterprise: str, sku: str = "UP-1", moq: str = "10") -> bytes:

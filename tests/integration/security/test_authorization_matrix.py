@@ -18,7 +18,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from tests.conftest import PASSWORD, ROLES, auth
+from tests.conftest import PASSWORD, ROLES, anxi_and_member_enterprise, auth, csrf_token_of
 from tests.integration.allocation.helpers import make_round
 from tradebase.accounts.models import ApiToken, User
 from tradebase.docking.models import (
@@ -27,7 +27,7 @@ from tradebase.docking.models import (
     DockingOrder,
     Enquiry,
 )
-from tradebase.registry.models import Base, Designation, Enterprise, IndicatorFact, Product
+from tradebase.registry.models import Designation, Enterprise, IndicatorFact, Product
 from tradebase.web.app import create_app
 
 WHO = ["anonymous", *ROLES]
@@ -58,11 +58,7 @@ class Rule:
 
 
 def _ids(session: Session) -> dict[str, Any]:
-    anxi = session.scalars(select(Base).where(Base.key == "anxi")).one()
-    enterprise = session.scalars(
-        select(Enterprise).where(Enterprise.base_id == anxi.id).order_by(Enterprise.id)
-    ).first()
-    assert enterprise is not None
+    anxi, enterprise = anxi_and_member_enterprise(session)
     product = session.scalars(
         select(Product).where(Product.enterprise_id == enterprise.id)
     ).first()
@@ -402,11 +398,6 @@ def test_every_route_has_a_rule() -> None:
     assert not stale, f"rules for routes that do not exist: {stale}"
 
 
-def _csrf_token(client: TestClient) -> str:
-    html = client.get("/login").text
-    return html.split('name="csrf_token" value="', 1)[1].split('"', 1)[0]
-
-
 def _token_id(session: Session, role: str) -> int:
     user = session.scalars(select(User).where(User.email == f"{role}@example.com")).one()
     token = session.scalars(select(ApiToken).where(ApiToken.user_id == user.id)).first()
@@ -434,7 +425,7 @@ def test_access(method: str, path: str, who: str, client: TestClient, session: S
     if rule.form is not None:
         kwargs["data"] = rule.form(ids)
         if who == "anonymous":  # a browser's form carries its CSRF token
-            kwargs["data"] = kwargs["data"] | {"csrf_token": _csrf_token(client)}
+            kwargs["data"] = kwargs["data"] | {"csrf_token": csrf_token_of(client)}
     response = client.request(method, url, **kwargs)
     assert response.status_code < 500, response.text
     if who in rule.allowed:

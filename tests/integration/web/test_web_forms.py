@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
+from tests.conftest import csrf_token_of
 from tradebase.registry import service
 from tradebase.registry.models import Base, Enterprise, Product
 
@@ -150,18 +151,13 @@ def test_a_wrong_edit_changes_nothing(
     )
 
 
-def _csrf(client: TestClient, page: str = "/login") -> str:
-    """The CSRF token of this browser, as a form on ``page`` carries it."""
-    html = client.get(page).text
-    return html.split('name="csrf_token" value="', 1)[1].split('"', 1)[0]
-
-
 def test_saving_without_logging_in_is_refused_and_keeps_the_form(
     speak: Callable[[str], TestClient], session: Session,
 ) -> None:
     client = speak("en")
     assert client.get("/enterprises/new").status_code == 401  # the form is not even shown
-    response = client.post("/enterprises/new", data=ENTERPRISE | {"csrf_token": _csrf(client)})
+    token = csrf_token_of(client)
+    response = client.post("/enterprises/new", data=ENTERPRISE | {"csrf_token": token})
     assert response.status_code == 401
     assert "text/html" in response.headers["content-type"]
     assert '<p class="form-alert" role="alert">Log in to make changes.</p>' in response.text

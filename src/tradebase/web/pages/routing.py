@@ -5,13 +5,12 @@ from __future__ import annotations
 from collections.abc import Callable, Coroutine
 from typing import Any
 
-from fastapi import APIRouter, Depends, HTTPException
+from fastapi import APIRouter, Depends
 from fastapi.exceptions import RequestValidationError
 from fastapi.routing import APIRoute
 from starlette.requests import Request
 from starlette.responses import Response
 
-from tradebase.errors import Forbidden, NotFound, RateLimited, Unauthenticated
 from tradebase.web.auth import verify_form_csrf
 from tradebase.web.i18n import N_
 from tradebase.web.pages.messages import translate_message
@@ -38,8 +37,9 @@ def render_error(request: Request, status_code: int, detail: str) -> Response:
 
 
 class PageRoute(APIRoute):
-    """A route whose invalid parameters and missing records answer with the HTML error page
-    (the app-wide handlers answer API clients in JSON)."""
+    """A route whose invalid parameters answer with the HTML error page. (Domain errors and
+    HTTP errors of pages are rendered as HTML by the app-wide handlers in ``web/errors.py``;
+    only request validation answers API clients in JSON there.)"""
 
     def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
         handler = super().get_route_handler()
@@ -54,12 +54,6 @@ class PageRoute(APIRoute):
                     for e in errors
                 )
                 return render_error(request, 422, detail)
-            except (NotFound, Unauthenticated, Forbidden, RateLimited) as exc:
-                return render_error(request, exc.status_code, exc.message)
-            except HTTPException as exc:
-                if exc.status_code in {404, 422}:
-                    return render_error(request, exc.status_code, str(exc.detail))
-                raise
 
         return handle
 

@@ -51,6 +51,7 @@ class EvalRequest:
     language: str
     split: str
     request: MatchRequest
+    no_match: bool = False  # no listing of the catalog holds what it asks for
 
 
 def read_requests(path: Path) -> list[EvalRequest]:
@@ -71,6 +72,7 @@ def read_requests(path: Path) -> list[EvalRequest]:
                         max_lead_time_days=_int(row.get("max_lead_time_days")),
                         hs_code=(row.get("hs_code") or "").strip() or None,
                     ),
+                    no_match=(row.get("no_match") or "").strip() in {"1", "true", "yes"},
                 )
             )
     return out

@@ -28,6 +28,9 @@ from tradebase.registry.models import Base, Enterprise
 from tradebase.settings import Settings
 from tradebase.web.app import create_app
 
+# Tests that want sentence embeddings patch in an encoder; the packaged model (the default
+# backend) would spend ~40 ms on every listing the suite writes.
+os.environ.setdefault("TRADEBASE_EMBEDDING_BACKEND", "none")
 POSTGRES_URL = os.environ.get("TRADEBASE_TEST_POSTGRES_URL")
 if os.environ.get("TRADEBASE_REQUIRE_POSTGRES") == "1" and not POSTGRES_URL:
     raise pytest.UsageError("TRADEBASE_REQUIRE_POSTGRES=1 but TRADEBASE_TEST_POSTGRES_URL is unset")
@@ -187,3 +190,19 @@ def client(app_factory) -> Iterator[TestClient]:  # type: ignore[no-untyped-def]
     """A client of the app on the test's transaction, over HTTPS so that secure cookies flow."""
     with TestClient(app_factory(), base_url="https://testserver") as test_client:
         yield test_client
+
+
+@pytest.fixture
+def cli_database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """A fresh SQLite file database that the CLI reaches through TRADEBASE_DATABASE_URL."""
+    from tradebase import db
+    from tradebase import settings as tradebase_settings
+
+    url = f"sqlite:///{tmp_path / 'cli.db'}"
+    monkeypatch.setenv("TRADEBASE_DATABASE_URL", url)
+    tradebase_settings.get_settings.cache_clear()
+    db.get_engine.cache_clear()
+    yield url
+    db.get_engine().dispose()
+    tradebase_settings.get_settings.cache_clear()
+    db.get_engine.cache_clear()

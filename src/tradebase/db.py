@@ -48,21 +48,38 @@ def _sqlite_begin(connection: Any) -> None:
     connection.exec_driver_sql("BEGIN")
 
 
-def make_engine(url: str, *, echo: bool = False) -> Engine:
-    """An engine for ``url`` with the per-dialect settings Tradebase relies on."""
+def make_engine(
+    url: str, *, echo: bool = False, connect_timeout: int = 5, pool_timeout: float = 10.0
+) -> Engine:
+    """An engine for ``url`` with the per-dialect settings Tradebase relies on.
+
+    On a server database, an outage must fail fast and heal by itself: a new connection waits
+    at most ``connect_timeout`` seconds, a request waits at most ``pool_timeout`` seconds for
+    a pooled one (both then raise, and the web layer answers 503), and every pooled connection
+    is pinged when it is checked out (``pool_pre_ping``), so the connections that died with
+    the server are replaced without a restart once it is back."""
     if url.startswith("sqlite"):
         engine = create_engine(url, echo=echo, connect_args={"check_same_thread": False})
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin)
         return engine
-    return create_engine(url, echo=echo, pool_pre_ping=True)
+    connect_args: dict[str, Any] = {}
+    if url.startswith("postgresql"):
+        connect_args["connect_timeout"] = connect_timeout
+    return create_engine(
+        url, echo=echo, pool_pre_ping=True, pool_timeout=pool_timeout, connect_args=connect_args
+    )
 
 
 @lru_cache(maxsize=4)
 def get_engine(url: str | None = None) -> Engine:
     """The process-wide engine for ``url`` (default: the configured database)."""
     settings = get_settings()
-    return make_engine(url or settings.database_url, echo=settings.sql_echo)
+    return make_engine(
+        url or settings.database_url, echo=settings.sql_echo,
+        connect_timeout=settings.database_connect_timeout,
+        pool_timeout=settings.database_pool_timeout,
+    )
 
 
 def session_factory(engine: Engine | None = None) -> sessionmaker[Session]:

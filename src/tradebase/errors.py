@@ -10,10 +10,17 @@ class TradebaseError(Exception):
 
     status_code = 400
 
-    def __init__(self, message: str, *, field: str | None = None) -> None:
+    def __init__(
+        self, message: str, *, field: str | None = None, code: str = "",
+        params: dict[str, str | int | float] | None = None,
+    ) -> None:
         super().__init__(message)
         self.message = message
         self.field = field
+        # What went wrong, for the web and CLI layers to say in the user's language
+        # (e.g. "rfq.closed"), and the values the sentence names.
+        self.code = code
+        self.params = dict(params or {})
 
 
 class NotFound(TradebaseError):
@@ -28,10 +35,38 @@ class InvalidInput(TradebaseError):
     status_code = 422
 
 
+class TooLarge(TradebaseError):
+    """A file or request is larger than a byte limit (the message names the limit)."""
+
+    status_code = 413
+
+
 class Conflict(TradebaseError):
     """The change would clash with existing data (a duplicate key, a row still referenced)."""
 
     status_code = 409
+
+
+class StaleObject(Conflict):
+    """A change was based on a version of the object that is no longer the stored one (an
+    ``If-Match`` or a form's hidden version that does not match, or a row changed under an
+    ORM update); ``current`` is the object as stored now, ``version`` its version."""
+
+    status_code = 409
+
+    def __init__(
+        self, message: str, *, current: object = None, version: int | None = None,
+        field: str | None = "version",
+    ) -> None:
+        super().__init__(message, field=field)
+        self.current = current
+        self.version = version
+
+
+class PreconditionFailed(StaleObject):
+    """The API's ``If-Match`` names another version than the stored one (HTTP 412)."""
+
+    status_code = 412
 
 
 @dataclass(frozen=True)
@@ -41,6 +76,10 @@ class RowError:
     line: int
     column: str | None
     reason: str
+    code: str | None = field(default=None, compare=False)
+    """What went wrong as a code (e.g. ``hs_code_unknown``) when there is one, with
+    ``params``, for a layer that says it in the user's language; ``reason`` is the English."""
+    params: dict[str, str] = field(default_factory=dict, compare=False)
 
     def __str__(self) -> str:
         where = f"line {self.line}" + (f", column {self.column}" if self.column else "")
@@ -80,6 +119,9 @@ class RateLimited(TradebaseError):
 
     status_code = 429
 
-    def __init__(self, message: str, *, retry_after: int) -> None:
-        super().__init__(message)
+    def __init__(
+        self, message: str, *, retry_after: int, code: str = "",
+        params: dict[str, str | int | float] | None = None,
+    ) -> None:
+        super().__init__(message, code=code, params=params)
         self.retry_after = retry_after

@@ -8,9 +8,14 @@ def load_all_models() -> None:
     import tradebase.accounts.models
     import tradebase.allocation.models
     import tradebase.docking.models
+    import tradebase.notifications.models
     import tradebase.registry.models  # noqa: F401
     from tradebase.accounts import audit
     from tradebase.docking import sync
+    from tradebase.notifications import channels
+    from tradebase.registry import versioning
 
     audit.install()
+    channels.install()
     sync.install()
+    versioning.install()

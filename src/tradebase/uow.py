@@ -16,11 +16,17 @@ from sqlalchemy.orm import Session
 from tradebase.accounts.guard import set_actor
 from tradebase.accounts.policy import Actor, system_actor
 from tradebase.db import transaction
+from tradebase.models import load_all_models
 
 
 @contextmanager
 def unit_of_work(actor: Actor | None = None, *, engine: Engine | None = None) -> Iterator[Session]:
-    """A transaction acting as ``actor`` (default: the operator at the command line)."""
+    """A transaction acting as ``actor`` (default: the operator at the command line).
+
+    The session listeners (the audit log, the matching index) are installed first: a CLI
+    process never builds the web app, which is where they used to be installed, so its
+    changes went unaudited."""
+    load_all_models()
     with transaction(engine) as session:
         set_actor(session, actor or system_actor("cli"))
         yield session

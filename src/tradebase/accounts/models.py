@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Integer, String, Text
+from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tradebase.db import Model
@@ -24,6 +24,11 @@ class User(Model, Timestamped):
     failed_logins: Mapped[int] = mapped_column(Integer, default=0)
     locked_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     last_login_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # Two-factor sign-in (TOTP, RFC 6238). The secret must be readable to check a code, so it
+    # is never logged (audit.HIDDEN) nor shown again after enrolment.
+    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    totp_enabled_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    totp_last_step: Mapped[int | None] = mapped_column(Integer)  # a code is accepted once
 
     base_rows: Mapped[list[UserBase]] = relationship(
         cascade="all, delete-orphan", lazy="selectin"
@@ -78,6 +83,8 @@ class UserSession(Model):
     csrf_token: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
     expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    last_used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    user_agent: Mapped[str] = mapped_column(String(200), default="", server_default="")
 
 
 class ApiToken(Model):
@@ -112,17 +119,32 @@ class PasswordResetToken(Model):
     used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
+class RecoveryCode(Model):
+    """A one-time code that stands in for the authenticator app; only its SHA-256 is stored."""
+
+    __tablename__ = "user_recovery_codes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    code_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
+    used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
 class AuditEntry(Model):
     """One change to the data: who, when, what, and the values before and after."""
 
     __tablename__ = "audit_log"
+    # who/when/base have their own indexes; an object's history is read by (table, object id)
+    # and the table alone uses the same index's prefix. Pages are read newest first by id.
+    __table_args__ = (Index("ix_audit_log_entity_object", "entity", "entity_id", "id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now, index=True)
     actor_id: Mapped[int | None] = mapped_column(Integer, index=True)  # no FK: outlives users
     actor: Mapped[str] = mapped_column(String(254))
     action: Mapped[str] = mapped_column(String(10))
-    entity: Mapped[str] = mapped_column(String(60), index=True)
+    entity: Mapped[str] = mapped_column(String(60))
     entity_id: Mapped[str] = mapped_column(String(100))
     base_id: Mapped[int | None] = mapped_column(Integer, index=True)
     before: Mapped[dict[str, Any] | None] = mapped_column(JSON)

@@ -12,9 +12,33 @@ from enum import StrEnum
 from tradebase.accounts.roles import Role
 
 __all__ = [
-    "ANONYMOUS", "READ_PERMISSIONS", "SYSTEM", "Actor", "Permission", "RequestParties", "Role",
-    "acts_for_buyer", "acts_for_enterprise", "is_allowed", "may_read_sealed_quotes",
-    "may_see_request", "may_view_round", "system_actor",
+    "ANONYMOUS",
+    "READ_PERMISSIONS",
+    "SYSTEM",
+    "Actor",
+    "DockingScope",
+    "Permission",
+    "RequestParties",
+    "Role",
+    "acts_for_buyer",
+    "acts_for_enterprise",
+    "docking_scope",
+    "is_allowed",
+    "manages_round",
+    "may_moderate_request",
+    "may_post_requests",
+    "may_read_sealed_quotes",
+    "may_report_request",
+    "may_revoke_credential",
+    "may_see_all_needs",
+    "may_see_buyer_organisation",
+    "may_see_credential",
+    "may_see_enquiry",
+    "may_see_request",
+    "may_view_round",
+    "needs_second_factor",
+    "round_bases",
+    "system_actor",
 ]
 
 
@@ -146,6 +170,8 @@ class RequestParties:
     organisation: str = ""
     enterprise_ids: frozenset[int] = frozenset()  # sent to (a shortlist alone is not sent)
     base_ids: frozenset[int] = frozenset()  # the bases of those enterprises
+    hidden: bool = False  # hidden by a moderator: gone from the factories' inboxes
+    anonymous: bool = False  # the buyer's organisation is named only once it accepts a quote
 
 
 def acts_for_buyer(actor: Actor, parties: RequestParties) -> bool:
@@ -163,32 +189,149 @@ def acts_for_enterprise(actor: Actor, enterprise_id: int) -> bool:
     return actor.role is Role.ENTERPRISE and enterprise_id in actor.enterprise_ids
 
 
+@dataclass(frozen=True)
+class DockingScope:
+    """The docking parties an actor acts for or oversees, as plain data.
+
+    Both the predicates below (one request, one enquiry) and the services' SQL filters (the
+    lists of requests and enquiries) are built from this one value, so a visibility rule is
+    written once: here.
+    """
+
+    everything: bool = False  # platform administrators and the system
+    buyer_id: int | None = None  # requests this user posted
+    organisation: str = ""  # requests of the buyer's organisation
+    enterprise_ids: frozenset[int] = frozenset()  # enquiries sent to these enterprises
+    base_ids: frozenset[int] = frozenset()  # enquiries sent to the enterprises of these bases
+
+    def is_buyer_of(self, parties: RequestParties) -> bool:
+        """The scope covers the request's buyer side (the buyer sees every enquiry)."""
+        return (self.everything
+                or (self.buyer_id is not None and self.buyer_id == parties.buyer_id)
+                or (bool(self.organisation) and self.organisation == parties.organisation))
+
+    def receives(self, enterprise_id: int, base_id: int | None) -> bool:
+        """The scope covers a sent enquiry's enterprise side: the enterprise itself, or the
+        administrators of its base."""
+        return (self.everything or enterprise_id in self.enterprise_ids
+                or (base_id is not None and base_id in self.base_ids))
+
+
+def docking_scope(actor: Actor) -> DockingScope:
+    """Whose requests and enquiries ``actor`` may read."""
+    if actor.is_system or actor.role is Role.ADMIN:
+        return DockingScope(everything=True)
+    if actor.role is None:
+        return DockingScope()
+    return DockingScope(
+        buyer_id=actor.user_id,
+        organisation=actor.organisation if actor.role is Role.BUYER else "",
+        enterprise_ids=actor.enterprise_ids if actor.role is Role.ENTERPRISE else frozenset(),
+        base_ids=actor.base_ids if actor.role is Role.BASE_ADMIN else frozenset(),
+    )
+
+
 def may_see_request(actor: Actor, parties: RequestParties) -> bool:
-    """A request, its quotes and prices: its buyer, the enterprises it was sent to, the base
-    administrators of those enterprises, and platform administrators. Nobody else."""
+    """A request (its text, quantity, destination): its buyer, the enterprises it was sent
+    to, the base administrators of those enterprises, and platform administrators. Nobody
+    else. Quotes are per enquiry: see ``may_see_enquiry``.
+    A request hidden by a moderator (``may_moderate_request``) is gone for the enterprises;
+    its buyer and the administrators still see it."""
+    scope = docking_scope(actor)
+    reached = bool(scope.enterprise_ids & parties.enterprise_ids) and not parties.hidden
+    return scope.is_buyer_of(parties) or reached or bool(scope.base_ids & parties.base_ids)
+
+
+def may_see_enquiry(
+    actor: Actor, parties: RequestParties, *, enterprise_id: int, base_id: int | None,
+    sent: bool,
+) -> bool:
+    """One enquiry of a request, with its quote, lead time and note: the request's buyer
+    (every enquiry, shortlisted ones too) and platform administrators; once it is sent, the
+    enterprise it was sent to and that enterprise's base administrators. An enterprise never
+    sees a competitor's enquiry on the same request, nor one of a hidden request."""
+    scope = docking_scope(actor)
+    if parties.hidden:  # gone for the enterprises; their base administrators moderate
+        return scope.is_buyer_of(parties) or (
+            sent and base_id is not None and base_id in scope.base_ids)
+    return scope.is_buyer_of(parties) or (sent and scope.receives(enterprise_id, base_id))
+
+
+def may_see_buyer_organisation(
+    actor: Actor, parties: RequestParties, accepted_enterprise_ids: frozenset[int],
+    accepted_base_ids: frozenset[int] = frozenset(),
+) -> bool:
+    """Who asks (the buyer's organisation and account): whoever may see the request, unless
+    the buyer chose to stay anonymous until it accepts a quote; then its buyer side,
+    platform administrators, and the enterprises whose quote it accepted (with their base
+    administrators). A response schema for the others has no organisation field at all."""
+    scope = docking_scope(actor)
+    if scope.is_buyer_of(parties):
+        return True
+    if not may_see_request(actor, parties):
+        return False
+    if not parties.anonymous:
+        return True
+    return bool(scope.enterprise_ids & accepted_enterprise_ids) or bool(
+        scope.base_ids & accepted_base_ids)
+
+
+def may_post_requests(actor: Actor, *, suspended: bool) -> bool:
+    """Post, edit, publish a request and send enquiries: a buyer (or an administrator) who
+    has not been suspended by a moderator."""
+    if actor.is_system or actor.role is Role.ADMIN:
+        return actor.can_write
+    return actor.role is Role.BUYER and actor.can_write and not suspended
+
+
+def may_report_request(actor: Actor, parties: RequestParties) -> bool:
+    """Report a request as spam: a member of an enterprise it reached."""
+    return (actor.role is Role.ENTERPRISE and actor.can_write
+            and bool(actor.enterprise_ids & parties.enterprise_ids))
+
+
+def may_moderate_request(actor: Actor, parties: RequestParties) -> bool:
+    """Hide a request and suspend its author: a base administrator of a base the request
+    reached, or a platform administrator."""
+    if not actor.can_write:
+        return False
     if actor.is_system or actor.role is Role.ADMIN:
         return True
-    if acts_for_buyer(actor, parties):
-        return True
-    if actor.role is Role.ENTERPRISE:
-        return bool(actor.enterprise_ids & parties.enterprise_ids)
-    if actor.role is Role.BASE_ADMIN:
-        return bool(actor.base_ids & parties.base_ids)
-    return False
+    return actor.role is Role.BASE_ADMIN and bool(actor.base_ids & parties.base_ids)
 
 
 # --- group procurement rounds -------------------------------------------------------------
 
 
-def may_view_round(actor: Actor, base_id: int, member_base_ids: frozenset[int]) -> bool:
-    """A base's procurement round (materials, pooled lots, the published award): platform
-    administrators, officers, the base's administrators, and members of its enterprises
-    (``member_base_ids``: the bases of the actor's enterprises)."""
+def round_bases(actor: Actor, member_base_ids: frozenset[int]) -> frozenset[int] | None:
+    """The bases whose procurement rounds ``actor`` sees (``None``: every base): platform
+    administrators and officers see all, a base administrator its bases, an enterprise
+    member the bases of its enterprises (``member_base_ids``). The list of rounds filters by
+    this value; ``may_view_round`` is built from it."""
     if actor.is_system or actor.role in (Role.ADMIN, Role.OFFICER):
-        return True
+        return None
     if actor.role is Role.BASE_ADMIN:
-        return base_id in actor.base_ids
-    return actor.role is Role.ENTERPRISE and base_id in member_base_ids
+        return actor.base_ids
+    if actor.role is Role.ENTERPRISE:
+        return member_base_ids
+    return frozenset()
+
+
+def may_view_round(actor: Actor, base_id: int, member_base_ids: frozenset[int]) -> bool:
+    """A base's procurement round (materials, pooled lots, the published award)."""
+    bases = round_bases(actor, member_base_ids)
+    return bases is None or base_id in bases
+
+
+def manages_round(actor: Actor, base_id: int) -> bool:
+    """Runs the round: sees who quoted, reads the award's figures before it is published."""
+    return actor.is_system or actor.role is Role.ADMIN or (
+        actor.role is Role.BASE_ADMIN and base_id in actor.base_ids)
+
+
+def may_see_all_needs(actor: Actor, base_id: int) -> bool:
+    """Every enterprise's declared needs in a round (others see only their own)."""
+    return manages_round(actor, base_id) or actor.role is Role.OFFICER
 
 
 def may_read_sealed_quotes(actor: Actor, base_id: int, round_status: str) -> bool:
@@ -200,3 +343,24 @@ def may_read_sealed_quotes(actor: Actor, base_id: int, round_status: str) -> boo
     if round_status == "open":
         return False
     return actor.role is Role.ADMIN or (actor.role is Role.BASE_ADMIN and base_id in actor.base_ids)
+
+
+# --- credentials: sessions, API tokens, two-factor sign-in ---------------------------------
+
+
+def may_see_credential(actor: Actor, owner_id: int) -> bool:
+    """A login session or API token: listed to its owner (and the operator) only."""
+    return actor.is_system or (actor.user_id is not None and actor.user_id == owner_id)
+
+
+def may_revoke_credential(actor: Actor, owner_id: int) -> bool:
+    """Ending a session or revoking an API token is a write: its owner, through a credential
+    with the ``write`` scope (a read-only token revokes nothing, not even itself), or the
+    operator."""
+    return actor.is_system or (may_see_credential(actor, owner_id) and actor.can_write)
+
+
+def needs_second_factor(role: Role, *, enrolled: bool, required_roles: frozenset[str]) -> bool:
+    """A sign-in asks for a second factor when the user enrolled one, or when the user's role
+    is one the installation requires it for (``TRADEBASE_REQUIRE_2FA_ROLES``)."""
+    return enrolled or role.value in required_roles

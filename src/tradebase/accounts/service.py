@@ -11,10 +11,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.orm import Session
 
-from tradebase.accounts.guard import authorize
+from tradebase.accounts.guard import authorize, current_actor
 from tradebase.accounts.mail import MailSender
 from tradebase.accounts.models import (
     ApiToken,
@@ -32,9 +32,15 @@ from tradebase.accounts.passwords import (
     token_digest,
     verify_password,
 )
-from tradebase.accounts.policy import Actor, Permission
+from tradebase.accounts.policy import (
+    Actor,
+    Permission,
+    may_revoke_credential,
+    may_see_credential,
+    needs_second_factor,
+)
 from tradebase.accounts.roles import Role
-from tradebase.errors import Conflict, InvalidInput, NotFound
+from tradebase.errors import Conflict, Forbidden, InvalidInput, NotFound
 from tradebase.registry.models import Base, Enterprise
 from tradebase.settings import Settings
 
@@ -180,53 +186,127 @@ def grant(
 
 @dataclass(frozen=True)
 class LoginResult:
+    """The outcome of a sign-in step. ``user`` is set when the password (or code) was right;
+    ``second_factor`` then says that the sign-in is not complete until a code is given."""
+
     user: User | None
     message: str = ""
     retry_after: int = 0
+    second_factor: bool = False
+    reason: str = ""  # why it failed: password, locked, disabled, code, code_missing, enrol
+
+
+def seconds_locked(session: Session, user_id: int, now: datetime) -> int:
+    locked_until = session.scalar(select(User.locked_until).where(User.id == user_id))
+    if locked_until is None or _aware(locked_until) <= now:
+        return 1
+    return int((_aware(locked_until) - now).total_seconds()) + 1
+
+
+def reserve_attempt(*, session: Session, user_id: int, now: datetime) -> int | None:
+    """Count one sign-in attempt on the user's row before the secret is checked, in one
+    atomic UPDATE; None when the account is locked.
+
+    Counting first, in the database, is what makes the lockout hold under concurrency: the
+    UPDATE takes the row lock until the transaction ends, so concurrent attempts on one
+    account are checked one after another and no more than the threshold is ever checked
+    (a read-modify-write in Python lost most of 30 concurrent increments)."""
+    counted: int | None = session.execute(
+        update(User)
+        .where(User.id == user_id, or_(User.locked_until.is_(None), User.locked_until <= now))
+        .values(failed_logins=User.failed_logins + 1)
+        .returning(User.failed_logins)
+        .execution_options(synchronize_session=False)
+    ).scalar_one_or_none()
+    return counted
+
+
+def settle_attempt(
+    *, session: Session, user: User, attempts: int, outcome: str, settings: Settings,
+    now: datetime,
+) -> bool:
+    """Close an attempt counted by ``reserve_attempt`` (the row is still locked by it):
+    ``success`` clears the count, ``pending`` (right password, a code still to come) leaves
+    it as it was before the attempt, ``failure`` keeps it and locks the account at the
+    threshold. Returns whether the account is now locked."""
+    values: dict[str, object]
+    locked = False
+    if outcome == "success":
+        values = {"failed_logins": 0, "locked_until": None, "last_login_at": now}
+    elif outcome == "pending":
+        values = {"failed_logins": max(0, attempts - 1)}
+    elif attempts >= settings.lockout_failures:
+        values = {"failed_logins": 0,
+                  "locked_until": now + timedelta(minutes=settings.lockout_minutes)}
+        locked = True
+    else:
+        return False
+    session.execute(
+        update(User).where(User.id == user.id).values(**values)
+        .execution_options(synchronize_session=False)
+    )
+    session.expire(user, ["failed_logins", "locked_until", "last_login_at"])
+    return locked
 
 
 def authenticate(
     *, session: Session, email: str, password: str, settings: Settings
 ) -> LoginResult:
-    """Check a password. Counts failures and locks the account after too many in a row."""
+    """Check a password. Counts attempts atomically and locks the account after too many
+    failures in a row; when the user needs a second factor the result says so and the
+    sign-in is not complete."""
     user = session.scalar(select(User).where(User.email == email.strip().lower()))
     now = _now()
     if user is None:
         verify_password(_DUMMY_HASH, password)
-        return LoginResult(None, "wrong e-mail or password")
-    if user.locked_until is not None and _aware(user.locked_until) > now:
-        wait = int((_aware(user.locked_until) - now).total_seconds()) + 1
-        return LoginResult(None, "too many failed logins; try again later", retry_after=wait)
+        return LoginResult(None, "wrong e-mail or password", reason="password")
+    attempts = reserve_attempt(session=session, user_id=user.id, now=now)
+    if attempts is None:
+        wait = seconds_locked(session, user.id, now)
+        return LoginResult(None, "too many failed logins; try again later", retry_after=wait,
+                           reason="locked")
     if not verify_password(user.password_hash, password):
-        user.failed_logins += 1
-        if user.failed_logins >= settings.lockout_failures:
-            user.locked_until = now + timedelta(minutes=settings.lockout_minutes)
-            user.failed_logins = 0
-        session.flush()
-        return LoginResult(None, "wrong e-mail or password")
+        settle_attempt(session=session, user=user, attempts=attempts, outcome="failure",
+                       settings=settings, now=now)
+        return LoginResult(None, "wrong e-mail or password", reason="password")
     if not user.is_active:
-        return LoginResult(None, "this account is disabled")
-    user.failed_logins = 0
-    user.locked_until = None
-    user.last_login_at = now
+        settle_attempt(session=session, user=user, attempts=attempts, outcome="pending",
+                       settings=settings, now=now)
+        return LoginResult(None, "this account is disabled", reason="disabled")
     if needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
+    second = needs_second_factor(
+        Role(user.role), enrolled=user.totp_enabled_at is not None,
+        required_roles=settings.second_factor_roles,
+    )
+    settle_attempt(session=session, user=user, attempts=attempts,
+                   outcome="pending" if second else "success", settings=settings, now=now)
     session.flush()
-    return LoginResult(user)
+    return LoginResult(user, second_factor=second)
 
 
 # --- browser sessions -------------------------------------------------------------------------
 
+# How stale ``last_used_at`` of a session or token may get: it is written at most this often,
+# so that clients sharing a credential do not queue on its row.
+TOUCH_EVERY = timedelta(seconds=60)
 
-def start_session(*, session: Session, user: User, settings: Settings) -> tuple[str, str]:
+
+def start_session(
+    *, session: Session, user: User, settings: Settings, user_agent: str = ""
+) -> tuple[str, str]:
     """A new login session; returns (cookie token, CSRF token). Only the hash is stored."""
     token, csrf = new_token(), new_token()
+    now = _now()
     session.add(
         UserSession(
             token_hash=token_digest(token),
             user_id=user.id,
             csrf_token=csrf,
-            expires_at=_now() + timedelta(hours=settings.session_hours),
+            created_at=now,
+            last_used_at=now,
+            user_agent=user_agent[:200],
+            expires_at=now + timedelta(hours=settings.session_hours),
         )
     )
     session.flush()
@@ -243,8 +323,55 @@ def resolve_session(*, session: Session, token: str) -> tuple[User, UserSession]
     return user, row
 
 
+def _is_due(last_used_at: datetime | None, now: datetime) -> bool:
+    return last_used_at is None or _aware(last_used_at) < now - TOUCH_EVERY
+
+
+def touch_credential(
+    *, session: Session, row: ApiToken | UserSession, now: datetime | None = None
+) -> bool:
+    """Record that a token or session was used, at most once per ``TOUCH_EVERY``, without
+    waiting: the UPDATE is conditional (skipped when not due) and, on PostgreSQL, skips a row
+    that a concurrent request is touching (``FOR UPDATE SKIP LOCKED``). The caller runs it in
+    a short transaction of its own, never in the request's. Returns whether it wrote."""
+    now = now or _now()
+    if not _is_due(row.last_used_at, now):
+        return False
+    table = type(row)
+    due = or_(table.last_used_at.is_(None), table.last_used_at < now - TOUCH_EVERY)
+    free = select(table.id).where(table.id == row.id, due).with_for_update(skip_locked=True)
+    result = session.execute(
+        update(table).where(table.id.in_(free)).values(last_used_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    return bool(getattr(result, "rowcount", 0))
+
+
 def end_session(*, session: Session, token: str) -> None:
     session.execute(delete(UserSession).where(UserSession.token_hash == token_digest(token)))
+
+
+def list_sessions(*, session: Session, user_id: int) -> list[UserSession]:
+    """The live login sessions of ``user_id`` (its owner only), the newest first."""
+    if not may_see_credential(current_actor(session), user_id):
+        raise Forbidden("you may list only your own sessions")
+    return list(session.scalars(
+        select(UserSession)
+        .where(UserSession.user_id == user_id, UserSession.expires_at > _now())
+        .order_by(UserSession.created_at.desc(), UserSession.id.desc())
+    ))
+
+
+def revoke_session(*, session: Session, session_id: int) -> None:
+    """End one login session of the actor (a session of someone else is "not found")."""
+    actor = current_actor(session)
+    row = session.get(UserSession, session_id)
+    if row is None or not may_see_credential(actor, row.user_id):
+        raise NotFound(f"session {session_id} does not exist", field="id")
+    if not may_revoke_credential(actor, row.user_id):
+        raise Forbidden("this API token is read-only")
+    session.delete(row)
+    session.flush()
 
 
 # --- API tokens ---------------------------------------------------------------------------------
@@ -277,6 +404,7 @@ def issue_token(
 
 
 def resolve_token(*, session: Session, token: str) -> tuple[User, ApiToken] | None:
+    """The user and row of a live API token. Writes nothing (see ``touch_credential``)."""
     row = session.scalar(select(ApiToken).where(ApiToken.token_hash == token_digest(token)))
     now = _now()
     if row is None or row.revoked_at is not None:
@@ -286,24 +414,32 @@ def resolve_token(*, session: Session, token: str) -> tuple[User, ApiToken] | No
     user = session.get(User, row.user_id)
     if user is None or not user.is_active:
         return None
-    row.last_used_at = now
     return user, row
 
 
 def list_tokens(*, session: Session, user_id: int) -> list[ApiToken]:
-    return list(session.scalars(select(ApiToken).where(ApiToken.user_id == user_id)))
+    if not may_see_credential(current_actor(session), user_id):
+        raise Forbidden("you may list only your own API tokens")
+    return list(session.scalars(
+        select(ApiToken).where(ApiToken.user_id == user_id).order_by(ApiToken.id)
+    ))
 
 
-def revoke_token(*, session: Session, user_id: int, token_id: int) -> ApiToken:
+def revoke_token(*, session: Session, token_id: int) -> ApiToken:
+    """Revoke one API token of the actor; needs the ``write`` scope
+    (``policy.may_revoke_credential``). Someone else's token is "not found"."""
+    actor = current_actor(session)
     row = session.get(ApiToken, token_id)
-    if row is None or row.user_id != user_id:
+    if row is None or not may_see_credential(actor, row.user_id):
         raise NotFound(f"API token {token_id} does not exist", field="id")
+    if not may_revoke_credential(actor, row.user_id):
+        raise Forbidden("this API token is read-only; revoking a token needs the write scope")
     row.revoked_at = row.revoked_at or _now()
     session.flush()
     return row
 
 
-# --- password reset -------------------------------------------------------------------------------
+# --- password reset and change --------------------------------------------------------------------
 
 
 def request_password_reset(
@@ -335,24 +471,101 @@ def request_password_reset(
     )
 
 
-def reset_password(*, session: Session, token: str, new_password: str) -> User:
-    """Set a new password with a reset token, once; ends every session of the user."""
-    row = session.scalar(
-        select(PasswordResetToken).where(PasswordResetToken.token_hash == token_digest(token))
+def revoke_credentials(
+    *, session: Session, user: User, keep_session_id: int | None = None
+) -> None:
+    """End everything that lets ``user`` in without the password: every reset link, every
+    login session but ``keep_session_id``, every API token."""
+    now = _now()
+    session.execute(
+        update(PasswordResetToken)
+        .where(PasswordResetToken.user_id == user.id, PasswordResetToken.used_at.is_(None))
+        .values(used_at=now)
+        .execution_options(synchronize_session=False)
     )
-    if row is None or row.used_at is not None or _aware(row.expires_at) <= _now():
-        raise InvalidInput("this reset link is invalid or has expired", field="token")
+    ended = delete(UserSession).where(UserSession.user_id == user.id)
+    if keep_session_id is not None:
+        ended = ended.where(UserSession.id != keep_session_id)
+    session.execute(ended.execution_options(synchronize_session=False))
+    # Through the ORM, so that each revocation is in the audit log.
+    for token in session.scalars(
+        select(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+    ):
+        token.revoked_at = now
+    session.flush()
+
+
+def _tell_password_changed(mailer: MailSender, user: User, how: str) -> None:
+    mailer.send(
+        to=user.email,
+        subject="Tradebase: your password was changed",
+        body=(
+            f"The password of this Tradebase account was just {how}.\n"
+            "Every other login session and every API token of the account has been ended;"
+            " sign in again and issue new tokens where you need them.\n\n"
+            "If it was not you, reset your password at once and tell your administrator."
+        ),
+    )
+
+
+def reset_password(
+    *, session: Session, token: str, new_password: str, mailer: MailSender
+) -> User:
+    """Set a new password with a reset token, once even under concurrency: the token is
+    consumed by one conditional UPDATE, so of concurrent confirms exactly one finds it unused.
+    Ends every session, reset link and API token of the user and tells the user by mail."""
     if problem := check_strength(new_password):
         raise InvalidInput(problem, field="password")
-    user = session.get(User, row.user_id)
+    now = _now()
+    user_id = session.execute(
+        update(PasswordResetToken)
+        .where(
+            PasswordResetToken.token_hash == token_digest(token),
+            PasswordResetToken.used_at.is_(None),
+            PasswordResetToken.expires_at > now,
+        )
+        .values(used_at=now)
+        .returning(PasswordResetToken.user_id)
+        .execution_options(synchronize_session=False)
+    ).scalar_one_or_none()
+    user = session.get(User, user_id) if user_id is not None else None
     if user is None or not user.is_active:
         raise InvalidInput("this reset link is invalid or has expired", field="token")
-    row.used_at = _now()
     user.password_hash = hash_password(new_password)
-    user.failed_logins = 0
-    user.locked_until = None
-    session.execute(delete(UserSession).where(UserSession.user_id == user.id))
-    session.flush()
+    session.execute(
+        update(User).where(User.id == user.id).values(failed_logins=0, locked_until=None)
+        .execution_options(synchronize_session=False)
+    )
+    session.expire(user, ["failed_logins", "locked_until"])
+    revoke_credentials(session=session, user=user)
+    _tell_password_changed(mailer, user, "reset with a link sent by mail")
+    return user
+
+
+def change_password(
+    *,
+    session: Session,
+    user_id: int,
+    current_password: str,
+    new_password: str,
+    keep_session_id: int | None,
+    mailer: MailSender,
+) -> User:
+    """The signed-in user changes its password: the current one must be right. Ends every
+    other session, every reset link and API token, and tells the user by mail."""
+    actor = current_actor(session)
+    if not may_revoke_credential(actor, user_id):
+        raise Forbidden("you may change only your own password")
+    user = session.get(User, user_id)
+    if user is None:
+        raise NotFound(f"user {user_id} does not exist")
+    if not verify_password(user.password_hash, current_password):
+        raise InvalidInput("the current password is wrong", field="current_password")
+    if problem := check_strength(new_password):
+        raise InvalidInput(problem, field="password")
+    user.password_hash = hash_password(new_password)
+    revoke_credentials(session=session, user=user, keep_session_id=keep_session_id)
+    _tell_password_changed(mailer, user, "changed")
     return user
 
 

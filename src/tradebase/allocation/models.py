@@ -14,10 +14,10 @@ from sqlalchemy import JSON, Boolean, Date, DateTime, Float, ForeignKey, Integer
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tradebase.db import Model
-from tradebase.registry.models import Enterprise, _now
+from tradebase.registry.models import Enterprise, Versioned, _now
 
 
-class ProcurementRound(Model):
+class ProcurementRound(Model, Versioned):
     """A base's round of pooled raw-material buying: open → closed (awarded) → published."""
 
     __tablename__ = "procurement_rounds"
@@ -44,7 +44,7 @@ class ProcurementRound(Model):
     )
 
 
-class RoundMaterial(Model):
+class RoundMaterial(Model, Versioned):
     """A material of a round; ``published_tiers`` are quantity thresholds the round announces
     (no prices), against which the pooled lot's progress is shown while needs are collected."""
 
@@ -62,7 +62,7 @@ class RoundMaterial(Model):
     round: Mapped[ProcurementRound] = relationship(back_populates="materials")
 
 
-class RoundNeed(Model):
+class RoundNeed(Model, Versioned):
     """An enterprise's need: ``tolerance`` is the fraction extra it accepts when rounding up."""
 
     __tablename__ = "procurement_needs"
@@ -87,7 +87,7 @@ class RoundNeed(Model):
     enterprise: Mapped[Enterprise] = relationship()
 
 
-class SupplierQuote(Model):
+class SupplierQuote(Model, Versioned):
     """A supplier's sealed quote for one material of a round."""
 
     __tablename__ = "procurement_quotes"

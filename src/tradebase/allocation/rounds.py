@@ -26,14 +26,17 @@ from tradebase.accounts.policy import (
     Actor,
     Permission,
     Role,
+    manages_round,
     may_read_sealed_quotes,
+    may_see_all_needs,
     may_view_round,
+    round_bases,
 )
 from tradebase.allocation import procurement
 from tradebase.allocation import round_schemas as rs
 from tradebase.allocation.models import ProcurementRound, RoundMaterial, RoundNeed, SupplierQuote
 from tradebase.allocation.schemas import ProcurementResult
-from tradebase.errors import Conflict, Forbidden, InvalidInput, NotFound, Unauthenticated
+from tradebase.errors import Conflict, InvalidInput, NotFound, Unauthenticated
 from tradebase.registry.models import Base, Enterprise
 
 BASE_HELD = "base"  # the need of the base for the packs no enterprise's tolerance absorbs
@@ -57,7 +60,7 @@ def _round(session: Session, round_id: int) -> ProcurementRound:
     if found is None:
         raise NotFound(f"procurement round {round_id} does not exist")
     if not may_view_round(actor, found.base_id, _member_bases(session, actor)):
-        raise Forbidden(f"{actor.label} may not see this procurement round")
+        raise NotFound(f"procurement round {round_id} does not exist")  # nor reveal it does
     return found
 
 
@@ -104,8 +107,8 @@ def list_rounds(*, session: Session) -> list[ProcurementRound]:
     if not actor.is_authenticated:
         raise Unauthenticated("log in to see procurement rounds")
     stmt = select(ProcurementRound).order_by(ProcurementRound.id.desc())
-    if not (actor.is_system or actor.role in (Role.ADMIN, Role.OFFICER)):
-        bases = actor.base_ids if actor.role is Role.BASE_ADMIN else _member_bases(session, actor)
+    bases = round_bases(actor, _member_bases(session, actor))
+    if bases is not None:
         stmt = stmt.where(ProcurementRound.base_id.in_(bases))
     return list(session.scalars(stmt))
 
@@ -171,18 +174,6 @@ def _quote_out(quote: SupplierQuote) -> rs.QuoteOut:
                        splittable=quote.splittable)
 
 
-def _sees_all_needs(actor: Actor, found: ProcurementRound) -> bool:
-    return actor.is_system or actor.role in (Role.ADMIN, Role.OFFICER) or (
-        actor.role is Role.BASE_ADMIN and found.base_id in actor.base_ids
-    )
-
-
-def _manages(actor: Actor, found: ProcurementRound) -> bool:
-    return actor.is_system or actor.role is Role.ADMIN or (
-        actor.role is Role.BASE_ADMIN and found.base_id in actor.base_ids
-    )
-
-
 def round_view(*, session: Session, round_id: int) -> rs.RoundOut:
     """The round as the actor may see it: pooled lots and progress for all its viewers, its
     own needs for an enterprise (all needs for the base's staff), the number of quotes, and
@@ -206,7 +197,7 @@ def round_view(*, session: Session, round_id: int) -> rs.RoundOut:
         ))
     visible = [
         n for n in found.needs
-        if _sees_all_needs(actor, found) or n.enterprise_id in actor.enterprise_ids
+        if may_see_all_needs(actor, found.base_id) or n.enterprise_id in actor.enterprise_ids
     ]
     sealed = not may_read_sealed_quotes(actor, found.base_id, found.status)
     return rs.RoundOut(
@@ -219,7 +210,7 @@ def round_view(*, session: Session, round_id: int) -> rs.RoundOut:
                for n in visible],
         quote_count=len(found.quotes),
         quotes_received=[rs.QuoteReceived(id=q.id, supplier=q.supplier, material=q.material.name)
-                         for q in found.quotes] if _manages(actor, found) else None,
+                         for q in found.quotes] if manages_round(actor, found.base_id) else None,
         quotes=None if sealed else [_quote_out(q) for q in found.quotes],
     )
 
@@ -325,10 +316,10 @@ def round_award(*, session: Session, round_id: int) -> RoundAward:
     actor = current_actor(session)
     if found.status == "open" or found.award is None:
         raise Conflict("the round is still open: there is no award yet")
-    if found.status == "closed" and not _manages(actor, found):
+    if found.status == "closed" and not manages_round(actor, found.base_id):
         raise Conflict("the award is not published yet")
     shares = list(found.award.get("shares", []))
-    if not _sees_all_needs(actor, found):
+    if not may_see_all_needs(actor, found.base_id):
         shares = [s for s in shares if s["enterprise_id"] in actor.enterprise_ids]
     return RoundAward(round=found, result=dict(found.award["result"]), shares=shares)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from tradebase.cli import allocation, database, docking, serve, transfer, users
+from tradebase.cli import allocation, database, docking, reminders, serve, transfer, users
 
 app = typer.Typer(
     name="tradebase",
@@ -13,7 +13,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
-for group in (database, serve, users, transfer, allocation, docking):
+for group in (database, serve, users, transfer, allocation, docking, reminders):
     group.register(app)
 
 

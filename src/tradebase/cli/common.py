@@ -22,7 +22,7 @@ def user_errors() -> Iterator[None]:
     except ImportRejected as exc:
         err_console.print(f"[red]error:[/red] {exc.message}", highlight=False)
         for row in exc.errors:
-            err_console.print(f"  {row}", highlight=False, markup=False)
+            err_console.print(f"  {row}", highlight=False, markup=False, soft_wrap=True)
         raise typer.Exit(1) from exc
     except TradebaseError as exc:
         where = f" ({exc.field})" if exc.field else ""

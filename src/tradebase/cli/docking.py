@@ -60,7 +60,11 @@ def match(
             raise InvalidInput("give either a TEXT to match or --queries FILE.csv")
         requests: list[tuple[str, MatchRequest]]
         if queries is not None:
-            requests = parse_queries(queries.read_text(encoding="utf-8-sig"), queries.name)
+            from tradebase.docking.reading import fill_from_text
+
+            # a value read from the text fills only a field the file leaves empty
+            requests = [(ident, fill_from_text(request)) for ident, request in
+                        parse_queries(queries.read_text(encoding="utf-8-sig"), queries.name)]
         else:
             from pydantic import ValidationError
 
@@ -82,19 +86,20 @@ def match(
         answers = []
         with unit_of_work(engine=engine) as session:
             for ident, request in requests:
-                answers.append((ident, request, service.match(
+                answers.append((ident, request, service.search(
                     session=session, index=index, request=request, top_k=top)))
     output = fmt or (OutputFormat.jsonl if queries is not None else OutputFormat.table)
     if output is OutputFormat.jsonl:
-        for ident, _, candidates in answers:
+        for ident, _, found in answers:
             line = {"query": ident, "results": [
                 {"sku": c.result.sku, "enterprise": c.result.enterprise,
                  "score": c.result.score, "reasons": list(c.result.reasons)}
-                for c in candidates
-            ]}
+                for c in found.candidates
+            ], "no_match": found.no_match}
             typer.echo(json.dumps(line, ensure_ascii=False))
         return
-    for ident, request, candidates in answers:
+    for ident, request, found in answers:
+        candidates = found.candidates
         table = Table(title=f"{ident}: {request.text}", show_lines=True)
         for column in ("#", "sku", "enterprise", "score", "reasons"):
             table.add_column(column, justify="right" if column in {"#", "score"} else "left")
@@ -102,8 +107,10 @@ def match(
             table.add_row(str(rank), c.result.sku, c.result.enterprise, f"{c.result.score:.3f}",
                           "\n".join(c.result.reasons))
         console.print(table)
-        if not candidates:
-            console.print("No listing matches.", highlight=False)
+        if found.no_match:
+            console.print("No factory on Tradebase lists this yet.", highlight=False)
+        elif not candidates:
+            console.print("No listing meets the request's constraints.", highlight=False)
 
 
 @index_app.command("rebuild")
@@ -111,6 +118,7 @@ def rebuild() -> None:
     """Recompute the matching features of every listing (e.g. after a vocabulary change)."""
     from tradebase.db import get_engine
     from tradebase.docking.sync import rebuild_features
+    from tradebase.docking.vector_store import rebuild_vectors
     from tradebase.migrate import upgrade
     from tradebase.uow import unit_of_work
 
@@ -119,7 +127,9 @@ def rebuild() -> None:
         upgrade(engine)
         with unit_of_work(engine=engine) as session:
             written = rebuild_features(session)
-    console.print(f"Index rebuilt: features of {written} listings recomputed.", highlight=False)
+            encoded = rebuild_vectors(session)
+    console.print(f"Index rebuilt: features of {written} listings recomputed, "
+                  f"{encoded} listing vectors encoded.", highlight=False)
 
 
 def register(app: typer.Typer) -> None:

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
@@ -18,13 +19,19 @@ from rich.progress import (
     TimeElapsedColumn,
 )
 
-from tradebase.cli.common import console, user_errors
+from tradebase.cli.common import console, err_console, user_errors
 
 
 class KindChoice(StrEnum):
     enterprises = "enterprises"
     products = "products"
     indicators = "indicators"
+
+
+class HsEditionChoice(StrEnum):
+    hs2022 = "2022"
+    hs2017 = "2017"
+    hs2012 = "2012"
 
 
 class FormatChoice(StrEnum):
@@ -66,10 +73,17 @@ def import_(
     file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, readable=True,
                                          help="A .csv or .xlsx file.")],
     fmt: FormatOption = None,
+    hs_edition: Annotated[HsEditionChoice, typer.Option(
+        "--hs-edition",
+        help="Products: the HS edition of codes whose row leaves hs_edition empty. A code "
+             "that is not one of this edition is read as another, with a warning.",
+    )] = HsEditionChoice.hs2022,
 ) -> None:
     """Import a CSV or XLSX file; rows with a known key update, the others are added.
 
-    All-or-nothing: if any row is bad, every bad row is listed and nothing is written."""
+    All-or-nothing: if any row is bad, every bad row is listed and nothing is written. Rows
+    written with something to check (an HS code of an older edition) are listed as
+    warnings."""
     from tradebase.db import get_engine  # imported here: keeps --help fast
     from tradebase.migrate import upgrade
     from tradebase.registry.service import load_hs_codes
@@ -83,15 +97,20 @@ def import_(
             load_hs_codes(session=session)  # no-op unless the database is new
             summary = import_file(
                 session=session, kind=kind.value, path=file, fmt=fmt.value if fmt else None,
-                progress=report,
+                progress=report, hs_edition=int(hs_edition.value),
             )
     extra = (f"; {len(summary.enterprises_created)} new enterprises"
              if summary.enterprises_created else "")
+    count = len(summary.warnings)
+    extra += f"; {count} warning{'s' if count != 1 else ''}" if count else ""
     console.print(
         f"Imported {file.name}: {summary.created} {kind.value} added, "
         f"{summary.updated} updated{extra}.",
         highlight=False,
     )
+    for warning in summary.warnings:
+        err_console.print(f"[yellow]warning:[/yellow] {escape(f'{file.name}, {warning}')}",
+                          highlight=False, soft_wrap=True)  # one line per warning
 
 
 def export(

@@ -1,4 +1,4 @@
-"""``tradebase users create|list|disable|enable|grant``. The password is the first line of
+"""``tradebase users create|list|disable|enable|grant|reset-2fa``. The password is the first line of
 standard input, so it never appears in the shell history or the process list."""
 
 from __future__ import annotations
@@ -117,6 +117,21 @@ def grant(
             f"{user.email}: {user.role}; bases {user.base_ids or '-'}; "
             f"enterprises {user.enterprise_ids or '-'}"
         )
+
+
+@users.command("reset-2fa")
+def reset_two_factor(email: str) -> None:
+    """Turn a user's two-factor sign-in off (a lost phone): deletes the secret and the
+    recovery codes and ends the user's sessions; a role that requires it enrols again at the
+    next sign-in."""
+    from tradebase.accounts import service, two_factor
+    from tradebase.uow import unit_of_work
+
+    with user_errors(), unit_of_work() as session:
+        user = service.get_user_by_email(session=session, email=email)
+        two_factor.reset_two_factor(session=session, user=user)
+        service.revoke_credentials(session=session, user=user)
+    console.print(f"Two-factor sign-in of {email} is reset; it is set up again at next login")
 
 
 def register(app: typer.Typer) -> None:

@@ -12,6 +12,7 @@ from tradebase.docking.language import DetectedLanguage, detect_language
 from tradebase.docking.records import (
     HsProposal,
     Listing,
+    MatchOutcome,
     MatchRequest,
     MatchResult,
     RequestAnalysis,
@@ -22,6 +23,7 @@ __all__ = [
     "HsProposal",
     "Listing",
     "ListingFeatures",
+    "MatchOutcome",
     "MatchRequest",
     "MatchResult",
     "MatchWeights",

@@ -15,12 +15,10 @@ Destination markets are not a constraint: an enterprise that already exports the
 from __future__ import annotations
 
 import math
-import re
 from dataclasses import dataclass
 
 from tradebase.docking.records import Listing, MatchRequest
-
-_NOT_ALNUM = re.compile(r"[^0-9A-Z]+")
+from tradebase.figures.certifications import certification_key
 
 UNIT_SYNONYMS: dict[str, str] = {
     "pc": "pcs",
@@ -52,10 +50,6 @@ UNIT_SYNONYMS: dict[str, str] = {
 }
 
 
-def certification_key(code: str) -> str:
-    return _NOT_ALNUM.sub("", code.upper())
-
-
 def unit_key(unit: str | None) -> str | None:
     if not unit:
         return None
@@ -66,6 +60,9 @@ def unit_key(unit: str | None) -> str | None:
 def months_within(max_lead_time_days: int) -> int:
     """Whole months of production a lead time allows: ⌈days / 30⌉."""
     return math.ceil(max_lead_time_days / 30) if max_lead_time_days > 0 else 0
+
+
+__all__ = ["ConstraintCheck", "certification_key", "check_listing", "months_within", "unit_key"]
 
 
 @dataclass(frozen=True, slots=True)

@@ -38,17 +38,20 @@ import math
 from array import array
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import cast
 
 import numpy as np
 import numpy.typing as npt
 
+from tradebase.docking.bm25 import Bm25Field
 from tradebase.docking.constraints import certification_key, months_within, unit_key
+from tradebase.docking.exclusions import split_exclusions
 from tradebase.docking.features import ListingFeatures, listing_features
 from tradebase.docking.language import detect_language
+from tradebase.docking.nomenclature import Nomenclature
 from tradebase.docking.records import (
     HsProposal,
     Listing,
+    MatchOutcome,
     MatchRequest,
     MatchResult,
     RequestAnalysis,
@@ -65,6 +68,7 @@ FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
 BoolArray = npt.NDArray[np.bool_]
 
+PIVOT_LANGUAGES = frozenset({"de", "fr", "es", "sv", "en"})
 SPLIT_REASON = "needs a split over several factories (capacity docking)"
 
 
@@ -90,204 +94,22 @@ class MatchWeights:
         }
     )
     implied: float = 0.5
+    # The nomenclature pivot (nomenclature.py): listings filed under the HS positions the
+    # request's own words reach score ``pivot`` × agreement, and count as that much evidence.
+    pivot: float = 0.6
+    pivot_evidence: float = 0.8
+    pivot_positions: int = 5  # positions used, each at least ``pivot_min`` of the first's score
+    pivot_min: float = 0.5
+    vector: float = 1.0  # the embeddings' nearest listing adds this much (see ``search``)
+    vector_min_similarity: float = 0.8  # below it a neighbour adds neither score nor evidence
+    floor_probe: int = 30  # text matches looked at to decide that nothing relevant exists
+    floor_margin: int = 10  # extra results ranked so that the floor can drop some
+    excluded: float = 0.1  # a listing holding what the request rules out keeps a tenth
+    # Below this evidence (see ``MatchResult.evidence``) a listing is not shown: calibrated on
+    # the tuning halves of the evaluation sets (eval/tune.py), never on a held-out half.
+    evidence_floor: float = 0.3
     secondary_product: float = 0.25  # a product named after "with"/"for" is context, not the ask
     language_confidence: float = 0.45  # below this, read the request's words in every language
-
-
-class _Field:
-    """One BM25 field: postings per term, document lengths, and a forward index for removals."""
-
-    # Postings whose weights are kept between requests (8 bytes each, 12 when the term has
-    # retired slots): about 190 MB at most.
-    cache_limit = 16_000_000
-
-    def __init__(self) -> None:
-        self.terms: list[str] = []
-        self.term_ids: dict[str, int] = {}
-        self.df: list[int] = []
-        # Postings of bulk-built slots as CSR (one array for all terms: a million long-tail terms
-        # such as model codes must not cost an array object each); terms that got later slots
-        # keep a merged copy in ``merged``; additions not yet read wait in ``pend_*``.
-        self.base_docs: npt.NDArray[np.int32] = np.zeros(0, dtype=np.int32)
-        self.base_tfs: npt.NDArray[np.float32] = np.zeros(0, dtype=np.float32)
-        self.base_ptr: IntArray = np.zeros(1, dtype=np.int64)
-        self.merged: dict[int, tuple[npt.NDArray[np.int32], npt.NDArray[np.float32]]] = {}
-        self.pend_docs: dict[int, list[int]] = {}
-        self.pend_tfs: dict[int, list[float]] = {}
-        self.doc_len: FloatArray = np.zeros(0)
-        self.total_len = 0.0
-        # Forward index: the base block (bulk-built slots) as CSR, later slots one by one.
-        self.fwd_ids: npt.NDArray[np.int32] = np.zeros(0, dtype=np.int32)
-        self.fwd_tfs: npt.NDArray[np.float32] = np.zeros(0, dtype=np.float32)
-        self.fwd_offsets: IntArray = np.zeros(1, dtype=np.int64)
-        self.fwd_extra: dict[int, tuple[npt.NDArray[np.int32], npt.NDArray[np.float32]]] = {}
-        # Per-term BM25 weights of live postings, for the statistics of ``stamp`` (see ``score``).
-        self.weights_cache: dict[tuple[int, float], tuple[npt.NDArray[np.int32], FloatArray]] = {}
-        self.cached_postings = 0
-        self.stamp = -1
-
-    def term_id(self, term: str) -> int:
-        tid = self.term_ids.get(term)
-        if tid is None:
-            tid = len(self.terms)
-            self.term_ids[term] = tid
-            self.terms.append(term)
-            self.df.append(0)
-        return tid
-
-    def resize(self, capacity: int) -> None:
-        grown = np.zeros(capacity)
-        grown[: len(self.doc_len)] = self.doc_len
-        self.doc_len = grown
-
-    def bulk(
-        self,
-        ids: npt.NDArray[np.int32],
-        tfs: npt.NDArray[np.float32],
-        lengths: IntArray,
-    ) -> None:
-        """Replace all postings by those of slots 0..len(lengths)-1 (ids already mapped)."""
-        n_docs = len(lengths)
-        n_terms = len(self.terms)
-        slots = np.repeat(np.arange(n_docs, dtype=np.int32), lengths)
-        order = np.argsort(ids, kind="stable")
-        sorted_docs = slots[order]
-        sorted_tfs = tfs[order]
-        counts = np.bincount(ids, minlength=n_terms)
-        bounds = np.zeros(n_terms + 1, dtype=np.int64)
-        np.cumsum(counts, out=bounds[1:])
-        self.base_docs = sorted_docs
-        self.base_tfs = sorted_tfs
-        self.base_ptr = bounds
-        self.merged = {}
-        self.pend_docs = {}
-        self.pend_tfs = {}
-        self.df = [int(count) for count in counts]
-        lens = np.bincount(slots, weights=tfs, minlength=n_docs) if n_docs else np.zeros(0)
-        self.doc_len[:] = 0.0
-        self.doc_len[:n_docs] = lens
-        self.total_len = float(lens.sum())
-        self.fwd_ids = ids
-        self.fwd_tfs = tfs
-        self.fwd_offsets = np.zeros(n_docs + 1, dtype=np.int64)
-        np.cumsum(lengths, out=self.fwd_offsets[1:])
-        self.fwd_extra = {}
-
-    def add(self, slot: int, terms: Sequence[tuple[str, float]]) -> None:
-        ids = np.array([self.term_id(term) for term, _ in terms], dtype=np.int32)
-        tfs = np.array([tf for _, tf in terms], dtype=np.float32)
-        for tid, tf in zip(ids.tolist(), tfs.tolist(), strict=True):
-            self.pend_docs.setdefault(tid, []).append(slot)
-            self.pend_tfs.setdefault(tid, []).append(tf)
-            self.df[tid] += 1
-        length = float(tfs.sum(dtype=np.float64))
-        self.doc_len[slot] = length
-        self.total_len += length
-        self.fwd_extra[slot] = (ids, tfs)
-
-    def forward(self, slot: int) -> tuple[npt.NDArray[np.int32], npt.NDArray[np.float32]]:
-        extra = self.fwd_extra.get(slot)
-        if extra is not None:
-            return extra
-        start, end = int(self.fwd_offsets[slot]), int(self.fwd_offsets[slot + 1])
-        return self.fwd_ids[start:end], self.fwd_tfs[start:end]
-
-    def remove(self, slot: int) -> None:
-        ids, _ = self.forward(slot)
-        for tid in ids.tolist():
-            self.df[tid] -= 1
-        self.total_len -= float(self.doc_len[slot])
-        self.doc_len[slot] = 0.0
-
-    def postings(self, tid: int) -> tuple[npt.NDArray[np.int32], npt.NDArray[np.float32]]:
-        merged = self.merged.get(tid)
-        if merged is not None:
-            docs, tfs = merged
-        elif tid + 1 < len(self.base_ptr):
-            start, end = int(self.base_ptr[tid]), int(self.base_ptr[tid + 1])
-            docs, tfs = self.base_docs[start:end], self.base_tfs[start:end]
-        else:
-            docs, tfs = np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.float32)
-        pending = self.pend_docs.pop(tid, None)
-        if pending is not None:
-            pending_tfs = self.pend_tfs.pop(tid)
-            docs = np.concatenate([docs, np.array(pending, dtype=np.int32)])
-            tfs = np.concatenate([tfs, np.array(pending_tfs, dtype=np.float32)])
-            self.merged[tid] = (docs, tfs)
-        return docs, tfs
-
-    def term_weights(
-        self,
-        tid: int,
-        weight: float,
-        n_alive: int,
-        k1: float,
-        b: float,
-        alive: BoolArray,
-    ) -> tuple[npt.NDArray[np.int32], FloatArray]:
-        """The live documents of a term and their BM25 weight for a query weight ``weight``.
-
-        Computed exactly as a fresh index would (same expression, same statistics); the caller
-        clears the cache whenever the statistics move (any edit), so it never serves stale
-        weights."""
-        key = (tid, weight)
-        hit = self.weights_cache.get(key)
-        if hit is not None:
-            return hit
-        df = self.df[tid]
-        avgdl = self.total_len / n_alive if self.total_len > 0 else 1.0
-        docs, tfs32 = self.postings(tid)
-        live = alive[docs]
-        if not live.all():
-            docs, tfs32 = docs[live], tfs32[live]
-        idf = math.log(1.0 + (n_alive - df + 0.5) / (df + 0.5))
-        tf = tfs32.astype(np.float64)
-        norm = k1 * (1.0 - b + b * (self.doc_len[docs] / avgdl))
-        weights: FloatArray = (weight * idf * (k1 + 1.0)) * tf / (tf + norm)
-        if self.cached_postings + len(docs) > self.cache_limit:
-            self.weights_cache.clear()
-            self.cached_postings = 0
-        self.weights_cache[key] = (docs, weights)
-        self.cached_postings += len(docs)
-        return docs, weights
-
-    def score(
-        self,
-        query: Iterable[tuple[str, float]],
-        n_alive: int,
-        k1: float,
-        b: float,
-        alive: BoolArray,
-        stamp: int,
-        n_slots: int,
-    ) -> tuple[FloatArray, list[npt.NDArray[np.int32]]]:
-        """The BM25 score of every slot for ``query`` (term, weight), retired slots scoring 0,
-        and the live postings read (one array of slots per term found).
-
-        ``stamp`` names the index statistics (it changes with every edit); cached term weights
-        of another stamp are dropped first. The postings of all terms are summed in one
-        ``bincount``, term after term, so each slot's sum is added up in query order."""
-        if stamp != self.stamp:
-            self.weights_cache.clear()
-            self.cached_postings = 0
-            self.stamp = stamp
-        docs: list[npt.NDArray[np.int32]] = []
-        weights: list[FloatArray] = []
-        if n_alive:
-            for term, weight in query:
-                tid = self.term_ids.get(term)
-                if tid is None or self.df[tid] <= 0:
-                    continue
-                term_docs, term_weights = self.term_weights(tid, weight, n_alive, k1, b, alive)
-                docs.append(term_docs)
-                weights.append(term_weights)
-        if not docs:
-            return np.zeros(n_slots), docs
-        if len(docs) == 1:
-            summed = np.bincount(docs[0], weights[0], minlength=n_slots)
-        else:
-            summed = np.bincount(np.concatenate(docs), np.concatenate(weights), minlength=n_slots)
-        return cast(FloatArray, summed), docs
 
 
 @dataclass(frozen=True, slots=True)
@@ -297,6 +119,11 @@ class _QueryTerms:
     concepts: dict[str, float]  # concept id → query weight
     words: list[str]
     heads: tuple[str, ...]  # concepts that say what is asked for (for the HS proposal)
+    # What the request rules out ("no wicker", "ohne Keramik") and does not also ask for.
+    excluded_concepts: tuple[str, ...] = ()
+    excluded_words: tuple[str, ...] = ()
+    unread: tuple[str, ...] = ()  # words no concept covers, when no product concept is named
+    positions: tuple[tuple[int, float], ...] = ()  # HS subheading number, relative pivot score
 
 
 @dataclass(frozen=True, slots=True)
@@ -315,12 +142,22 @@ class MatchingIndex:
     compact_min_dead = 1024
 
     def __init__(
-        self, vocabulary: Vocabulary | None = None, weights: MatchWeights | None = None
+        self,
+        vocabulary: Vocabulary | None = None,
+        weights: MatchWeights | None = None,
+        nomenclature: Nomenclature | bool | None = True,
     ) -> None:
         self.vocabulary = vocabulary or default_vocabulary()
         self.weights = weights or MatchWeights()
-        self._concepts = _Field()
-        self._words = _Field()
+        # True: the shipped nomenclature (loaded once per process); None/False: no pivot.
+        self.nomenclature: Nomenclature | None = (
+            Nomenclature.load() if nomenclature is True else (nomenclature or None)
+        )
+        self._hs_order_stamp = -1
+        self._hs_order: IntArray = np.zeros(0, dtype=np.int64)
+        self._hs_sorted: IntArray = np.zeros(0, dtype=np.int64)
+        self._concepts = Bm25Field()
+        self._words = Bm25Field()
         self._n_slots = 0
         self._n_alive = 0
         self._stamp = 0  # changes with every edit: cached term weights of another stamp are stale
@@ -347,10 +184,11 @@ class MatchingIndex:
         listings: Iterable[Listing],
         vocabulary: Vocabulary | None = None,
         weights: MatchWeights | None = None,
+        nomenclature: Nomenclature | bool | None = True,
     ) -> MatchingIndex:
         vocab = vocabulary or default_vocabulary()
         return cls.from_features(
-            (listing_features(item, vocab) for item in listings), vocab, weights
+            (listing_features(item, vocab) for item in listings), vocab, weights, nomenclature
         )
 
     @classmethod
@@ -359,12 +197,13 @@ class MatchingIndex:
         rows: Iterable[ListingFeatures | bytes],
         vocabulary: Vocabulary | None = None,
         weights: MatchWeights | None = None,
+        nomenclature: Nomenclature | bool | None = True,
     ) -> MatchingIndex:
         """An index from stored per-listing features (later rows win for a repeated sku).
 
         Rows are read one at a time into flat arrays, so a million stored rows never exist as
         Python objects all at once."""
-        index = cls(vocabulary, weights)
+        index = cls(vocabulary, weights, nomenclature)
         index._bulk_load(rows)
         return index
 
@@ -596,9 +435,11 @@ class MatchingIndex:
             if detected.confidence >= self.weights.language_confidence
             else LANGUAGES
         )
+        exclusions = split_exclusions(text)
+        wanted = exclusions.wanted if exclusions else text
         concepts: dict[str, float] = {}
         heads: list[str] = []
-        for cid, role in sorted(self.vocabulary.concepts_by_role(text, languages).items()):
+        for cid, role in sorted(self.vocabulary.concepts_by_role(wanted, languages).items()):
             kind = self.vocabulary.kind(cid)
             weight = self.weights.kind_weights.get(kind, 1.0)
             if role == "implied":
@@ -608,8 +449,59 @@ class MatchingIndex:
             else:
                 heads.append(cid)
             concepts[cid] = weight
-        words = sorted(set(raw_tokens(text)))
-        return _QueryTerms(detected.code, detected.confidence, concepts, words, tuple(heads))
+        words = sorted(set(raw_tokens(wanted)))
+        unread: tuple[str, ...] = ()
+        positions: tuple[tuple[int, float], ...] = ()
+        if not any(self.vocabulary.is_product(cid) for cid in concepts):
+            # The vocabulary does not know the product: read the words through the nomenclature.
+            unread = self._words_no_concept_reads(wanted, words, languages)
+            positions = self._positions(wanted, detected.code)
+        if not exclusions:
+            return _QueryTerms(detected.code, detected.confidence, concepts, words,
+                               tuple(heads), unread=unread, positions=positions)
+        refused = " , ".join(exclusions.excluded)
+        excluded_concepts = sorted(
+            cid
+            for cid, role in self.vocabulary.concepts_by_role(refused, languages).items()
+            if role == "main" and cid not in concepts
+        )
+        excluded_words = sorted(set(raw_tokens(refused)) - set(words))
+        return _QueryTerms(
+            detected.code,
+            detected.confidence,
+            concepts,
+            words,
+            tuple(heads),
+            tuple(excluded_concepts),
+            tuple(excluded_words),
+            unread,
+            positions,
+        )
+
+    def _positions(self, text: str, language: str) -> tuple[tuple[int, float], ...]:
+        """The HS subheadings the request's words reach through the nomenclature, with their
+        score relative to the best (Chinese is not in the nomenclature: none)."""
+        if self.nomenclature is None or language not in PIVOT_LANGUAGES:
+            return ()
+        w = self.weights
+        found = self.nomenclature.positions(text, language, k=w.pivot_positions)
+        if not found or found[0].score <= 0:
+            return ()
+        best = found[0].score
+        return tuple(
+            (int(p.hs6), p.score / best) for p in found if p.score >= w.pivot_min * best
+        )
+    def _words_no_concept_reads(
+        self, text: str, words: Sequence[str], languages: Collection[str]
+    ) -> tuple[str, ...]:
+        """The request's words that no vocabulary term covers: when the request names no
+        product the vocabulary knows, they are likely the product ("… kitchen knives")."""
+        terms = [hit.term for hit in self.vocabulary.extract(text, languages)]
+        covered = set(raw_tokens(" ".join(terms)))
+        return tuple(
+            word for word in words
+            if word not in covered and not any(term in word for term in terms if len(term) > 2)
+        )
 
     def analyse(self, text: str) -> RequestAnalysis:
         """The request's language, the concepts read in it and the HS code proposed."""
@@ -637,6 +529,50 @@ class MatchingIndex:
         for docs in (*concept_docs, *word_docs):
             hits[docs] = True
         return concept_scores, word_scores, hits
+
+    def _add_similar(
+        self, similar: Sequence[tuple[str, float]], hits: BoolArray, pivot: FloatArray | None
+    ) -> FloatArray | None:
+        """Fold a second retriever's listings into the pivot column (both add a score and
+        evidence that the text fields do not carry)."""
+        slots = [(self._slot_of.get(sku), sim) for sku, sim in similar]
+        found = [(slot, sim) for slot, sim in slots if slot is not None]
+        if not found:
+            return pivot
+        w = self.weights
+        sims = np.array([sim for _, sim in found])
+        low, high = float(sims.min()), float(sims.max())
+        rescaled = (sims - low) / (high - low) if high > low else np.ones(len(sims))
+        # evidence: only listings close in absolute terms, not merely the nearest of a few
+        strength = np.where(sims >= w.vector_min_similarity, rescaled, 0.0) * w.vector
+        column = pivot if pivot is not None else np.zeros(self._n_slots)
+        index = np.array([slot for slot, _ in found], dtype=np.int64)
+        np.maximum.at(column, index, strength / max(w.pivot, 1e-9))
+        hits[index] = True
+        return column
+
+    def _pivot_scores(self, query: _QueryTerms, hits: BoolArray) -> FloatArray | None:
+        """Each slot's agreement with the request's HS positions (1 same subheading, ½ same
+        heading, times the position's relative score); marks those slots in ``hits``."""
+        if not query.positions:
+            return None
+        n = self._n_slots
+        if self._hs_order_stamp != self._stamp:
+            hs = self._hs[:n]
+            self._hs_order = np.argsort(hs, kind="stable")
+            self._hs_sorted = hs[self._hs_order]
+            self._hs_order_stamp = self._stamp
+        agreement = np.zeros(n)
+        for share, width in ((0.5, 100), (1.0, 1)):
+            for code, relative in query.positions:
+                low = code - code % 100 if width == 100 else code
+                start, end = np.searchsorted(self._hs_sorted, [low, low + width])
+                if end > start:
+                    slots = self._hs_order[start:end]
+                    np.maximum.at(agreement, slots, share * relative)
+        agreement[~self._alive[:n]] = 0.0
+        hits |= agreement > 0
+        return agreement
 
     def _candidates(self, query: _QueryTerms) -> tuple[IntArray, FloatArray]:
         """Live slots with a positive text score, and their mixed text score."""
@@ -697,10 +633,78 @@ class MatchingIndex:
 
     def match(self, request: MatchRequest, top_k: int = 10) -> list[MatchResult]:
         """The ``top_k`` best listings for the request that pass every hard constraint."""
+        return self.search(request, top_k).results
+
+    def search(
+        self,
+        request: MatchRequest,
+        top_k: int = 10,
+        similar: Sequence[tuple[str, float]] = (),
+    ) -> MatchOutcome:
+        """``match``, and whether any listing at all shows what the request asks for.
+
+        ``similar``: a second retriever's nearest listings (sku, cosine similarity), best
+        first — the sentence embeddings of ``embedding.py``; they become candidates and add
+        ``vector`` × their similarity rescaled over the list (1 the nearest, 0 the last)."""
         if top_k <= 0 or self._n_alive == 0:
-            return []
+            return MatchOutcome([], self._n_alive == 0)
         query = self._query_terms(request.text)
         concept_scores, word_scores, hits = self._text_scores(query)
+        pivot = self._pivot_scores(query, hits)
+        pivot = self._add_similar(similar, hits, pivot)
+        evidence = _Evidence(self, query, pivot)
+        if not self._relevant_exists(concept_scores, word_scores, pivot, hits, evidence):
+            return MatchOutcome([], True)
+        ranked = self._ranked(request, query, concept_scores, word_scores, pivot, hits,
+                              top_k + self.weights.floor_margin)
+        floor = self.weights.evidence_floor
+        kept = [(row, seen) for row in ranked if (seen := evidence.of(row.slot)) >= floor]
+        context = self._reason_context(request, query, ranked.proposal)
+        results = [
+            MatchResult(
+                sku=self._skus[row.slot],
+                enterprise=self._enterprises[row.slot],
+                score=round(row.score, 6),
+                reasons=self._reasons(row.slot, request, context, row.made, row.needs_split),
+                hs_code=self._hs_text[row.slot],
+                needs_split=row.needs_split,
+                deliverable=row.made,
+                evidence=round(seen, 3),
+            )
+            for row, seen in kept[:top_k]
+        ]
+        return MatchOutcome(results, False)
+
+    def _relevant_exists(
+        self,
+        concept_scores: FloatArray,
+        word_scores: FloatArray,
+        pivot: FloatArray | None,
+        hits: BoolArray,
+        evidence: _Evidence,
+    ) -> bool:
+        """Whether one of the best text matches, constraints aside, clears the floor."""
+        cand = np.flatnonzero(hits)
+        if len(cand) == 0:
+            return False
+        text = self._mix(concept_scores[cand], word_scores[cand])
+        if pivot is not None:
+            text = text + self.weights.pivot * pivot[cand]
+        probe = self.weights.floor_probe
+        best = cand if len(cand) <= probe else cand[np.argpartition(-text, probe)[:probe]]
+        return evidence.best(best) >= self.weights.evidence_floor
+
+    def _ranked(
+        self,
+        request: MatchRequest,
+        query: _QueryTerms,
+        concept_scores: FloatArray,
+        word_scores: FloatArray,
+        pivot: FloatArray | None,
+        hits: BoolArray,
+        top_k: int,
+    ) -> _Ranked:
+        hits = hits.copy()
         # Live slots sharing a term and passing the hard constraints: the rules read whole
         # columns, cheaper than gathering them at ~1 in 6 slots.
         self._passing_mask(hits, request)
@@ -714,9 +718,16 @@ class MatchingIndex:
             float(word_scores.max()),
         )
         if len(cand) == 0:
-            return []
+            return _Ranked([], [])
         hs_bonus, proposal = self._hs_bonus(cand, request, query)
         score = score + hs_bonus
+        if pivot is not None:
+            score = score + self.weights.pivot * pivot[cand]
+        if query.excluded_concepts or query.excluded_words:
+            n = self._n_slots
+            refused = self._concepts.holding(query.excluded_concepts, n)
+            refused |= self._words.holding(query.excluded_words, n)
+            score = np.where(refused[cand], score * self.weights.excluded, score)
         if request.destination:
             exports = self._markets.get(request.destination.upper())
             if exports is not None:
@@ -740,26 +751,15 @@ class MatchingIndex:
         order = sorted(
             range(len(cand)), key=lambda i: (-float(score[i]), self._skus[int(cand[i])])
         )[:top_k]
-        context = self._reason_context(request, query, proposal)
-        results: list[MatchResult] = []
+        rows = _Ranked([], proposal)
         for i in order:
             slot = int(cand[i])
             made = int(deliverable[i]) if deliverable is not None and deliverable[i] >= 0 else None
             needs_split = deliverable is not None and (
                 made is None or (request.quantity is not None and made < request.quantity)
             )
-            results.append(
-                MatchResult(
-                    sku=self._skus[slot],
-                    enterprise=self._enterprises[slot],
-                    score=round(float(score[i]), 6),
-                    reasons=self._reasons(slot, request, context, made, needs_split),
-                    hs_code=self._hs_text[slot],
-                    needs_split=needs_split,
-                    deliverable=made,
-                )
-            )
-        return results
+            rows.append(_Row(slot, float(score[i]), made, needs_split))
+        return rows
 
     def _passing_mask(self, mask: BoolArray, request: MatchRequest) -> None:
         """Clear in ``mask`` (one flag per slot) the slots that fail a hard constraint
@@ -878,6 +878,68 @@ class MatchingIndex:
         return tuple(reasons)
 
 
+@dataclass(frozen=True, slots=True)
+class _Row:
+    """A ranked listing before its reasons are written."""
+
+    slot: int
+    score: float
+    made: int | None
+    needs_split: bool
+
+
+class _Ranked(list[_Row]):
+    """Ranked rows, best first, and the HS codes the ranking used (for the reasons)."""
+
+    def __init__(self, rows: list[_Row], proposal: list[str]) -> None:
+        super().__init__(rows)
+        self.proposal = proposal
+
+
+class _Evidence:
+    """How much of a request each listing shows (``MatchResult.evidence``): the larger of the
+    share of the request's concept weight it holds and the idf-weighted share of its words."""
+
+    def __init__(
+        self, index: MatchingIndex, query: _QueryTerms, pivot: FloatArray | None = None
+    ) -> None:
+        w = index.weights
+        n, alive, slots = index._n_alive, index._alive, index._n_slots
+        # When the request names no product the vocabulary knows, the words no concept covers
+        # are likely the product ("stainless steel kitchen knives" shares only "metal" with a
+        # steel chair): they weigh in the concept share as one product the listing lacks.
+        concept_total = sum(query.concepts.values())
+        if concept_total and query.unread:
+            concept_total += w.kind_weights["product"]
+        seen = np.zeros(slots)
+        if concept_total:
+            held = index._concepts.coverage(
+                ((cid, weight, weight) for cid, weight in query.concepts.items()),
+                n, w.k1, w.b, alive, slots,
+            )
+            seen = held / concept_total
+        words = index._words
+        idf: dict[str, float] = {}
+        for word in query.words:
+            tid = words.term_ids.get(word)
+            df = words.df[tid] if tid is not None else 0
+            idf[word] = math.log(1.0 + (max(n, 1) - df + 0.5) / (df + 0.5))
+        word_total = sum(idf.values())
+        if word_total:
+            held = words.coverage(((word, 1.0, value) for word, value in idf.items()),
+                                  n, w.k1, w.b, alive, slots)
+            seen = np.maximum(seen, held / word_total)
+        if pivot is not None:
+            seen = np.maximum(seen, w.pivot_evidence * pivot)
+        self._seen = seen
+
+    def of(self, slot: int) -> float:
+        return float(self._seen[slot])
+
+    def best(self, slots: IntArray) -> float:
+        return float(self._seen[slots].max()) if len(slots) else 0.0
+
+
 def _hs_number(code: str | None) -> int:
     if not code:
         return -1
@@ -912,6 +974,7 @@ def match_listings(
 __all__ = [
     "SPLIT_REASON",
     "Listing",
+    "MatchOutcome",
     "MatchRequest",
     "MatchResult",
     "MatchWeights",

@@ -1,9 +1,13 @@
 """The matching index of one process, kept fresh from ``listing_features``.
 
 Each web worker (and each CLI command) holds one ``ListingIndex``. Before a match it reads the
-``listings`` counter: on first use it loads every live features row; later it applies only the
-rows whose version is newer than the one it has seen (``upsert_features`` or ``remove``). The
-database is the only source of truth, so every worker answers the same after an edit commits.
+*horizon* (``sync.change_horizon``: every transaction below it has finished): on first use it
+loads every live features row; later it reads only the rows written by transactions at or
+above the horizon it held, and applies those whose change number it has not applied yet
+(``upsert_features`` or ``remove``). Reading by transaction rather than by change number is
+what keeps a refresh a consistent prefix although writers take numbers in one order and
+commit in another (``sync.py`` explains why). The database is the only source of truth, so
+every worker answers the same after an edit commits.
 """
 
 from __future__ import annotations
@@ -14,10 +18,11 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
+from tradebase.docking import vector_store
 from tradebase.docking.engine import MatchingIndex
 from tradebase.docking.features import ListingFeatures, listing_features
 from tradebase.docking.models import ListingFeatureRow
-from tradebase.docking.sync import current_version, listings_for
+from tradebase.docking.sync import change_horizon, listings_for
 from tradebase.docking.vocabulary import Vocabulary, default_vocabulary
 
 
@@ -31,27 +36,41 @@ class RefreshReport:
 
 @dataclass
 class ListingIndex:
-    """A ``MatchingIndex`` and the version of ``listing_features`` it reflects."""
+    """A ``MatchingIndex``, the horizon of ``listing_features`` it reflects, and the change
+    number of each product's row it applied."""
 
     vocabulary: Vocabulary = field(default_factory=default_vocabulary)
     index: MatchingIndex | None = None
-    version: int = -1
+    version: int = -1  # the highest change number applied
+    horizon: int = 0  # every writer below this had finished when the rows were last read
     skus: dict[int, str] = field(default_factory=dict)  # product id -> sku indexed
+    applied: dict[int, int] = field(default_factory=dict)  # product id -> change number
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    # The second retriever (TRADEBASE_EMBEDDING_BACKEND; off by default): set on first use.
+    _vectors: vector_store.ListingVectors | None = field(default=None, repr=False)
+    _vectors_checked: bool = field(default=False, repr=False)
+
+    def similar(self, connection: Connection, text: str, k: int = 50) -> list[tuple[str, float]]:
+        """The ``k`` listings nearest ``text`` by sentence embeddings, as (sku, similarity);
+        empty when the embedding backend is off."""
+        if not self._vectors_checked:
+            encoder = vector_store.default_encoder()
+            self._vectors = vector_store.ListingVectors(encoder) if encoder is not None else None
+            self._vectors_checked = True
+        if self._vectors is None or not text.strip():
+            return []
+        return [(hit.sku, hit.score) for hit in self._vectors.search(connection, text, k)]
 
     def refresh(self, connection: Connection) -> RefreshReport:
         """Catch up with the database: a full load on first use, then only newer rows."""
         with self._lock:
             report = RefreshReport()
-            latest = current_version(connection)
+            horizon = change_horizon(connection)  # before the rows, never after
             if self.index is None:
                 self._load(connection, report)
-                self.version = max(self.version, latest)
-                return report
-            if latest <= self.version:
-                return report
-            self._apply_since(connection, report)
-            self.version = max(self.version, latest)
+            else:
+                self._apply_since(connection, report)
+            self.horizon = max(self.horizon, horizon)
             return report
 
     def current(self, connection: Connection) -> MatchingIndex:
@@ -90,6 +109,7 @@ class ListingIndex:
             (features for _, features in loaded), self.vocabulary
         )
         self.skus = {pid: features.sku for pid, features in loaded}
+        self.applied = {r.product_id: r.version for r in rows}
         self.version = max((r.version for r in rows), default=self.version)
         report.applied = len(loaded)
 
@@ -99,9 +119,14 @@ class ListingIndex:
             select(ListingFeatureRow.product_id, ListingFeatureRow.sku,
                    ListingFeatureRow.features, ListingFeatureRow.vocabulary_version,
                    ListingFeatureRow.version, ListingFeatureRow.deleted)
-            .where(ListingFeatureRow.version > self.version)
+            .where(ListingFeatureRow.txid >= self.horizon)
             .order_by(ListingFeatureRow.version, ListingFeatureRow.product_id)
         ).all()
+        # Rows of transactions that were running at the last refresh come again: skip the
+        # ones already applied (a row's change number changes with every write).
+        rows = [r for r in rows if self.applied.get(r.product_id) != r.version]
+        for row in rows:
+            self.applied[row.product_id] = row.version
         # Removals first: a sku may move from a deleted product to a new one in one version.
         for row in rows:
             old = self.skus.get(row.product_id)

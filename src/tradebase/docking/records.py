@@ -65,6 +65,18 @@ class MatchResult:
     hs_code: str | None = None
     needs_split: bool = False  # capacity alone falls short: hand over to capacity docking
     deliverable: int | None = None  # what the listing can make within the request's lead time
+    # How much of what the request asks for the listing shows (0–1): the larger of the share
+    # of the request's concept weight it holds and the idf-weighted share of its words.
+    evidence: float = 1.0
+
+
+@dataclass(frozen=True, slots=True)
+class MatchOutcome:
+    """The results of a request, and whether any catalog lists what it asks for at all
+    (``no_match``: nothing relevant, constraints aside — "no factory lists this yet")."""
+
+    results: list[MatchResult]
+    no_match: bool
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,7 +11,9 @@ from typing import Annotated, Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from tradebase.docking.records import MatchRequest
+from tradebase.docking.terms import Incoterm, Packaging, PaymentTerms, Samples
 from tradebase.errors import ImportRejected, RowError, TradebaseError
+from tradebase.figures.certifications import split_certifications
 
 Text = Annotated[str, Field(min_length=1, max_length=2000)]
 Country = Annotated[str, Field(pattern=r"^[A-Za-z]{2}$", description="ISO 3166 alpha-2")]
@@ -22,6 +24,8 @@ Days = Annotated[int, Field(ge=1, le=3650)]
 Money = Annotated[float, Field(ge=0, le=1e15, allow_inf_nan=False)]
 Cert = Annotated[str, Field(min_length=1, max_length=40)]
 Unit = Annotated[str, Field(min_length=1, max_length=20)]
+Note = Annotated[str, Field(max_length=500)]
+Sku = Annotated[str, Field(min_length=1, max_length=80)]
 
 
 def _upper(value: str | None) -> str | None:
@@ -118,7 +122,32 @@ class MatchesOut(BaseModel):
 # --- requests and the workflow ------------------------------------------------------------
 
 
-class RequestCreate(BaseModel):
+class RequestTerms(BaseModel):
+    """The terms of a request for quotation, as a buyer knows them from RFQ platforms."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    incoterm: Incoterm | None = None
+    incoterm_place: Annotated[str, Field(max_length=200)] = ""
+    payment_terms: PaymentTerms | None = None
+    payment_note: Note = ""
+    packaging: Packaging | None = None
+    packaging_note: Note = ""
+    samples: Samples = Samples.NONE
+    quote_deadline: date | None = None
+    expires_on: date | None = None
+    anonymous_until_accepted: bool = False
+
+    _up_terms = field_validator("incoterm", mode="before")(_upper)
+
+    @model_validator(mode="after")
+    def _deadline_before_expiry(self) -> RequestTerms:
+        if self.quote_deadline and self.expires_on and self.expires_on < self.quote_deadline:
+            raise ValueError("expires_on: the request cannot expire before its quote deadline")
+        return self
+
+
+class RequestCreate(RequestTerms):
     model_config = ConfigDict(extra="forbid")
 
     text: Text
@@ -155,14 +184,21 @@ class EnquiryCreate(BaseModel):
 
 
 class EnquiryAnswer(BaseModel):
+    """A quote: unit price, currency, lead time, and the terms it is given on."""
+
     model_config = ConfigDict(extra="forbid")
 
     price: Money
     currency: Currency
     lead_time_days: Days
     note: Annotated[str, Field(max_length=2000)] = ""
+    incoterm: Incoterm | None = None
+    moq: Quantity | None = None
+    valid_until: date | None = None
+    sku: Sku | None = None  # the listing the price is for (one the enquiry names)
 
     _up = field_validator("currency")(_upper)
+    _up_incoterm = field_validator("incoterm", mode="before")(_upper)
 
 
 class EnquiryDecline(BaseModel):
@@ -203,6 +239,7 @@ class OrderOut(BaseModel):
     intention_id: int
     status: str
     updated_at: datetime
+    version: int | None = None  # changes committed so far (optimistic concurrency)
 
 
 class IntentionOut(BaseModel):
@@ -220,6 +257,7 @@ class IntentionOut(BaseModel):
     status: str
     accepted_at: datetime | None
     order: OrderOut | None = None
+    version: int | None = None  # changes committed so far (optimistic concurrency)
 
 
 class EnquiryOut(BaseModel):
@@ -229,24 +267,35 @@ class EnquiryOut(BaseModel):
     request_id: int
     enterprise_id: int
     sku: str | None
+    skus: list[str] = []
+    origin: str = "chosen"
     score: float | None
     reasons: list[str]
     status: str
     quote_price: float | None
     quote_currency: str | None
     quote_lead_time_days: int | None
+    quote_sku: str | None = None
+    quote_incoterm: str | None = None
+    quote_moq: int | None = None
+    quote_valid_until: date | None = None
+    quote_shortlisted: bool = False
     answer_note: str
     sent_at: datetime | None
     answered_at: datetime | None
+    accepted_at: datetime | None = None
     intentions: list[IntentionOut] = []
+    version: int | None = None  # changes committed so far (optimistic concurrency)
 
 
 class RequestOut(BaseModel):
+    """A request as everyone who may see it reads it. Its buyer's organisation is in
+    ``BuyerRequestOut`` only: a factory may not read it while the buyer stays anonymous
+    (``may_see_buyer_organisation``)."""
+
     model_config = ConfigDict(from_attributes=True)
 
     id: int
-    buyer_id: int | None
-    organisation: str
     text: str
     language: str
     quantity: int | None
@@ -261,10 +310,59 @@ class RequestOut(BaseModel):
     hs_proposed: str | None
     status: str
     created_at: datetime
+    incoterm: str | None = None
+    incoterm_place: str = ""
+    payment_terms: str | None = None
+    payment_note: str = ""
+    packaging: str | None = None
+    packaging_note: str = ""
+    samples: str = "none"
+    quote_deadline: date | None = None
+    expires_on: date | None = None
+    published_at: datetime | None = None
+    anonymous_until_accepted: bool = False
+    hidden_at: datetime | None = None
+    version: int | None = None  # changes committed so far (optimistic concurrency)
+
+
+class BuyerRequestOut(RequestOut):
+    """A request with who asks: for its buyer side, administrators, and factories once the
+    buyer may be named to them."""
+
+    buyer_id: int | None
+    organisation: str
+
+
+class ChangeOut(BaseModel):
+    """An edit (with the fields it changed), close, withdrawal, publication or award."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    kind: str
+    fields: list[str]
+    at: datetime
+
+
+class AttachmentOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    filename: str
+    content_type: str
+    size: int
+    created_at: datetime
 
 
 class RequestDetailOut(RequestOut):
     enquiries: list[EnquiryOut] = []
+    changes: list[ChangeOut] = []
+    attachments: list[AttachmentOut] = []
+
+
+class BuyerRequestDetailOut(BuyerRequestOut):
+    enquiries: list[EnquiryOut] = []
+    changes: list[ChangeOut] = []
+    attachments: list[AttachmentOut] = []
 
 
 class CapacityOfferCreate(BaseModel):
@@ -297,6 +395,7 @@ class CapacityOfferOut(BaseModel):
     free_capacity: int
     unit: str
     note: str
+    version: int | None = None  # changes committed so far (optimistic concurrency)
 
 
 class DashboardOut(BaseModel):
@@ -373,7 +472,7 @@ def parse_queries(text: str, filename: str) -> list[tuple[str, MatchRequest]]:
         for column, cell in zip(header, cells, strict=False):
             value = cell.strip()
             if column == "required_certifications":
-                data[column] = [part.strip() for part in value.split(";") if part.strip()]
+                data[column] = split_certifications(value)
             elif value or column in {"id", "text"}:
                 data[column] = value
         try:

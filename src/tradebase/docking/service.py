@@ -2,30 +2,36 @@
 capacity offers and the base dashboard.
 
 Services take ``session`` keyword-only and never commit. Who may see or act on a request is
-decided by ``accounts/policy.py`` (``may_see_request``, ``acts_for_buyer``,
-``acts_for_enterprise``); a request the actor may not see is reported as not found, so its
-existence is not revealed.
+decided by ``accounts/policy.py`` (``docking_scope``, ``may_see_request``, ``may_see_enquiry``,
+``acts_for_buyer``, ``acts_for_enterprise``); the lists filter in SQL by the same
+``DockingScope``. A request or enquiry the actor may not see is reported as not found, exactly
+like one that does not exist, so its existence is not revealed.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, false, or_, select, true
 from sqlalchemy.orm import Session
 
 from tradebase.accounts.guard import authorize, current_actor
 from tradebase.accounts.policy import (
     Actor,
+    DockingScope,
     Permission,
     RequestParties,
     Role,
     acts_for_buyer,
     acts_for_enterprise,
+    docking_scope,
+    may_see_enquiry,
     may_see_request,
 )
-from tradebase.docking import schemas
+from tradebase.docking import notices, schemas
+from tradebase.docking import rfq_rules as rules
 from tradebase.docking.index_store import ListingIndex
 from tradebase.docking.models import (
     BuyerRequest,
@@ -34,17 +40,19 @@ from tradebase.docking.models import (
     DockingOrder,
     Enquiry,
 )
+from tradebase.docking.reading import read_request
 from tradebase.docking.records import MatchRequest, MatchResult, RequestAnalysis
 from tradebase.docking.schemas import EnquiryStatus, IntentionStatus, OrderStatus
+from tradebase.docking.terms import EnquiryOrigin
 from tradebase.errors import (
     Conflict,
     Forbidden,
     InvalidInput,
     NotFound,
-    TradebaseError,
     Unauthenticated,
 )
 from tradebase.registry.models import Enterprise, IndicatorFact, Product
+from tradebase.registry.versioning import check_version, load_for_update
 
 DOCKING_METRICS = ("docking_intention_companies", "docking_intention_quantity",
                    "docking_intention_value")
@@ -79,22 +87,61 @@ def analyse(*, session: Session, index: ListingIndex, text: str) -> RequestAnaly
     return index.current(session.connection()).analyse(text)
 
 
-def match(
+@dataclass(frozen=True, slots=True)
+class Matches:
+    """The candidates of a request, and whether no catalog lists what it asks for at all."""
+
+    candidates: list[Candidate]
+    no_match: bool
+
+
+def search(
     *, session: Session, index: ListingIndex, request: MatchRequest, top_k: int = 10
-) -> list[Candidate]:
-    """The listings of every catalog that fit ``request``, best first, with reasons."""
+) -> Matches:
+    """The listings of every catalog that fit ``request``, best first, with reasons; and
+    ``no_match`` when nothing on Tradebase shows what it asks for (constraints aside)."""
     authorize(session, Permission.MATCH_LISTINGS)
-    results = index.current(session.connection()).match(request, top_k=top_k)
-    skus = [r.sku for r in results]
+    connection = session.connection()
+    similar = index.similar(connection, request.text)
+    outcome = index.current(connection).search(request, top_k=top_k, similar=similar)
+    skus = [r.sku for r in outcome.results]
     owners = {
         sku: (pid, eid) for sku, pid, eid in session.execute(
             select(Product.sku, Product.id, Product.enterprise_id).where(Product.sku.in_(skus))
         )
     } if skus else {}
-    return [
+    return Matches([
         Candidate(r, owners.get(r.sku, (None, None))[1], owners.get(r.sku, (None, None))[0])
-        for r in results
-    ]
+        for r in outcome.results
+    ], outcome.no_match)
+
+
+def prefill(*, text: str) -> dict[str, str]:
+    """The request form's fields as read from the request's text (``reading.read_request``),
+    as form values; only what was read."""
+    read = read_request(text)
+    values: dict[str, str] = {}
+    if read.quantity is not None:
+        values["quantity"] = str(read.quantity)
+        if read.unit:
+            values["unit"] = read.unit
+    if read.destination:
+        values["destination"] = read.destination
+    if read.certifications:
+        values["certifications"] = "; ".join(read.certifications)
+    if read.max_lead_time_days is not None:
+        values["max_lead_time_days"] = str(read.max_lead_time_days)
+    if read.target_price is not None:
+        values["target_price"] = str(read.target_price.amount)
+        values["currency"] = read.target_price.currency
+    return values
+
+
+def match(
+    *, session: Session, index: ListingIndex, request: MatchRequest, top_k: int = 10
+) -> list[Candidate]:
+    """The listings of every catalog that fit ``request``, best first, with reasons."""
+    return search(session=session, index=index, request=request, top_k=top_k).candidates
 
 
 # --- requests --------------------------------------------------------------------------------
@@ -112,6 +159,7 @@ def _parties(session: Session, request: BuyerRequest) -> RequestParties:
     return RequestParties(
         buyer_id=request.buyer_id, organisation=request.organisation,
         enterprise_ids=frozenset(sent), base_ids=frozenset(bases),
+        hidden=request.hidden_at is not None, anonymous=request.anonymous_until_accepted,
     )
 
 
@@ -119,6 +167,9 @@ def create_request(
     *, session: Session, index: ListingIndex, data: schemas.RequestCreate
 ) -> BuyerRequest:
     actor = authorize(session, Permission.POST_REQUEST)
+    rules.check_may_post(session, actor)
+    rules.check_future("quote_deadline", data.quote_deadline)
+    rules.check_future("expires_on", data.expires_on)
     analysis = index.current(session.connection()).analyse(data.text)
     request = BuyerRequest(
         buyer_id=actor.user_id, organisation=actor.organisation, text=data.text,
@@ -127,6 +178,7 @@ def create_request(
         max_lead_time_days=data.max_lead_time_days, certifications=list(data.certifications),
         target_price=data.target_price, currency=data.currency, hs_code=data.hs_code,
         hs_proposed=analysis.hs.code,
+        **data.model_dump(include=set(schemas.RequestTerms.model_fields)),
     )
     if request.max_lead_time_days is None and data.wanted_by is not None:
         days = (data.wanted_by - _now().date()).days
@@ -145,21 +197,28 @@ def _signed_in(session: Session) -> Actor:
     return actor
 
 
-def _refuse(actor: Actor, what: str) -> TradebaseError:
-    if not actor.is_authenticated:
-        return Unauthenticated(f"log in to see {what}")
-    return Forbidden(f"{what} is visible only to its buyer and the enterprises it was sent to")
-
-
 def get_request(*, session: Session, request_id: int) -> BuyerRequest:
-    """The request, if the actor may see it."""
+    """The request, if the actor may see it; else not found, as if it did not exist."""
+    _signed_in(session)
     request = session.get(BuyerRequest, request_id)
-    if request is None:
+    if request is None or not may_see_request(current_actor(session),
+                                              _parties(session, request)):
         raise NotFound(f"Request {request_id} not found")
-    actor = current_actor(session)
-    if not may_see_request(actor, _parties(session, request)):
-        raise _refuse(actor, f"request {request_id}")
     return request
+
+
+def visible_enquiries(*, session: Session, request: BuyerRequest) -> list[Enquiry]:
+    """The request's enquiries the actor may read (``may_see_enquiry``): all of them for its
+    buyer, only its own for an enterprise it was sent to, its base's for a base
+    administrator. A competitor's quote never reaches another enterprise."""
+    actor = current_actor(session)
+    parties = _parties(session, request)
+    return [
+        e for e in request.enquiries
+        if may_see_enquiry(actor, parties, enterprise_id=e.enterprise_id,
+                           base_id=e.enterprise.base_id,
+                           sent=e.status != EnquiryStatus.SHORTLISTED)
+    ]
 
 
 def _buyer_request(session: Session, request_id: int) -> BuyerRequest:
@@ -171,32 +230,47 @@ def _buyer_request(session: Session, request_id: int) -> BuyerRequest:
     return request
 
 
+def _received(scope: DockingScope) -> ColumnElement[bool]:
+    """SQL: an enquiry sent to the scope's enterprises or its bases' enterprises."""
+    if scope.everything:
+        return Enquiry.status != EnquiryStatus.SHORTLISTED
+    clauses: list[ColumnElement[bool]] = []
+    if scope.enterprise_ids:  # a hidden request is gone for the enterprises
+        clauses.append(Enquiry.enterprise_id.in_(scope.enterprise_ids) & Enquiry.request_id.in_(
+            select(BuyerRequest.id).where(BuyerRequest.hidden_at.is_(None))))
+    if scope.base_ids:
+        clauses.append(Enquiry.enterprise_id.in_(
+            select(Enterprise.id).where(Enterprise.base_id.in_(scope.base_ids))))
+    if not clauses:
+        return false()
+    return (Enquiry.status != EnquiryStatus.SHORTLISTED) & or_(*clauses)
+
+
+def _buyer_side(scope: DockingScope) -> ColumnElement[bool]:
+    """SQL: a request on the scope's buyer side (``DockingScope.is_buyer_of``)."""
+    if scope.everything:
+        return true()
+    clauses: list[ColumnElement[bool]] = []
+    if scope.buyer_id is not None:
+        clauses.append(BuyerRequest.buyer_id == scope.buyer_id)
+    if scope.organisation:
+        clauses.append(BuyerRequest.organisation == scope.organisation)
+    return or_(*clauses) if clauses else false()
+
+
 def list_requests(*, session: Session) -> list[BuyerRequest]:
-    """The requests the actor may see, newest first."""
-    actor = _signed_in(session)
-    stmt = select(BuyerRequest).order_by(BuyerRequest.id.desc())
-    sent = select(Enquiry.request_id).where(Enquiry.status != EnquiryStatus.SHORTLISTED)
-    if actor.is_system or actor.role is Role.ADMIN:
-        pass
-    elif actor.role is Role.BUYER:
-        own = BuyerRequest.buyer_id == actor.user_id
-        stmt = stmt.where(own | (BuyerRequest.organisation == actor.organisation)
-                          if actor.organisation else own)
-    elif actor.role is Role.ENTERPRISE:
-        stmt = stmt.where(BuyerRequest.id.in_(
-            sent.where(Enquiry.enterprise_id.in_(actor.enterprise_ids))))
-    elif actor.role is Role.BASE_ADMIN:
-        of_bases = select(Enterprise.id).where(Enterprise.base_id.in_(actor.base_ids))
-        stmt = stmt.where(BuyerRequest.id.in_(sent.where(Enquiry.enterprise_id.in_(of_bases))))
-    elif actor.user_id is not None:
-        stmt = stmt.where(BuyerRequest.buyer_id == actor.user_id)
-    else:
-        return []
+    """The requests the actor may see, newest first: in SQL, the same ``DockingScope`` that
+    ``may_see_request`` reads."""
+    scope = docking_scope(_signed_in(session))
+    received = BuyerRequest.id.in_(select(Enquiry.request_id).where(_received(scope)))
+    stmt = (select(BuyerRequest).where(_buyer_side(scope) | received)
+            .order_by(BuyerRequest.id.desc()))
     return list(session.scalars(stmt))
 
 
 def confirm_hs(*, session: Session, request_id: int, hs_code: str | None) -> BuyerRequest:
     request = _buyer_request(session, request_id)
+    load_for_update(session, BuyerRequest, request.id, "Request")  # one change at a time
     request.hs_code = hs_code
     session.flush()
     return request
@@ -220,55 +294,55 @@ def match_request(
     return match(session=session, index=index, request=engine_request(request), top_k=top_k)
 
 
+def listings_of(*, session: Session, candidates: Sequence[Candidate]) -> dict[int, Product]:
+    """The listings of ``candidates`` by product id (with their titles), in one query: the
+    match table names each product, not only its sku."""
+    ids = [c.product_id for c in candidates if c.product_id is not None]
+    if not ids:
+        return {}
+    return {p.id: p for p in session.scalars(select(Product).where(Product.id.in_(ids)))}
+
+
 # --- enquiries -------------------------------------------------------------------------------
 
 
 def list_enquiries(*, session: Session) -> list[Enquiry]:
-    """Enquiries sent to the actor's enterprises (or their bases' enterprises), newest first."""
-    actor = _signed_in(session)
-    stmt = (select(Enquiry).where(Enquiry.status != EnquiryStatus.SHORTLISTED)
-            .order_by(Enquiry.id.desc()))
-    if actor.is_system or actor.role is Role.ADMIN:
-        return list(session.scalars(stmt))
-    if actor.role is Role.ENTERPRISE:
-        return list(session.scalars(stmt.where(Enquiry.enterprise_id.in_(actor.enterprise_ids))))
-    if actor.role is Role.BASE_ADMIN:
-        of_bases = select(Enterprise.id).where(Enterprise.base_id.in_(actor.base_ids))
-        return list(session.scalars(stmt.where(Enquiry.enterprise_id.in_(of_bases))))
-    return []
+    """Enquiries sent to the actor's enterprises (or their bases' enterprises), newest first:
+    the enterprise side of ``may_see_enquiry``, in SQL."""
+    scope = docking_scope(_signed_in(session))
+    stmt = select(Enquiry).where(_received(scope)).order_by(Enquiry.id.desc())
+    return list(session.scalars(stmt))
 
 
 def get_enquiry(*, session: Session, enquiry_id: int) -> Enquiry:
-    """The enquiry, if the actor may see it: the buyer, or — once it is sent — its enterprise,
-    that enterprise's base administrators and platform administrators."""
+    """The enquiry, if the actor may see it (``may_see_enquiry``); else not found."""
+    _signed_in(session)
     enquiry = session.get(Enquiry, enquiry_id)
-    if enquiry is None:
+    if enquiry is None or not may_see_enquiry(
+        current_actor(session), _parties(session, enquiry.request),
+        enterprise_id=enquiry.enterprise_id, base_id=enquiry.enterprise.base_id,
+        sent=enquiry.status != EnquiryStatus.SHORTLISTED,
+    ):
         raise NotFound(f"Enquiry {enquiry_id} not found")
-    actor = current_actor(session)
-    parties = _parties(session, enquiry.request)
-    if acts_for_buyer(actor, parties) or actor.is_system or actor.role is Role.ADMIN:
-        return enquiry
-    if enquiry.status != EnquiryStatus.SHORTLISTED:
-        own = RequestParties(
-            buyer_id=None, enterprise_ids=frozenset({enquiry.enterprise_id}),
-            base_ids=frozenset({enquiry.enterprise.base_id} - {None}),  # type: ignore[arg-type]
-        )
-        if may_see_request(actor, own):
-            return enquiry
-    raise _refuse(actor, f"enquiry {enquiry_id}")
+    return enquiry
 
 
 def shortlist(
     *, session: Session, request_id: int, sku: str, send: bool = False,
-    index: ListingIndex | None = None,
+    index: ListingIndex | None = None, enquiries_per_day: int | None = None,
 ) -> Enquiry:
-    """Put the enterprise of listing ``sku`` on the request's shortlist (and send it)."""
+    """Put the enterprise of listing ``sku`` on the request's shortlist (and send it). One
+    enquiry per enterprise: asking about another of its listings adds the sku to it."""
     request = _buyer_request(session, request_id)
+    rules.check_open(request)
+    rules.check_may_post(session, current_actor(session))
     product = session.scalars(select(Product).where(Product.sku == sku)).first()
     if product is None:
         raise InvalidInput(f"no listing has the sku {sku}", field="sku")
     enquiry = next((e for e in request.enquiries if e.enterprise_id == product.enterprise_id),
                    None)
+    if enquiry is not None and sku not in (enquiry.skus or []):
+        enquiry.skus = [*(enquiry.skus or []), sku]  # a new list: JSON changes are seen
     if enquiry is None:
         score, reasons = None, []
         if index is not None:
@@ -277,28 +351,40 @@ def shortlist(
                 if candidate.result.sku == sku:
                     score, reasons = candidate.result.score, list(candidate.result.reasons)
         enquiry = Enquiry(request_id=request.id, enterprise_id=product.enterprise_id, sku=sku,
-                          score=score, reasons=reasons, status=EnquiryStatus.SHORTLISTED)
+                          skus=[sku], score=score, reasons=reasons,
+                          status=EnquiryStatus.SHORTLISTED, origin=EnquiryOrigin.CHOSEN)
         session.add(enquiry)
         request.enquiries.append(enquiry)
     if send and enquiry.status == EnquiryStatus.SHORTLISTED:
+        rules.check_enquiry_cap(session, current_actor(session), enquiries_per_day)
         enquiry.status = EnquiryStatus.SENT
         enquiry.sent_at = _now()
+        notices.enquiry_sent(session=session, enquiry=enquiry)
     session.flush()
     return enquiry
 
 
-def send_enquiry(*, session: Session, enquiry_id: int) -> Enquiry:
+def send_enquiry(
+    *, session: Session, enquiry_id: int, enquiries_per_day: int | None = None
+) -> Enquiry:
     enquiry = get_enquiry(session=session, enquiry_id=enquiry_id)
-    _buyer_request(session, enquiry.request_id)
+    request = _buyer_request(session, enquiry.request_id)
+    load_for_update(session, Enquiry, enquiry.id, "Enquiry")  # status read under the lock
     if enquiry.status == EnquiryStatus.SHORTLISTED:
+        rules.check_open(request)
+        actor = current_actor(session)
+        rules.check_may_post(session, actor)
+        rules.check_enquiry_cap(session, actor, enquiries_per_day)
         enquiry.status = EnquiryStatus.SENT
         enquiry.sent_at = _now()
         session.flush()
+        notices.enquiry_sent(session=session, enquiry=enquiry)
     return enquiry
 
 
 def _enterprise_enquiry(session: Session, enquiry_id: int) -> Enquiry:
     enquiry = get_enquiry(session=session, enquiry_id=enquiry_id)
+    load_for_update(session, Enquiry, enquiry.id, "Enquiry")  # status read under the lock
     actor = current_actor(session)
     if (enquiry.status == EnquiryStatus.SHORTLISTED or not actor.can_write
             or not acts_for_enterprise(actor, enquiry.enterprise_id)):
@@ -309,14 +395,28 @@ def _enterprise_enquiry(session: Session, enquiry_id: int) -> Enquiry:
 def answer_enquiry(
     *, session: Session, enquiry_id: int, data: schemas.EnquiryAnswer
 ) -> Enquiry:
+    """The enterprise quotes (again, while the request is open and before its deadline): a
+    unit price for one of the listings the enquiry names, on an Incoterm, with its minimum
+    order, lead time and validity."""
     enquiry = _enterprise_enquiry(session, enquiry_id)
+    rules.check_quotable(enquiry.request)
+    if data.sku is not None and data.sku not in (enquiry.skus or [enquiry.sku or ""]):
+        raise InvalidInput(f"the enquiry does not ask about {data.sku}", field="sku",
+                           code="rfq.sku_not_asked", params={"sku": data.sku})
+    if data.valid_until is not None:
+        rules.check_future("valid_until", data.valid_until)
     enquiry.status = EnquiryStatus.ANSWERED
     enquiry.quote_price = data.price
     enquiry.quote_currency = data.currency
     enquiry.quote_lead_time_days = data.lead_time_days
     enquiry.answer_note = data.note
+    enquiry.quote_sku = data.sku or enquiry.sku
+    enquiry.quote_incoterm = data.incoterm
+    enquiry.quote_moq = data.moq
+    enquiry.quote_valid_until = data.valid_until
     enquiry.answered_at = _now()
     session.flush()
+    notices.enquiry_answered(session=session, enquiry=enquiry)
     return enquiry
 
 
@@ -330,6 +430,7 @@ def decline_enquiry(
     enquiry.answer_note = data.note
     enquiry.answered_at = _now()
     session.flush()
+    notices.enquiry_answered(session=session, enquiry=enquiry)
     return enquiry
 
 
@@ -360,6 +461,7 @@ def propose_intention(
     )
     session.add(intention)
     session.flush()
+    notices.intention_proposed(session=session, intention=intention)
     return intention
 
 
@@ -378,6 +480,8 @@ def get_intention(*, session: Session, intention_id: int) -> CooperationIntentio
 def accept_intention(*, session: Session, intention_id: int) -> CooperationIntention:
     """The other side accepts: the intention is signed and becomes an order."""
     intention = _intention(session, intention_id)
+    # Two acceptances at once: the second waits, then sees "accepted" and is refused.
+    load_for_update(session, CooperationIntention, intention.id, "Intention")
     side = _side(session, intention.enquiry)
     actor = current_actor(session)
     if side == intention.proposed_by and not actor.is_system:
@@ -391,17 +495,22 @@ def accept_intention(*, session: Session, intention_id: int) -> CooperationInten
     return intention
 
 
-def update_order(*, session: Session, order_id: int, status: OrderStatus) -> DockingOrder:
-    order = session.get(DockingOrder, order_id)
-    if order is None:
-        raise NotFound(f"Order {order_id} not found")
+def update_order(
+    *, session: Session, order_id: int, status: OrderStatus,
+    expected_version: int | None = None,
+) -> DockingOrder:
+    """Move an order on; ``expected_version`` is the version the change was based on (the
+    API's ``If-Match``; None: whatever is stored, read under the row's lock)."""
+    order = load_for_update(session, DockingOrder, order_id, "Order")
     _intention(session, order.intention_id)
     _side(session, order.intention.enquiry)
+    check_version(order, expected_version, "Order")
     current = OrderStatus(order.status)
     if status != current and status not in _ORDER_NEXT[current]:
         raise Conflict(f"an order {current.value} cannot become {status.value}", field="status")
     order.status = status
     session.flush()
+    notices.order_changed(session=session, order=order)
     return order
 
 

@@ -2,29 +2,60 @@
 
 One session listener (installed by ``models.load_all_models``, like the audit log, so that the
 register never imports docking) watches products, their titles and certifications, and their
-enterprises' names, certifications and markets. When a flush touches any of them it
+enterprises' names, certifications and markets. After a flush that touches any of them it
+recomputes the features of every affected product and writes them, stamped with a *change
+number* (``version``) and the writing transaction (``txid``), or marks the rows of deleted
+products ``deleted``. So an import, a form or an API call is all-or-nothing with its index
+rows, and every worker catches up by reading the rows it has not seen (``index_store.py``).
 
-1. bumps the ``listings`` counter of ``index_versions`` — before the flush writes anything,
-   so every writer takes the counter's row lock first and holds it until it commits: writers
-   commit in version order, and the versions a reader sees committed are always a prefix;
-2. after the flush, recomputes the features of every affected product and writes them with
-   that version, or marks the rows of deleted products ``deleted``.
+Change numbers never make one writer wait for another
+-------------------------------------------------------
+Writers to different products share no row. On PostgreSQL the change number comes from a
+sequence (``listing_changes``: ``nextval`` takes no lock that lasts, and is never rolled
+back) and ``txid`` is the writer's transaction id (``pg_current_xact_id()``, 64-bit, never
+wraps). Numbers are therefore taken in one order and committed in another: an import may
+take number 7, then a PATCH number 8 and commit at once, then the import commit an hour
+later. A reader that jumped to "everything up to 8" would miss 7 for ever, so readers do not
+follow numbers but transactions, with the *horizon* of a snapshot (``change_horizon``):
 
-So an import, a form or an API call is all-or-nothing with its index rows, and every worker
-catches up by reading the rows newer than the version it holds (``index_store.py``).
+- ``pg_snapshot_xmin(pg_current_snapshot())`` is the oldest transaction still running; every
+  transaction with a smaller id has committed or aborted, and a snapshot taken afterwards
+  sees all of its rows;
+- a reader reads the horizon ``H`` first, then the rows with ``txid >= H_previous``, then
+  holds ``H``. A row that it did not read has a last writer older than ``H_previous``, which
+  had finished before the previous refresh read its rows: so the reader's index is always
+  exactly some committed state of the table — a consistent prefix of the transactions,
+  never a later transaction's rows without an earlier one's.
+
+While a long transaction runs (a 100,000-row import), the horizon stays at its id, so each
+refresh reads again the (few) rows committed since it began; the reader skips the ones whose
+change number it already applied. When it commits, the next refresh reads its rows once.
+
+On SQLite there is one writer at a time by design (the database lock): the change number is
+the ``listings`` counter of ``index_versions``, bumped by the writer under that lock, so
+writers commit in number order and the horizon is simply the counter plus one (``txid`` is
+the change number). There a PATCH during an import waits for the import's commit.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
+from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import text as sql
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session, UOWTransaction
 
+from tradebase.docking import vector_store
 from tradebase.docking.features import listing_features
-from tradebase.docking.models import LISTINGS_COUNTER, IndexVersion, ListingFeatureRow
+from tradebase.docking.models import (
+    LISTING_CHANGES,
+    LISTINGS_COUNTER,
+    IndexVersion,
+    ListingFeatureRow,
+)
 from tradebase.docking.records import Listing
 from tradebase.docking.vocabulary import Vocabulary, default_vocabulary
 from tradebase.registry.models import (
@@ -53,8 +84,10 @@ def listings_for(
     connection: Connection, product_ids: Iterable[int]
 ) -> dict[int, tuple[int, Listing]]:
     """product id -> (enterprise id, the product as the matching engine sees it), for the
-    products that exist. Certifications are the product's and its enterprise's."""
+    products that exist. Certifications are the product's and its enterprise's that are valid
+    today."""
     wanted = sorted(set(product_ids))
+    today = datetime.now(UTC).date()
     found: dict[int, tuple[int, Listing]] = {}
     for chunk in _chunks(wanted):
         products = connection.execute(
@@ -77,13 +110,14 @@ def listings_for(
         certs: dict[int, set[str]] = {}
         for pid, code in connection.execute(
             select(ProductCertification.product_id, ProductCertification.code)
-            .where(ProductCertification.product_id.in_(chunk))
+            .where(ProductCertification.product_id.in_(chunk), ProductCertification.valid_on(today))
         ):
             certs.setdefault(pid, set()).add(code)
         enterprise_certs: dict[int, set[str]] = {}
         for eid, code in connection.execute(
             select(EnterpriseCertification.enterprise_id, EnterpriseCertification.code)
-            .where(EnterpriseCertification.enterprise_id.in_(enterprise_ids))
+            .where(EnterpriseCertification.enterprise_id.in_(enterprise_ids),
+                   EnterpriseCertification.valid_on(today))
         ):
             enterprise_certs.setdefault(eid, set()).add(code)
         markets: dict[int, set[str]] = {}
@@ -112,11 +146,20 @@ def listings_for(
     return found
 
 
-# --- the version counter ---------------------------------------------------------------------
+# --- change numbers and the horizon ----------------------------------------------------------
 
 
-def bump_version(connection: Connection) -> int:
-    """Take the next version (and the counter's row lock until the transaction ends)."""
+def _postgres(connection: Connection) -> bool:
+    return connection.dialect.name == "postgresql"
+
+
+def next_change(connection: Connection) -> tuple[int, int]:
+    """(change number, transaction) of the rows a flush writes (see the module docstring)."""
+    if _postgres(connection):
+        row = connection.execute(sql(
+            f"SELECT nextval('{LISTING_CHANGES}'), pg_current_xact_id()::text::bigint"
+        )).one()
+        return int(row[0]), int(row[1])
     result = connection.execute(
         update(IndexVersion)
         .where(IndexVersion.name == LISTINGS_COUNTER)
@@ -124,27 +167,39 @@ def bump_version(connection: Connection) -> int:
     )
     if result.rowcount == 0:  # a database created before the migration added the row
         connection.execute(insert(IndexVersion).values(name=LISTINGS_COUNTER, version=1))
-        return 1
-    version = connection.execute(
+        return 1, 1
+    version = int(connection.execute(
         select(IndexVersion.version).where(IndexVersion.name == LISTINGS_COUNTER)
-    ).scalar_one()
-    return int(version)
+    ).scalar_one())
+    return version, version
+
+
+def change_horizon(connection: Connection) -> int:
+    """Every ``txid`` below this belongs to a transaction that has finished, whose rows any
+    read after this call sees; read it before the rows (module docstring)."""
+    if _postgres(connection):
+        return int(connection.execute(
+            sql("SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint")
+        ).scalar_one())
+    counter = connection.execute(
+        select(IndexVersion.version).where(IndexVersion.name == LISTINGS_COUNTER)
+    ).scalar()
+    return int(counter or 0) + 1
 
 
 def current_version(connection: Connection) -> int:
-    version = connection.execute(
-        select(IndexVersion.version).where(IndexVersion.name == LISTINGS_COUNTER)
-    ).scalar()
+    """The highest change number this transaction sees written."""
+    version = connection.execute(select(func.max(ListingFeatureRow.version))).scalar()
     return int(version or 0)
 
 
-def _flush_version(session: Session) -> int:
-    """The version of this flush's rows: taken in ``before_flush`` (so that the counter's lock
-    comes before any catalog row's), or now when only the flush itself revealed a change."""
-    version = session.info.pop(_VERSION_KEY, None)
-    if version is None:
-        version = bump_version(session.connection())
-    return int(version)
+def _flush_change(session: Session) -> tuple[int, int]:
+    """The change of this flush's rows: taken in ``before_flush``, or now when only the flush
+    itself revealed a change."""
+    change = session.info.pop(_VERSION_KEY, None)
+    if change is None:
+        change = next_change(session.connection())
+    return change  # type: ignore[no-any-return]
 
 
 # --- writing features ------------------------------------------------------------------------
@@ -154,23 +209,26 @@ def write_features(
     connection: Connection,
     product_ids: Iterable[int],
     *,
-    version: int,
+    change: tuple[int, int],
     vocabulary: Vocabulary | None = None,
 ) -> int:
-    """Recompute and store the features of ``product_ids``; rows of products that no longer
-    exist are marked deleted. Returns how many rows were written."""
+    """Recompute and store the features of ``product_ids`` with ``change`` (number,
+    transaction); rows of products that no longer exist are marked deleted. Returns how many
+    rows were written."""
+    version, txid = change
     vocab = vocabulary or default_vocabulary()
     ids = sorted(set(product_ids))
     if not ids:
         return 0
     listings = listings_for(connection, ids)
+    vector_store.write_vectors(connection, listings, encoder=vector_store.default_encoder())
     rows: list[dict[str, Any]] = []
     for pid, (enterprise_id, listing) in listings.items():
         features = listing_features(listing, vocab)
         rows.append({
             "product_id": pid, "enterprise_id": enterprise_id, "sku": listing.sku,
             "features": features.to_bytes(), "vocabulary_version": vocab.version,
-            "version": version, "deleted": False,
+            "version": version, "txid": txid, "deleted": False,
         })
     for chunk in _chunks(sorted(listings)):
         connection.execute(delete(ListingFeatureRow).where(ListingFeatureRow.product_id.in_(chunk)))
@@ -181,7 +239,7 @@ def write_features(
         connection.execute(
             update(ListingFeatureRow)
             .where(ListingFeatureRow.product_id.in_(chunk), ListingFeatureRow.deleted.is_(False))
-            .values(deleted=True, version=version)
+            .values(deleted=True, version=version, txid=txid)
         )
     return len(rows) + len(gone)
 
@@ -190,9 +248,9 @@ def rebuild_features(session: Session, *, vocabulary: Vocabulary | None = None) 
     """Recompute every product's features (after a vocabulary change, say), with one new
     version, and mark rows of products that are gone deleted. Returns the products written."""
     connection = session.connection()
-    version = bump_version(connection)
+    change = next_change(connection)
     product_ids = list(connection.execute(select(Product.id)).scalars())
-    written = write_features(connection, product_ids, version=version, vocabulary=vocabulary)
+    written = write_features(connection, product_ids, change=change, vocabulary=vocabulary)
     stale = list(connection.execute(
         select(ListingFeatureRow.product_id).where(
             ListingFeatureRow.deleted.is_(False),
@@ -202,7 +260,7 @@ def rebuild_features(session: Session, *, vocabulary: Vocabulary | None = None) 
     for chunk in _chunks(stale):
         connection.execute(
             update(ListingFeatureRow).where(ListingFeatureRow.product_id.in_(chunk))
-            .values(deleted=True, version=version)
+            .values(deleted=True, version=change[0], txid=change[1])
         )
     return written
 
@@ -220,7 +278,7 @@ def _touches_listings(session: Session) -> bool:
 
 def _before_flush(session: Session, _context: UOWTransaction, _instances: Any) -> None:
     if _touches_listings(session) and _VERSION_KEY not in session.info:
-        session.info[_VERSION_KEY] = bump_version(session.connection())
+        session.info[_VERSION_KEY] = next_change(session.connection())
 
 
 def _after_flush(session: Session, _context: UOWTransaction) -> None:
@@ -244,18 +302,18 @@ def _after_flush(session: Session, _context: UOWTransaction) -> None:
         session.info.pop(_VERSION_KEY, None)
         return
     connection = session.connection()
-    version = _flush_version(session)
+    change = _flush_change(session)
     for chunk in _chunks(sorted(enterprise_ids)):
         product_ids.update(connection.execute(
             select(Product.id).where(Product.enterprise_id.in_(chunk))
         ).scalars())
-    write_features(connection, product_ids, version=version)
+    write_features(connection, product_ids, change=change)
     for chunk in _chunks(sorted(deleted_enterprises)):
         connection.execute(
             update(ListingFeatureRow)
             .where(ListingFeatureRow.enterprise_id.in_(chunk),
                    ListingFeatureRow.deleted.is_(False))
-            .values(deleted=True, version=version)
+            .values(deleted=True, version=change[0], txid=change[1])
         )
 
 

@@ -14,6 +14,7 @@ from tradebase.registry import schemas
 from tradebase.registry.enums import Qualifier
 from tradebase.registry.metrics import METRICS
 from tradebase.registry.models import Base, Enterprise, IndicatorFact
+from tradebase.registry.versioning import check_version, load_for_update
 
 
 def _period_key(fact: IndicatorFact) -> tuple[int, int, int]:
@@ -107,11 +108,18 @@ def as_schema(fact: IndicatorFact) -> schemas.IndicatorOut:
     )
 
 
+def as_read(fact: IndicatorFact) -> schemas.IndicatorRead:
+    """``fact`` as the API shows it, with its version."""
+    return schemas.IndicatorRead(**as_schema(fact).model_dump(), version=fact.version)
+
+
 def update_indicator(
-    *, session: Session, fact_id: int, data: schemas.IndicatorUpdate
+    *, session: Session, fact_id: int, data: schemas.IndicatorUpdate,
+    expected_version: int | None = None,
 ) -> IndicatorFact:
-    fact = get_indicator(session=session, fact_id=fact_id)
+    fact = load_for_update(session, IndicatorFact, fact_id, "Indicator")
     _check_subject(session, as_schema(fact))
+    check_version(fact, expected_version, "Indicator")
     merged = as_schema(fact).model_dump(exclude={"id", "subject_type"})
     merged.update(data.model_dump(exclude_unset=True))
     if merged.get("source") is None:
@@ -147,9 +155,12 @@ def _first_error(exc: ValueError) -> tuple[str | None, str]:
     return None, str(exc)
 
 
-def delete_indicator(*, session: Session, fact_id: int) -> None:
-    fact = get_indicator(session=session, fact_id=fact_id)
+def delete_indicator(
+    *, session: Session, fact_id: int, expected_version: int | None = None
+) -> None:
+    fact = load_for_update(session, IndicatorFact, fact_id, "Indicator")
     _check_subject(session, as_schema(fact))
+    check_version(fact, expected_version, "Indicator")
     session.delete(fact)
     session.flush()
 

@@ -2,22 +2,29 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
+from typing import Any
 
 from sqlalchemy import (
+    JSON,
     Boolean,
     CheckConstraint,
     Column,
+    ColumnElement,
+    Date,
     DateTime,
     Float,
     ForeignKey,
     Index,
     Integer,
+    SmallInteger,
     String,
     Table,
     Text,
+    and_,
+    or_,
 )
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
 from tradebase.db import Model
 
@@ -31,6 +38,46 @@ class Timestamped:
     updated_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), default=_now, onupdate=_now
     )
+
+
+class CertificateDetails:
+    """What makes a certification checkable: who issued it, its number, when it is valid, and
+    the certificate file (a storage key). A certification whose ``valid_until`` has passed no
+    longer satisfies a buyer's requirement (``is_valid_on``)."""
+
+    issuer: Mapped[str] = mapped_column(String(200), default="")
+    number: Mapped[str] = mapped_column(String(100), default="")
+    valid_from: Mapped[date | None] = mapped_column(Date)
+    valid_until: Mapped[date | None] = mapped_column(Date, index=True)
+    file_key: Mapped[str | None] = mapped_column(String(200))
+    # True once the matching index was refreshed after ``valid_until`` passed (registry/
+    # certificates.py: the lapse is applied once, by ``tradebase reminders send``).
+    lapse_indexed: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    def is_valid_on(self, day: date) -> bool:
+        return (self.valid_from is None or self.valid_from <= day) and (
+            self.valid_until is None or day <= self.valid_until)
+
+    @classmethod
+    def valid_on(cls, day: date) -> ColumnElement[bool]:
+        """``is_valid_on`` as a SQL condition (the matching index reads only valid ones)."""
+        return and_(or_(cls.valid_from.is_(None), cls.valid_from <= day),
+                    or_(cls.valid_until.is_(None), cls.valid_until >= day))
+
+
+class Versioned:
+    """An object users edit: ``version`` counts its committed changes (optimistic concurrency).
+
+    SQLAlchemy's ``version_id_col`` makes every ORM UPDATE or DELETE of the row, wherever it
+    comes from (a form, the API, an import), bump the number and check that the row still has
+    the number it was read with; a stale write raises ``StaleDataError`` instead of silently
+    overwriting a change committed meanwhile. The API shows it as ``version`` and ``ETag``."""
+
+    version: Mapped[int] = mapped_column(Integer, nullable=False, server_default="1")
+
+    @declared_attr.directive
+    def __mapper_args__(cls) -> dict[str, Any]:  # noqa: N805 - a declarative class attribute
+        return {"version_id_col": cls.__table__.c.version}  # type: ignore[attr-defined]
 
 
 class Region(Model):
@@ -77,7 +124,7 @@ base_regions = Table(
 )
 
 
-class Base(Model, Timestamped):
+class Base(Model, Timestamped, Versioned):
     """An industrial cluster or export base (not to be confused with ``db.Model``)."""
 
     __tablename__ = "bases"
@@ -98,7 +145,7 @@ class Base(Model, Timestamped):
     )
 
 
-class Designation(Model):
+class Designation(Model, Versioned):
     """A title given to a base by an authority, with a level and a year."""
 
     __tablename__ = "designations"
@@ -116,7 +163,7 @@ class Designation(Model):
     base: Mapped[Base] = relationship(back_populates="designations")
 
 
-class Enterprise(Model, Timestamped):
+class Enterprise(Model, Timestamped, Versioned):
     """A factory or workshop, usually of a base."""
 
     __tablename__ = "enterprises"
@@ -164,7 +211,7 @@ class Enterprise(Model, Timestamped):
         return self.name_en or self.name_zh
 
 
-class EnterpriseCertification(Model):
+class EnterpriseCertification(Model, CertificateDetails):
     __tablename__ = "enterprise_certifications"
 
     enterprise_id: Mapped[int] = mapped_column(
@@ -184,7 +231,7 @@ class EnterpriseMarket(Model):
     country: Mapped[str] = mapped_column(String(2), primary_key=True, index=True)
 
 
-class Product(Model, Timestamped):
+class Product(Model, Timestamped, Versioned):
     """A catalog listing of an enterprise."""
 
     __tablename__ = "products"
@@ -197,6 +244,14 @@ class Product(Model, Timestamped):
     title: Mapped[str] = mapped_column(String(300))
     description: Mapped[str] = mapped_column(Text, default="")
     hs_code: Mapped[str | None] = mapped_column(String(6), index=True)
+    """The HS 2022 code the listing is matched on: six digits, a four-digit heading when an
+    older code was split within it, or None (see ``registry/hs_codes.py``)."""
+    hs_code_written: Mapped[str | None] = mapped_column(String(40))
+    """The HS code as the enterprise wrote it (any edition, 6 to 10 digits, with dots)."""
+    hs_edition: Mapped[int | None] = mapped_column(SmallInteger)
+    """The HS edition the written code was read as (2022, 2017 or 2012)."""
+    hs_candidates: Mapped[list[str]] = mapped_column(JSON, default=list, server_default="[]")
+    """The HS 2022 subheadings an older code was split into, for the enterprise to choose."""
     unit: Mapped[str] = mapped_column(String(20), default="pcs")
     moq: Mapped[int | None] = mapped_column(Integer)
     monthly_capacity: Mapped[int | None] = mapped_column(Integer)
@@ -239,7 +294,7 @@ class ProductTitle(Model):
     text: Mapped[str] = mapped_column(String(300))
 
 
-class ProductCertification(Model):
+class ProductCertification(Model, CertificateDetails):
     __tablename__ = "product_certifications"
 
     product_id: Mapped[int] = mapped_column(
@@ -248,7 +303,7 @@ class ProductCertification(Model):
     code: Mapped[str] = mapped_column(String(40), primary_key=True, index=True)
 
 
-class KeyEnterprise(Model):
+class KeyEnterprise(Model, Versioned):
     """An entry of a base's key-enterprise list (e.g. national key cultural export enterprises)."""
 
     __tablename__ = "key_enterprises"
@@ -268,7 +323,7 @@ class KeyEnterprise(Model):
     enterprise: Mapped[Enterprise | None] = relationship(lazy="joined")
 
 
-class KeyProject(Model):
+class KeyProject(Model, Versioned):
     __tablename__ = "key_projects"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -282,7 +337,7 @@ class KeyProject(Model):
     description_en: Mapped[str] = mapped_column(Text, default="")
 
 
-class IndicatorFact(Model, Timestamped):
+class IndicatorFact(Model, Timestamped, Versioned):
     """One published (or sample) figure: a metric of a base or an enterprise for a period."""
 
     __tablename__ = "indicator_facts"
@@ -337,5 +392,6 @@ __all__ = [
     "ProductTitle",
     "Region",
     "Timestamped",
+    "Versioned",
     "base_regions",
 ]

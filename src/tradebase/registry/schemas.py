@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime
-from typing import Annotated, Any, Generic, TypeVar
+from datetime import UTC, date, datetime
+from typing import Annotated, Any, Generic, Literal, TypeVar
 
 import pycountry
 from pydantic import (
@@ -13,11 +13,15 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    ValidationInfo,
     field_validator,
     model_validator,
 )
+from pydantic_core import PydanticCustomError
 
+from tradebase.figures.certifications import split_certifications, split_list
 from tradebase.registry.enums import DesignationLevel, EnterpriseSize, Qualifier, RegionLevel
+from tradebase.registry.hs_codes import HsCodeError, read_edition, read_hs
 from tradebase.registry.metrics import METRICS, MetricKind
 
 T = TypeVar("T")
@@ -40,17 +44,35 @@ def _currency(code: str) -> str:
     return code
 
 
-def _hs_code(code: str) -> str:
-    code = code.strip().replace(".", "")
-    if not re.fullmatch(r"\d{6}", code):
-        raise ValueError("an HS code is six digits, e.g. 940153")
-    return code
+def _hs_written(code: str, info: ValidationInfo) -> str:
+    """An HS code as a catalog writes it, kept as written once ``read_hs`` can read it (as the
+    ``hs_edition`` given beside it, validated before it)."""
+    try:
+        return read_hs(code, info.data.get("hs_edition")).written
+    except HsCodeError as exc:
+        raise PydanticCustomError(exc.code, exc.template, exc.params) from None
+
+
+def _hs_edition(value: Any) -> Any:
+    if isinstance(value, str | int) and not isinstance(value, bool):
+        try:
+            return read_edition(value)
+        except HsCodeError as exc:
+            raise PydanticCustomError(exc.code, exc.template, exc.params) from None
+    return value
 
 
 def _split_list(value: Any) -> Any:
-    """Lists may arrive as "FSC;ISO9001" from files and forms."""
+    """Lists may arrive as "SE;DE", "SE, DE" or "瑞典、德国" from files and forms."""
     if isinstance(value, str):
-        return [part.strip() for part in value.split(";") if part.strip()]
+        return split_list(value)
+    return value
+
+
+def _split_certifications(value: Any) -> Any:
+    """Certifications may arrive as "FSC;ISO9001", "FSC，BSCI" or "FSC BSCI"."""
+    if isinstance(value, str):
+        return split_certifications(value)
     return value
 
 
@@ -66,10 +88,13 @@ DbId = Annotated[int, Field(ge=1, le=MAX_INT)]
 Count = Annotated[int, Field(ge=0, le=MAX_INT)]
 CountryCode = Annotated[str, AfterValidator(_country)]
 CurrencyCode = Annotated[str, AfterValidator(_currency)]
-HsCode6 = Annotated[str, AfterValidator(_hs_code)]
+HsCodeWritten = Annotated[str, AfterValidator(_hs_written)]
+HsEdition = Annotated[Literal[2022, 2017, 2012] | None, BeforeValidator(_hs_edition),
+                      Field(description="HS edition of hs_code (2022, 2017 or 2012); by "
+                                        "default HS 2022, then the older editions")]
 Certification = Annotated[str, AfterValidator(_certification)]
 CountryList = Annotated[list[CountryCode], BeforeValidator(_split_list)]
-CertificationList = Annotated[list[Certification], BeforeValidator(_split_list)]
+CertificationList = Annotated[list[Certification], BeforeValidator(_split_certifications)]
 Name = Annotated[str, Field(max_length=200)]
 
 
@@ -79,6 +104,44 @@ def _unique(items: list[str]) -> list[str]:
 
 class Schema(BaseModel):
     model_config = ConfigDict(from_attributes=True, extra="forbid", str_strip_whitespace=True)
+
+class CertificateIn(BaseModel):
+    """A certification with what makes it checkable: issuer, number and validity dates."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    code: Certification
+    issuer: Annotated[str, Field(max_length=200)] = ""
+    number: Annotated[str, Field(max_length=100)] = ""
+    valid_from: date | None = None
+    valid_until: date | None = None
+
+    @model_validator(mode="after")
+    def _dates_in_order(self) -> CertificateIn:
+        if self.valid_from and self.valid_until and self.valid_until < self.valid_from:
+            raise ValueError("valid_until must not be before valid_from")
+        return self
+
+
+class CertificateOut(CertificateIn):
+    model_config = ConfigDict(from_attributes=True, extra="ignore")
+    has_file: bool = False
+    valid_today: bool = True
+
+
+def _certificates_out(rows: Any) -> Any:
+    """Certification rows as read by a response: with whether they are valid today."""
+    if isinstance(rows, list) and rows and not isinstance(rows[0], dict | BaseModel):
+        today = datetime.now(UTC).date()
+        return [CertificateOut(code=row.code, issuer=row.issuer, number=row.number,
+                               valid_from=row.valid_from, valid_until=row.valid_until,
+                               has_file=bool(row.file_key), valid_today=row.is_valid_on(today))
+                for row in rows]
+    return rows
+
+
+CertificatesIn = list[CertificateIn]
+CertificatesOut = Annotated[list[CertificateOut], BeforeValidator(_certificates_out)]
+
 
 
 # --- regions, industries, HS -------------------------------------------------------------
@@ -138,6 +201,7 @@ class DesignationUpdate(Schema):
 class DesignationOut(DesignationIn):
     id: int
     base_id: DbId
+    version: int = Field(description="Changes committed so far; send it back as If-Match")
 
 
 class BaseCreate(Schema):
@@ -177,6 +241,7 @@ class BaseOut(Schema):
     description_zh: str
     description_en: str
     designations: list[DesignationOut]
+    version: int = Field(description="Changes committed so far; send it back as If-Match")
 
 
 # --- enterprises ----------------------------------------------------------------------------
@@ -191,6 +256,9 @@ class EnterpriseFields(Schema):
     employees: Annotated[int, Field(ge=0, le=10_000_000)] | None = None
     founded: Annotated[int, Field(ge=1800, le=2100)] | None = None
     certifications: CertificationList = Field(default_factory=list)
+    certificates: CertificatesIn | None = Field(
+        default=None, description="Certifications with issuer, number and dates; when given, "
+                                  "they replace `certifications`")
     markets: CountryList = Field(default_factory=list)
     contact_name: Annotated[str, Field(max_length=100)] = ""
     contact_email: Annotated[str, Field(max_length=200)] = ""
@@ -239,6 +307,7 @@ class EnterpriseUpdate(Schema):
     employees: Annotated[int, Field(ge=0, le=10_000_000)] | None = None
     founded: Annotated[int, Field(ge=1800, le=2100)] | None = None
     certifications: CertificationList | None = None
+    certificates: CertificatesIn | None = None
     markets: CountryList | None = None
     contact_name: Annotated[str, Field(max_length=100)] | None = None
     contact_email: Annotated[str, Field(max_length=200)] | None = None
@@ -251,6 +320,9 @@ class EnterpriseUpdate(Schema):
 
 class EnterpriseOut(EnterpriseFields):
     id: int
+    certificates: CertificatesOut = Field(  # type: ignore[assignment]
+        default_factory=list, validation_alias="certification_rows")
+    version: int = Field(description="Changes committed so far; send it back as If-Match")
     model_config = ConfigDict(from_attributes=True, extra="ignore")
 
 
@@ -273,18 +345,42 @@ class ProductFields(Schema):
     title: Annotated[str, Field(min_length=1, max_length=300)]
     titles: Titles = Field(default_factory=dict)
     description: str = ""
-    hs_code: HsCode6 | None = None
+    hs_edition: HsEdition = None
+    hs_code: Annotated[HsCodeWritten | None, Field(
+        description="As written: 6 digits, or a national code of 8 or 10, with or without "
+                    "dots, spaces or dashes; HS 2022, 2017 or 2012")] = None
     unit: Annotated[str, Field(min_length=1, max_length=20)] = "pcs"
     moq: Annotated[int, Field(ge=1, le=MAX_INT)] | None = None
     monthly_capacity: Count | None = None
     lead_time_days: Annotated[int, Field(ge=0, le=3650)] | None = None
     certifications: CertificationList = Field(default_factory=list)
+    certificates: CertificatesIn | None = Field(
+        default=None, description="Certifications with issuer, number and dates; when given, "
+                                  "they replace `certifications`")
     is_sample: bool = False
 
     @field_validator("certifications")
     @classmethod
     def _dedupe(cls, value: list[str]) -> list[str]:
         return _unique(value)
+
+    def columns(self) -> dict[str, Any]:
+        """The values of the ``products`` columns (the lists aside): the HS code as written,
+        the edition it was read as and the HS 2022 code it is matched on."""
+        values = self.model_dump(exclude={"titles", "certifications", "certificates",
+                                          "hs_code", "hs_edition"})
+        return values | hs_columns(self.hs_code, self.hs_edition)
+
+
+def hs_columns(written: str | None, edition: int | None) -> dict[str, Any]:
+    """The stored HS columns of a listing whose code is ``written`` (a code already checked
+    by the schemas, so it can be read)."""
+    if not written:
+        return {"hs_code": None, "hs_code_written": None, "hs_edition": None,
+                "hs_candidates": []}
+    reading = read_hs(written, edition)
+    return {"hs_code": reading.hs2022, "hs_code_written": reading.written,
+            "hs_edition": reading.edition, "hs_candidates": list(reading.candidates)}
 
 
 class ProductCreate(ProductFields):
@@ -297,18 +393,31 @@ class ProductUpdate(Schema):
     title: Annotated[str, Field(min_length=1, max_length=300)] | None = None
     titles: Titles | None = None
     description: str | None = None
-    hs_code: HsCode6 | None = None
+    hs_edition: HsEdition = None
+    hs_code: HsCodeWritten | None = None
     unit: Annotated[str, Field(min_length=1, max_length=20)] | None = None
     moq: Annotated[int, Field(ge=1, le=MAX_INT)] | None = None
     monthly_capacity: Count | None = None
     lead_time_days: Annotated[int, Field(ge=0, le=3650)] | None = None
     certifications: CertificationList | None = None
+    certificates: CertificatesIn | None = None
     is_sample: bool | None = None
 
 
 class ProductOut(ProductFields):
     id: int
+    hs_code: str | None = Field(
+        default=None, description="The HS 2022 code the listing is matched on: six digits, a "
+        "four-digit heading (an older code split within it: confirm the subheading) or null")
+    hs_code_written: str | None = Field(default=None, description="The HS code as written")
+    hs_edition: int | None = Field(  # type: ignore[assignment]
+        default=None, description="The HS edition hs_code_written was read as")
+    hs_candidates: list[str] = Field(
+        default_factory=list, description="HS 2022 subheadings an older code was split into")
+    certificates: CertificatesOut = Field(  # type: ignore[assignment]
+        default_factory=list, validation_alias="certification_rows")
     enterprise_name: str = ""
+    version: int = Field(description="Changes committed so far; send it back as If-Match")
     model_config = ConfigDict(from_attributes=True, extra="ignore")
 
 
@@ -383,6 +492,13 @@ class IndicatorOut(IndicatorFields):
     model_config = ConfigDict(from_attributes=True, extra="ignore")
 
 
+class IndicatorRead(IndicatorOut):
+    """A fact as the API shows it: with its version (``IndicatorOut`` is also the shape that
+    imports and updates merge into, which has no version)."""
+
+    version: int = Field(description="Changes committed so far; send it back as If-Match")
+
+
 # --- key lists -------------------------------------------------------------------------------
 
 
@@ -396,6 +512,7 @@ class KeyEnterpriseOut(Schema):
     list_title_en: str
     listed_by: str
     year: int | None
+    version: int = Field(description="Changes committed so far; send it back as If-Match")
 
 
 class KeyProjectOut(Schema):
@@ -408,6 +525,7 @@ class KeyProjectOut(Schema):
     listed_by: str
     year: int | None
     description_en: str
+    version: int = Field(description="Changes committed so far; send it back as If-Match")
 
 
 class Page(BaseModel, Generic[T]):

@@ -12,11 +12,13 @@ from typing import Any, TypeVar
 from sqlalchemy import Select, delete, exists, func, insert, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
 
 from tradebase.accounts.guard import authorize
 from tradebase.accounts.policy import Permission
-from tradebase.errors import Conflict, InvalidInput, NotFound
+from tradebase.errors import Conflict, InvalidInput, NotFound, StaleObject
 from tradebase.registry import schemas
+from tradebase.registry.certificates import updated_rows
 from tradebase.registry.models import (
     Base,
     Designation,
@@ -33,6 +35,7 @@ from tradebase.registry.models import (
     Region,
     base_regions,
 )
+from tradebase.registry.versioning import check_version, load_for_update
 
 HS_DIR = Path(__file__).parent / "hs"
 
@@ -98,6 +101,11 @@ def _flush(session: Session, what: str) -> None:
     except IntegrityError as exc:
         session.rollback()
         raise Conflict(f"{what} clashes with existing data: {exc.orig}") from exc
+    except StaleDataError as exc:  # the row changed (or went) since it was read
+        session.rollback()
+        raise StaleObject(
+            f"{what} was changed by someone else meanwhile; nothing was saved, try again"
+        ) from exc
 
 
 # --- HS nomenclature ---------------------------------------------------------------------
@@ -156,11 +164,6 @@ def hs_descriptions(*, session: Session, codes: Iterable[str]) -> dict[str, str]
     return {row.code: row.description for row in rows}
 
 
-def _check_hs(session: Session, code: str | None) -> None:
-    if code and session.get(HsCode, code) is None:
-        raise InvalidInput(f"HS code {code} is not a subheading of HS 2022", field="hs_code")
-
-
 # --- regions and industries -------------------------------------------------------------
 
 
@@ -178,7 +181,7 @@ def get_region(*, session: Session, region_id: int) -> Region:
 def resolve_region(*, session: Session, ref: str) -> Region:
     """A region by id, administrative code or English/Chinese name."""
     region = None
-    if ref.isdigit():
+    if ref.isdecimal() and len(ref) <= 9:  # an id (a longer number is no id, maybe a code)
         region = session.get(Region, int(ref))
     if region is None:
         region = session.scalars(
@@ -211,7 +214,8 @@ def get_industry(*, session: Session, industry_id: int) -> Industry:
 
 
 def resolve_industry(*, session: Session, ref: str) -> Industry:
-    industry = session.get(Industry, int(ref)) if ref.isdigit() else None
+    industry = (session.get(Industry, int(ref))
+                if ref.isdecimal() and len(ref) <= 9 else None)  # an id, or a name
     if industry is None:
         industry = session.scalars(
             select(Industry).where(
@@ -287,9 +291,15 @@ def create_base(*, session: Session, data: schemas.BaseCreate) -> Base:
     return base
 
 
-def update_base(*, session: Session, base_id: int, data: schemas.BaseUpdate) -> Base:
-    base = get_base(session=session, base_id=base_id)
+def update_base(
+    *, session: Session, base_id: int, data: schemas.BaseUpdate,
+    expected_version: int | None = None,
+) -> Base:
+    """Change a base; ``expected_version`` is the version the change was based on (None: the
+    stored one, whatever it is; concurrent changes wait for each other on the row's lock)."""
+    base = load_for_update(session, Base, base_id, "Base")
     authorize(session, Permission.MANAGE_BASE, base_id=base.id)
+    check_version(base, expected_version, "Base")
     changes = data.model_dump(exclude_unset=True)
     if "industry_id" in changes:
         _check_industry(session, changes["industry_id"])
@@ -307,9 +317,13 @@ def update_base(*, session: Session, base_id: int, data: schemas.BaseUpdate) -> 
     return base
 
 
-def delete_base(*, session: Session, base_id: int) -> None:
+def delete_base(
+    *, session: Session, base_id: int, expected_version: int | None = None
+) -> None:
     authorize(session, Permission.DELETE_BASE, base_id=base_id)
-    session.delete(get_base(session=session, base_id=base_id))
+    base = load_for_update(session, Base, base_id, "Base")
+    check_version(base, expected_version, "Base")
+    session.delete(base)
     _flush(session, "Base")
 
 
@@ -336,10 +350,12 @@ def create_designation(*, session: Session, data: schemas.DesignationCreate) -> 
 
 
 def update_designation(
-    *, session: Session, designation_id: int, data: schemas.DesignationUpdate
+    *, session: Session, designation_id: int, data: schemas.DesignationUpdate,
+    expected_version: int | None = None,
 ) -> Designation:
-    designation = get_designation(session=session, designation_id=designation_id)
+    designation = load_for_update(session, Designation, designation_id, "Designation")
     authorize(session, Permission.MANAGE_BASE, base_id=designation.base_id)
+    check_version(designation, expected_version, "Designation")
     for name, value in data.model_dump(exclude_unset=True).items():
         if value is None and name != "year":
             raise InvalidInput(f"{name} cannot be null", field=name)
@@ -348,9 +364,12 @@ def update_designation(
     return designation
 
 
-def delete_designation(*, session: Session, designation_id: int) -> None:
-    designation = get_designation(session=session, designation_id=designation_id)
+def delete_designation(
+    *, session: Session, designation_id: int, expected_version: int | None = None
+) -> None:
+    designation = load_for_update(session, Designation, designation_id, "Designation")
     authorize(session, Permission.MANAGE_BASE, base_id=designation.base_id)
+    check_version(designation, expected_version, "Designation")
     session.delete(designation)
     _flush(session, "Designation")
 
@@ -413,7 +432,7 @@ def _enterprise_filters(session: Session, stmt: Select[Any], filters: ListFilter
 
 def _hs_prefix(code: str) -> str:
     prefix = code.replace(".", "").strip()
-    if not prefix.isdigit() or len(prefix) > 6:
+    if not prefix.isdecimal() or len(prefix) > 6:
         raise InvalidInput("hs_code filters by a prefix of up to six digits", field="hs_code")
     return prefix
 
@@ -445,12 +464,13 @@ def _check_refs(session: Session, base_id: int | None, region_id: int | None) ->
 
 
 def _set_enterprise_lists(
-    enterprise: Enterprise, certifications: list[str] | None, markets: list[str] | None
+    enterprise: Enterprise, certifications: list[str] | None, markets: list[str] | None,
+    certificates: list[schemas.CertificateIn] | None = None,
 ) -> None:
-    if certifications is not None:
-        enterprise.certification_rows = [
-            EnterpriseCertification(code=code) for code in dict.fromkeys(certifications)
-        ]
+    rows = updated_rows(enterprise.certification_rows, certificates=certificates,
+                        codes=certifications, make=lambda code: EnterpriseCertification(code=code))
+    if rows is not None:
+        enterprise.certification_rows = rows
     if markets is not None:
         enterprise.market_rows = [EnterpriseMarket(country=code) for code in dict.fromkeys(markets)]
 
@@ -458,9 +478,9 @@ def _set_enterprise_lists(
 def create_enterprise(*, session: Session, data: schemas.EnterpriseCreate) -> Enterprise:
     _check_refs(session, data.base_id, data.region_id)
     authorize(session, Permission.CREATE_ENTERPRISE, base_id=data.base_id)
-    fields = data.model_dump(exclude={"certifications", "markets"})
+    fields = data.model_dump(exclude={"certifications", "certificates", "markets"})
     enterprise = Enterprise(**fields)
-    _set_enterprise_lists(enterprise, data.certifications, data.markets)
+    _set_enterprise_lists(enterprise, data.certifications, data.markets, data.certificates)
     session.add(enterprise)
     _flush(session, "Enterprise")
     return enterprise
@@ -473,22 +493,26 @@ _REQUIRED_TEXT = {
 
 
 def update_enterprise(
-    *, session: Session, enterprise_id: int, data: schemas.EnterpriseUpdate
+    *, session: Session, enterprise_id: int, data: schemas.EnterpriseUpdate,
+    expected_version: int | None = None,
 ) -> Enterprise:
-    enterprise = get_enterprise(session=session, enterprise_id=enterprise_id)
+    enterprise = load_for_update(session, Enterprise, enterprise_id, "Enterprise")
     authorize(
         session, Permission.EDIT_ENTERPRISE, base_id=enterprise.base_id, enterprise_id=enterprise.id
     )
+    check_version(enterprise, expected_version, "Enterprise")
     changes = data.model_dump(exclude_unset=True)
     _check_refs(session, changes.get("base_id"), changes.get("region_id"))
     if "base_id" in changes and changes["base_id"] != enterprise.base_id:
         # Moving an enterprise between bases is a decision of the administrators of both.
         authorize(session, Permission.DELETE_ENTERPRISE, base_id=enterprise.base_id)
         authorize(session, Permission.CREATE_ENTERPRISE, base_id=changes["base_id"])
+    changes.pop("certificates", None)
     _set_enterprise_lists(
         enterprise,
         changes.pop("certifications", None),
         changes.pop("markets", None),
+        data.certificates,
     )
     for name, value in changes.items():
         if value is None and name in _REQUIRED_TEXT:
@@ -500,9 +524,12 @@ def update_enterprise(
     return enterprise
 
 
-def delete_enterprise(*, session: Session, enterprise_id: int) -> None:
-    enterprise = get_enterprise(session=session, enterprise_id=enterprise_id)
+def delete_enterprise(
+    *, session: Session, enterprise_id: int, expected_version: int | None = None
+) -> None:
+    enterprise = load_for_update(session, Enterprise, enterprise_id, "Enterprise")
     authorize(session, Permission.DELETE_ENTERPRISE, base_id=enterprise.base_id)
+    check_version(enterprise, expected_version, "Enterprise")
     session.execute(delete(Product).where(Product.enterprise_id == enterprise.id))
     session.delete(enterprise)
     _flush(session, "Enterprise")
@@ -556,14 +583,15 @@ def get_product_by_sku(*, session: Session, sku: str) -> Product | None:
 
 
 def _set_product_lists(
-    product: Product, titles: dict[str, str] | None, certifications: list[str] | None
+    product: Product, titles: dict[str, str] | None, certifications: list[str] | None,
+    certificates: list[schemas.CertificateIn] | None = None,
 ) -> None:
     if titles is not None:
         product.title_rows = [ProductTitle(lang=lang, text=text) for lang, text in titles.items()]
-    if certifications is not None:
-        product.certification_rows = [
-            ProductCertification(code=code) for code in dict.fromkeys(certifications)
-        ]
+    rows = updated_rows(product.certification_rows, certificates=certificates,
+                        codes=certifications, make=lambda code: ProductCertification(code=code))
+    if rows is not None:
+        product.certification_rows = rows
 
 
 def _authorize_catalog(session: Session, enterprise: Enterprise) -> None:
@@ -584,30 +612,39 @@ def check_can_create_enterprise(*, session: Session, base_id: int | None) -> Non
 
 def create_product(*, session: Session, data: schemas.ProductCreate) -> Product:
     _authorize_catalog(session, get_enterprise(session=session, enterprise_id=data.enterprise_id))
-    _check_hs(session, data.hs_code)
     if get_product_by_sku(session=session, sku=data.sku) is not None:
         raise Conflict(f"sku {data.sku} exists already; skus are unique", field="sku")
-    product = Product(**data.model_dump(exclude={"titles", "certifications"}))
-    _set_product_lists(product, data.titles, data.certifications)
+    product = Product(**data.columns())
+    _set_product_lists(product, data.titles, data.certifications, data.certificates)
     session.add(product)
     _flush(session, "Product")
     return product
 
 
-def update_product(*, session: Session, product_id: int, data: schemas.ProductUpdate) -> Product:
-    product = get_product(session=session, product_id=product_id)
+def update_product(
+    *, session: Session, product_id: int, data: schemas.ProductUpdate,
+    expected_version: int | None = None,
+) -> Product:
+    """Change a listing; ``expected_version`` as for ``update_base``. The row is locked before
+    it is read, so concurrent changes apply one after the other to the committed row."""
+    product = load_for_update(session, Product, product_id, "Product")
     _authorize_catalog(session, product.enterprise)
+    check_version(product, expected_version, "Product")
     changes = data.model_dump(exclude_unset=True)
     if changes.get("enterprise_id") is not None:
         target = get_enterprise(session=session, enterprise_id=changes["enterprise_id"])
         _authorize_catalog(session, target)
-    if "hs_code" in changes:
-        _check_hs(session, changes["hs_code"])
+    if "hs_code" in changes or "hs_edition" in changes:
+        # The schema read the code; a new edition alone re-reads the code as written.
+        written = changes.pop("hs_code", product.hs_code_written)
+        changes.update(schemas.hs_columns(written, changes.pop("hs_edition", None)))
     if changes.get("sku") and changes["sku"] != product.sku:
         other = get_product_by_sku(session=session, sku=changes["sku"])
         if other is not None:
             raise Conflict(f"sku {changes['sku']} exists already; skus are unique", field="sku")
-    _set_product_lists(product, changes.pop("titles", None), changes.pop("certifications", None))
+    changes.pop("certificates", None)
+    _set_product_lists(product, changes.pop("titles", None), changes.pop("certifications", None),
+                       data.certificates)
     for name, value in changes.items():
         if value is None and name in {"sku", "enterprise_id", "title", "unit", "description",
                                       "is_sample"}:
@@ -617,8 +654,11 @@ def update_product(*, session: Session, product_id: int, data: schemas.ProductUp
     return product
 
 
-def delete_product(*, session: Session, product_id: int) -> None:
-    product = get_product(session=session, product_id=product_id)
+def delete_product(
+    *, session: Session, product_id: int, expected_version: int | None = None
+) -> None:
+    product = load_for_update(session, Product, product_id, "Product")
     _authorize_catalog(session, product.enterprise)
+    check_version(product, expected_version, "Product")
     session.delete(product)
     _flush(session, "Product")

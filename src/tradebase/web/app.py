@@ -16,10 +16,12 @@ from tradebase.settings import Settings, get_settings
 from tradebase.web.api import allocation as allocation_api
 from tradebase.web.api import auth as auth_api
 from tradebase.web.api import docking as docking_api
+from tradebase.web.api import docking_rfq as docking_rfq_api
 from tradebase.web.api import imports as imports_api
 from tradebase.web.api import registry as registry_api
 from tradebase.web.auth import install_csrf_cookie
 from tradebase.web.errors import install_error_handlers
+from tradebase.web.limits import BodySizeLimit
 from tradebase.web.security import RateLimiter, RejectNulBytes, install_security_headers
 
 STATIC_DIR = Path(__file__).parent / "static"
@@ -49,16 +51,24 @@ def create_app(
     app.state.mailer = mailer or mail_sender(settings)
     install_error_handlers(app)
     install_csrf_cookie(app)
-    install_security_headers(app)
     app.add_middleware(RejectNulBytes)
+    # Outermost but for the body limit: every response gets the headers, also the
+    # refusals of the middleware above (the last-resort 500 handler sets them itself).
+    install_security_headers(app)
+    app.add_middleware(BodySizeLimit, upload_max_bytes=settings.upload_max_bytes)  # outermost
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.include_router(auth_api.router)
     app.include_router(registry_api.router)
     app.include_router(imports_api.router)
     app.include_router(docking_api.router)
+    app.include_router(docking_rfq_api.router)
     app.include_router(allocation_api.router)
 
+    from tradebase.notifications.channels import MailChannel
     from tradebase.web import pages
+    from tradebase.web.pages.inbox import mail_renderer
 
+    # beyond the inbox, which always gets every notification (web/notices.py)
+    app.state.notification_channels = (MailChannel(app.state.mailer, mail_renderer(settings)),)
     pages.install(app)
     return app

@@ -25,25 +25,50 @@ UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
 
 
 def resolve_actor(request: Request, session: Session) -> Actor:
-    """The actor of a request. A bearer token that is wrong is an error, not the public."""
+    """The actor of a request. A bearer token that is wrong is an error, not the public.
+
+    The credential is looked up, and its ``last_used_at`` touched when due, in a short
+    transaction of its own that ends before the request's transaction (``session``) begins:
+    so no request holds a lock on a token's or session's row while it runs, and on SQLite
+    the request's snapshot is never older than that write."""
+    request.state.auth = None
+    request.state.session_id = None
+    request.state.token_id = None
     header = request.headers.get("authorization", "")
+    cookie = request.cookies.get(SESSION_COOKIE)
+    if not header and not cookie:
+        return ANONYMOUS
+    with request.app.state.session_factory() as lookup:
+        actor = _resolve_credential(request, lookup, header, cookie)
+        lookup.commit()
+    return actor
+
+
+def _resolve_credential(
+    request: Request, lookup: Session, header: str, cookie: str | None
+) -> Actor:
     if header:
         scheme, _, token = header.partition(" ")
         if scheme.lower() != "bearer" or not token.strip():
             raise Unauthenticated("send 'Authorization: Bearer TOKEN'")
-        found = accounts.resolve_token(session=session, token=token.strip())
+        found = accounts.resolve_token(session=lookup, token=token.strip())
         if found is None:
             raise Unauthenticated("the API token is invalid, expired or revoked")
         user, row = found
+        actor = accounts.actor_for(user, row.scope_list)
+        accounts.touch_credential(session=lookup, row=row)
         request.state.auth = "token"
-        return accounts.actor_for(user, row.scope_list)
-    cookie = request.cookies.get(SESSION_COOKIE)
+        request.state.token_id = row.id
+        return actor
     if cookie:
-        found_session = accounts.resolve_session(session=session, token=cookie)
+        found_session = accounts.resolve_session(session=lookup, token=cookie)
         if found_session is not None:
+            user, login = found_session
+            actor = accounts.actor_for(user)
+            accounts.touch_credential(session=lookup, row=login)
             request.state.auth = "cookie"
-            return accounts.actor_for(found_session[0])
-    request.state.auth = None
+            request.state.session_id = login.id
+            return actor
     return ANONYMOUS
 
 

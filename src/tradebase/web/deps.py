@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from tradebase.accounts.guard import set_actor
 from tradebase.accounts.policy import Actor
 from tradebase.registry.schemas import MAX_INT
+from tradebase.web import notices
 from tradebase.web.auth import check_csrf_header, rate_limit_key, resolve_actor
 
 
@@ -27,6 +28,7 @@ def get_session(request: Request) -> Iterator[Session]:
             check_csrf_header(request)
         set_actor(session, actor)
         request.state.actor = actor
+        notices.attach(request, session, actor)  # mail after commit; the nav's unread count
         yield session
         session.commit()
     except BaseException:

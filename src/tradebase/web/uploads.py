@@ -1,19 +1,23 @@
-"""Uploaded files: refused unless they are small enough and really what they claim to be."""
+"""Uploaded files: refused unless they are small enough and really what they claim to be.
+
+The body itself is bounded while it streams in (``web/limits.py``); here the uploaded file is
+copied, still bounded, into a private temporary folder that is removed whatever happens, and
+imported there. Everything that reads the file runs in a worker thread, never on the event
+loop.
+"""
 
 from __future__ import annotations
 
-import io
-import zipfile
+import tempfile
 from pathlib import Path
 
-from fastapi import Request, UploadFile
+from fastapi import UploadFile
+from sqlalchemy.orm import Session
 
-from tradebase.errors import InvalidInput, TradebaseError
-from tradebase.registry.transfer import decode_text
+from tradebase.errors import InvalidInput, TooLarge, TradebaseError
+from tradebase.registry.transfer import ImportSummary, Limits, import_file
 
-
-class TooLarge(TradebaseError):
-    status_code = 413
+__all__ = ["ALLOWED", "TooLarge", "UnsupportedType", "import_upload", "upload_format"]
 
 
 class UnsupportedType(TradebaseError):
@@ -22,44 +26,45 @@ class UnsupportedType(TradebaseError):
 
 ALLOWED = {".csv": "csv", ".xlsx": "xlsx"}
 XLSX_MAGIC = b"PK\x03\x04"
+_CHUNK = 256 * 1024
 
 
-def check_length(request: Request) -> None:
-    """Refuse a body announced as too large before reading it."""
-    limit = request.app.state.settings.upload_max_bytes
-    declared = request.headers.get("content-length")
-    if declared and declared.isdigit() and int(declared) > limit + 64 * 1024:
-        raise TooLarge(f"the file is larger than {limit // (1024 * 1024)} MB", field="file")
-
-
-async def read_upload(request: Request, upload: UploadFile) -> tuple[str, bytes]:
-    """The (format, bytes) of an uploaded import file, checked for size and type.
-
-    The name's extension must be .csv or .xlsx, and the content must match it: an XLSX file
-    is a zip holding a spreadsheet; a CSV file is text in UTF-8 or GB18030 without NUL bytes.
-    """
-    limit: int = request.app.state.settings.upload_max_bytes
-    name = Path(upload.filename or "").name
-    fmt = ALLOWED.get(Path(name).suffix.lower())
+def upload_format(upload: UploadFile) -> str:
+    """The format an upload claims by its name's extension: .csv or .xlsx (415 otherwise)."""
+    fmt = ALLOWED.get(Path(Path(upload.filename or "").name).suffix.lower())
     if fmt is None:
         raise UnsupportedType("upload a .csv or .xlsx file", field="file")
-    data = await upload.read(limit + 1)
-    if len(data) > limit:
-        raise TooLarge(f"the file is larger than {limit // (1024 * 1024)} MB", field="file")
-    if not data:
-        raise InvalidInput("the file is empty", field="file")
-    if fmt == "xlsx":
-        if not data.startswith(XLSX_MAGIC):
+    return fmt
+
+
+def import_upload(*, session: Session, kind: str, upload: UploadFile, fmt: str,
+                  limits: Limits) -> ImportSummary:
+    """Import an uploaded file (blocking: call it in a worker thread).
+
+    The content must match the extension: an XLSX file is a zip archive (the reader checks the
+    workbook inside); a CSV file is text without NUL bytes (the reader checks its encoding)."""
+    name = Path(upload.filename or "").name or f"upload.{fmt}"
+    limit = limits.max_bytes
+    with tempfile.TemporaryDirectory(prefix="tradebase-upload-") as folder:
+        path = Path(folder) / name
+        size = 0
+        head = b""
+        with path.open("wb") as out:
+            upload.file.seek(0)
+            while chunk := upload.file.read(_CHUNK):
+                size += len(chunk)
+                if limit is not None and size > limit:
+                    raise TooLarge(f"the file is larger than the limit of "
+                                   f"{limit / (1024 * 1024):g} MB "
+                                   f"(TRADEBASE_UPLOAD_MAX_BYTES={limit})", field="file")
+                if fmt == "csv" and b"\x00" in chunk:
+                    raise UnsupportedType(f"{name} is not a text CSV file", field="file")
+                head = head or chunk[:4]
+                out.write(chunk)
+        if not size:
+            raise InvalidInput("the file is empty", field="file")
+        if fmt == "xlsx" and not head.startswith(XLSX_MAGIC):
             raise UnsupportedType(f"{name} is not an XLSX workbook", field="file")
-        try:
-            with zipfile.ZipFile(io.BytesIO(data)) as archive:
-                names = set(archive.namelist())
-        except zipfile.BadZipFile as exc:
-            raise UnsupportedType(f"{name} is not an XLSX workbook", field="file") from exc
-        if "[Content_Types].xml" not in names or not any(n.startswith("xl/") for n in names):
-            raise UnsupportedType(f"{name} is not an XLSX workbook", field="file")
-    else:
-        if b"\x00" in data or data.startswith(XLSX_MAGIC):
+        if fmt == "csv" and head.startswith(XLSX_MAGIC):
             raise UnsupportedType(f"{name} is not a text CSV file", field="file")
-        decode_text(data, name)  # raises ImportRejected naming the file if not UTF-8/GB18030
-    return fmt, data
+        return import_file(session=session, kind=kind, path=path, fmt=fmt, limits=limits)

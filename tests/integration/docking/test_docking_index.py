@@ -4,18 +4,14 @@ the catalog change, incremental refreshes equal to a rebuild, several workers, t
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from typer.testing import CliRunner
 
 from tests.conftest import anxi_and_member_enterprise, auth
-from tradebase import db
-from tradebase import settings as tradebase_settings
 from tradebase.cli import app as cli_app
 from tradebase.docking.index_store import ListingIndex
 from tradebase.docking.models import ListingFeatureRow
@@ -161,19 +157,9 @@ QUERIES_CSV = (
 ) + """q1,"Vi söker 2 000 rottingstolar för uteservering, FSC-certifierade",2000,pcs,SE,FSC,60,
 q2,Laufschuhe für unser Team,5000,pairs,,,,
 q3,Barhocker aus Metall,500,,,,,
+q4,"bicycle helmets, CE",,,,,,
 """
 
-
-@pytest.fixture
-def cli_database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
-    url = f"sqlite:///{tmp_path / 'cli.db'}"
-    monkeypatch.setenv("TRADEBASE_DATABASE_URL", url)
-    tradebase_settings.get_settings.cache_clear()
-    db.get_engine.cache_clear()
-    yield url
-    db.get_engine().dispose()
-    tradebase_settings.get_settings.cache_clear()
-    db.get_engine.cache_clear()
 
 
 def test_import_then_match_on_the_command_line(cli_database: str, tmp_path: Path) -> None:
@@ -190,8 +176,12 @@ def test_import_then_match_on_the_command_line(cli_database: str, tmp_path: Path
                                      "--format", "jsonl"])
     assert result.exit_code == 0, result.output
     lines = [json.loads(line) for line in result.output.splitlines()]
-    assert [line["query"] for line in lines] == ["q1", "q2", "q3"]
+    assert [line["query"] for line in lines] == ["q1", "q2", "q3", "q4"]
     by_query = {line["query"]: line["results"] for line in lines}
+    # no catalog holds helmets: said so, rather than a running shoe "matching" CE
+    assert lines[3]["no_match"] is True
+    assert by_query["q4"] == []
+    assert lines[0]["no_match"] is False
     assert by_query["q1"][0]["sku"] == "CLI-R1"  # CLI-R2 lacks FSC and capacity
     assert [r["sku"] for r in by_query["q1"]] == ["CLI-R1"]
     assert set(by_query["q1"][0]) == {"sku", "enterprise", "score", "reasons"}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from fastapi.testclient import TestClient
 
 
@@ -59,3 +60,14 @@ def test_product_search_needs_every_term_and_reads_chinese(client: TestClient) -
     assert chinese["total"] > 0
     assert all("藤" in i["titles"].get("zh", "") and "椅" in i["titles"].get("zh", "")
                for i in chinese["items"])
+
+
+@pytest.mark.parametrize("ref", ["²", "¹²", "99999999999999999999", "٣"])
+def test_a_filter_that_looks_like_a_number_but_is_no_id_is_no_500(
+    client: TestClient, ref: str
+) -> None:
+    """Found by the API fuzzer: "²".isdigit() is true but int("²") fails; a 20-digit id
+    overflows the database's integer."""
+    for name in ("industry", "region"):
+        response = client.get("/api/v1/bases", params={name: ref})
+        assert response.status_code in (200, 404, 422), response.text

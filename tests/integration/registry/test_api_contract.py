@@ -77,8 +77,9 @@ def test_patch_changes_only_what_it_names(client: TestClient, tokens: dict[str, 
     assert response.status_code == 200
     after = response.json()
     assert after["moq"] == 77
-    assert {k: v for k, v in after.items() if k != "moq"} == {
-        k: v for k, v in product.items() if k != "moq"}
+    assert after["version"] == product["version"] + 1  # a change is counted
+    assert {k: v for k, v in after.items() if k not in {"moq", "version"}} == {
+        k: v for k, v in product.items() if k not in {"moq", "version"}}
 
 
 def test_create_get_delete_an_indicator(client: TestClient, tokens: dict[str, str]) -> None:

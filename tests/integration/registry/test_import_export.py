@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import csv
 import string
-from collections.abc import Iterator
 from pathlib import Path
 
 import openpyxl
@@ -22,7 +21,6 @@ from sqlalchemy.orm import Session
 from typer.testing import CliRunner
 
 from tradebase import db
-from tradebase import settings as tradebase_settings
 from tradebase.accounts.guard import set_actor
 from tradebase.accounts.policy import SYSTEM
 from tradebase.cli import app
@@ -154,8 +152,10 @@ def test_bad_country_codes_are_rejected(session: Session, tmp_path: Path) -> Non
 def test_an_unknown_hs_code_is_rejected(session: Session, tmp_path: Path) -> None:
     text = f"{PRODUCT_HEADER}\nH-1,A Co,Chair,,,999999,\nH-2,A Co,Chair,,,94015,\n"
     assert _rejected(session, "products", _write(tmp_path, text)) == [
-        RowError(2, "hs_code", "HS code 999999 is not a subheading of HS 2022"),
-        RowError(3, "hs_code", "an HS code is six digits, e.g. 940153"),
+        RowError(2, "hs_code",
+                 "HS code 999999 is not a subheading of HS 2022, HS 2017 or HS 2012"),
+        RowError(3, "hs_code", "'94015' is not an HS code: write six digits such as 940153 "
+                               "or 9401.53, or a national code of 8 or 10 digits"),
     ]
 
 
@@ -381,18 +381,6 @@ def test_export_then_import_of_the_demo_data_changes_nothing(
 
 # --- the command line ----------------------------------------------------------------------------
 
-
-@pytest.fixture
-def cli_database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
-    """A fresh SQLite file database that the CLI reaches through TRADEBASE_DATABASE_URL."""
-    url = f"sqlite:///{tmp_path / 'cli.db'}"
-    monkeypatch.setenv("TRADEBASE_DATABASE_URL", url)
-    tradebase_settings.get_settings.cache_clear()
-    db.get_engine.cache_clear()
-    yield url
-    db.get_engine().dispose()
-    tradebase_settings.get_settings.cache_clear()
-    db.get_engine.cache_clear()
 
 
 def _count_products(url: str) -> int:

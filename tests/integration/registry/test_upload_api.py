@@ -31,7 +31,7 @@ def test_an_enterprise_member_uploads_its_catalog(client: TestClient, session: S
     )
     assert response.status_code == 200, response.text
     assert response.json() == {"kind": "products", "created": 1, "updated": 0,
-                               "enterprises_created": 0}
+                               "enterprises_created": 0, "warnings": []}
     assert session.scalars(select(Product).where(Product.sku == "UP-1")).one().moq == 10
 
 

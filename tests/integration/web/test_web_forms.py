@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, datetime
+from html import unescape
 
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
@@ -192,7 +193,10 @@ def test_product_form_messages(
     html = response.text
     assert _field_error(html, "sku").startswith("Use letters, digits")
     assert _field_error(html, "title") == "This field is required."
-    assert _field_error(html, "hs_code") == "An HS code is six digits, e.g. 940153."
+    assert unescape(_field_error(html, "hs_code")) == (
+        "'94.01' is not an HS code: write six digits such as 940153 or 9401.53, or a national "
+        "code of 8 or 10 digits."
+    )
     assert _field_error(html, "moq") == "Enter a number of at least 1."
     assert 'value="bad sku!"' in html
     # The services' rules: a known HS subheading, a unique SKU.

@@ -14,6 +14,7 @@ from tradebase.accounts.policy import (
     acts_for_enterprise,
     is_allowed,
     may_read_sealed_quotes,
+    may_see_enquiry,
     may_see_request,
     may_view_round,
     system_actor,
@@ -125,6 +126,31 @@ OTHER_BASE_ADMIN = Actor(label="c", role=Role.BASE_ADMIN, user_id=9,
 ])
 def test_who_sees_a_request(actor: Actor, parties: RequestParties, expected: bool) -> None:
     assert may_see_request(actor, parties) is expected
+
+
+# One enquiry of SENT's request: to OWN_ENTERPRISE (of OWN_BASE), or to a competitor.
+@pytest.mark.parametrize(("actor", "enterprise_id", "base_id", "sent", "expected"), [
+    (ACTORS["buyer"], OWN_ENTERPRISE, OWN_BASE, True, True),
+    (ACTORS["buyer"], OTHER_ENTERPRISE, OTHER_BASE, True, True),  # the buyer sees every quote
+    (ACTORS["buyer"], OTHER_ENTERPRISE, OTHER_BASE, False, True),  # and its shortlist
+    (COLLEAGUE, OTHER_ENTERPRISE, OTHER_BASE, True, True),
+    (ACTORS["admin"], OTHER_ENTERPRISE, OTHER_BASE, False, True),
+    (ACTORS["enterprise"], OWN_ENTERPRISE, OWN_BASE, True, True),
+    (ACTORS["enterprise"], OWN_ENTERPRISE, OWN_BASE, False, False),  # not sent yet
+    (ACTORS["enterprise"], OTHER_ENTERPRISE, OTHER_BASE, True, False),  # a competitor's quote
+    (ACTORS["enterprise"], OTHER_ENTERPRISE, OWN_BASE, True, False),  # a neighbour's, too
+    (ACTORS["base_admin"], OWN_ENTERPRISE, OWN_BASE, True, True),
+    (ACTORS["base_admin"], OTHER_ENTERPRISE, OWN_BASE, True, True),  # any of its base
+    (ACTORS["base_admin"], OTHER_ENTERPRISE, OTHER_BASE, True, False),  # not another base's
+    (OTHER_BUYER, OWN_ENTERPRISE, OWN_BASE, True, False),
+    (ACTORS["officer"], OWN_ENTERPRISE, OWN_BASE, True, False),
+    (ANONYMOUS, OWN_ENTERPRISE, OWN_BASE, True, False),
+])
+def test_who_sees_an_enquiry_and_its_quote(
+    actor: Actor, enterprise_id: int, base_id: int, sent: bool, expected: bool
+) -> None:
+    assert may_see_enquiry(actor, SENT, enterprise_id=enterprise_id, base_id=base_id,
+                           sent=sent) is expected
 
 
 def test_who_acts_on_a_request() -> None:

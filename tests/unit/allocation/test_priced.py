@@ -154,7 +154,9 @@ def test_priced_engine_on_a_generated_instance_matches_the_direct_model() -> Non
     direct = split_order(orders, factories, options=SolveOptions(priced="never", mip_rel_gap=0.0))
     assert priced.status in ("optimal", "feasible")
     assert violations(orders, factories, Scenario(), shares_to_q(priced.shares)) == []
-    # whatever the priced engine claims, its bound is consistent with the direct optimum
-    assert direct.status == "optimal"
+    # Whatever either engine proved in its time, the two intervals [lower bound, cost] overlap:
+    # each one's lower bound is at most the other's cost (no test depends on how fast a solver
+    # proves optimality, so a loaded machine that stops at "feasible" still passes).
+    assert direct.status in ("optimal", "feasible")
     assert priced.total_cost * (1 - priced.gap) <= direct.total_cost * (1 + 1e-9)
-    assert priced.total_cost >= direct.total_cost * (1 - 1e-9)
+    assert direct.total_cost * (1 - direct.gap) <= priced.total_cost * (1 + 1e-9)

@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request, Response
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, StreamingResponse
 from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy.orm import Session
 
-from tradebase.accounts import audit
+from tradebase.accounts import audit_log, two_factor
 from tradebase.accounts import service as accounts
+from tradebase.accounts.guard import set_actor
+from tradebase.accounts.models import User
 from tradebase.errors import Unauthenticated
+from tradebase.settings import Settings
 from tradebase.web.deps import CurrentActor, DbSession, IdPath, IdQuery, Paging
 from tradebase.web.errors import error_body
 from tradebase.web.security import client_address
@@ -26,6 +31,9 @@ class TokenRequest(BaseModel):
     password: Annotated[str, Field(min_length=1, max_length=1024)]
     name: Annotated[str, Field(max_length=100)] = ""
     scopes: Annotated[list[str], Field(min_length=1, max_length=2)] = ["read", "write"]
+    otp: Annotated[str | None, Field(max_length=64)] = None
+    """A code of the authenticator app (or a recovery code), for accounts with two-factor
+    sign-in."""
 
 
 class TokenResponse(BaseModel):
@@ -93,26 +101,51 @@ class AuditPage(BaseModel):
 @router.post(
     "/auth/token",
     response_model=TokenResponse,
-    responses={401: {"description": "Wrong e-mail or password"}, 429: {"description": "Limit"}},
+    responses={
+        401: {"description": "Wrong e-mail or password, or two-factor code"},
+        403: {"description": "Two-factor sign-in must be set up on the web first"},
+        429: {"description": "Limit"},
+    },
 )
 def create_token(data: TokenRequest, request: Request, db: DbSession) -> Any:
     """Exchange an e-mail and password for a bearer token (``Authorization: Bearer TOKEN``)."""
     limiter = request.app.state.rate_limiter
     limiter.hit(limiter.login, "ip", client_address(request))
     limiter.hit(limiter.login, "email", data.email.strip().lower())
+    settings = request.app.state.settings
     result = accounts.authenticate(
-        session=db, email=data.email, password=data.password, settings=request.app.state.settings
+        session=db, email=data.email, password=data.password, settings=settings
     )
+    if result.user is not None and result.second_factor:
+        result = _second_factor(db, result.user, data.otp, settings)
     if result.user is None:
         # Answer without raising, so that the failed-login count is committed.
         headers = {"Retry-After": str(result.retry_after)} if result.retry_after else None
         status = 429 if result.retry_after else 401
-        return JSONResponse(error_body(result.message, "password"), status, headers=headers)
+        field = "password" if result.reason in ("password", "locked", "disabled") else "otp"
+        if result.reason == "enrol":
+            status = 403
+        return JSONResponse(error_body(result.message, field), status, headers=headers)
     token, row = accounts.issue_token(
-        session=db, user=result.user, settings=request.app.state.settings, name=data.name,
-        scopes=data.scopes,
+        session=db, user=result.user, settings=settings, name=data.name, scopes=data.scopes,
     )
     return TokenResponse(access_token=token, expires_at=row.expires_at, scopes=row.scope_list)
+
+
+def _second_factor(
+    db: Session, user: User, code: str | None, settings: Settings
+) -> accounts.LoginResult:
+    """The code step of an API sign-in: the code comes with the password, as ``otp``."""
+    if not two_factor.is_enrolled(user):
+        return accounts.LoginResult(
+            None, "set up two-factor sign-in on the web first (/login), then send its code",
+            reason="enrol",
+        )
+    if not code:
+        return accounts.LoginResult(
+            None, "this account needs a two-factor code: send it as otp", reason="code_missing"
+        )
+    return two_factor.verify_second_factor(session=db, user=user, code=code, settings=settings)
 
 
 @router.get("/auth/me", response_model=Me)
@@ -135,9 +168,10 @@ def list_tokens(actor: CurrentActor, db: DbSession) -> Any:
 
 @router.delete("/auth/tokens/{token_id}", status_code=204)
 def revoke_token(token_id: IdPath, actor: CurrentActor, db: DbSession) -> Response:
+    """Revoke one of your tokens; needs a credential with the ``write`` scope."""
     if actor.user_id is None:
         raise Unauthenticated("log in or send an API token")
-    accounts.revoke_token(session=db, user_id=actor.user_id, token_id=token_id)
+    accounts.revoke_token(session=db, token_id=token_id)
     return Response(status_code=204)
 
 
@@ -157,29 +191,55 @@ def request_reset(data: ResetRequest, request: Request, db: DbSession) -> dict[s
 def confirm_reset(data: ResetConfirm, request: Request, db: DbSession) -> Response:
     limiter = request.app.state.rate_limiter
     limiter.hit(limiter.login, "reset", client_address(request))
-    accounts.reset_password(session=db, token=data.token, new_password=data.password)
+    accounts.reset_password(
+        session=db, token=data.token, new_password=data.password,
+        mailer=request.app.state.mailer,
+    )
     return Response(status_code=204)
+
+
+AUDIT_CSV_HEADERS = {"Content-Disposition": 'attachment; filename="tradebase-audit.csv"'}
 
 
 @router.get("/audit", response_model=AuditPage, tags=["audit"])
 def list_audit(
+    request: Request,
     db: DbSession,
     paging: Paging,
-    entity: str | None = None,
+    entity: Annotated[str | None, Query(max_length=60, description="Table")] = None,
+    entity_id: Annotated[str | None, Query(max_length=100, description="Object id")] = None,
+    actor_id: IdQuery = None,
+    actor: Annotated[str | None, Query(max_length=254, description="Who (label)")] = None,
+    action: Annotated[str | None, Query(pattern="^(create|update|delete)$")] = None,
+    since: Annotated[datetime | None, Query(description="From (inclusive)")] = None,
+    until: Annotated[datetime | None, Query(description="Until (exclusive)")] = None,
     base_id: IdQuery = None,
+    before_id: IdQuery = None,
     export: Annotated[str | None, Query(pattern="^csv$", alias="format")] = None,
 ) -> Any:
-    """The audit log (administrators; base administrators see their bases). ``format=csv``
-    exports the selection as CSV."""
+    """The audit log (administrators; base administrators see their bases), newest first,
+    filtered by who, table, object and period. ``format=csv`` streams the whole selection
+    as CSV."""
+    filters = audit_log.AuditFilters(
+        actor_id=actor_id, actor=actor, entity=entity, entity_id=entity_id, action=action,
+        since=since, until=until, base_id=base_id,
+    )
     if export == "csv":
-        entries, _ = audit.list_entries(
-            session=db, entity=entity, base_id=base_id, limit=1_000_000, offset=0
+        statement = audit_log.export_statement(session=db, filters=filters)
+        return StreamingResponse(
+            _stream_csv(request, statement), media_type="text/csv; charset=utf-8",
+            headers=AUDIT_CSV_HEADERS,
         )
-        return Response(
-            audit.export_csv(entries), media_type="text/csv; charset=utf-8",
-            headers={"Content-Disposition": 'attachment; filename="tradebase-audit.csv"'},
-        )
-    entries, total = audit.list_entries(
-        session=db, entity=entity, base_id=base_id, limit=paging.limit, offset=paging.offset
+    entries, total = audit_log.list_entries(
+        session=db, filters=filters, limit=paging.limit, offset=paging.offset,
+        before_id=before_id,
     )
     return {"items": entries, "total": total, "limit": paging.limit, "offset": paging.offset}
+
+
+def _stream_csv(request: Request, statement: Any) -> Iterator[str]:
+    """The export on its own read-only session: the request's session is committed and closed
+    before the response streams. The statement was authorised on the request's session."""
+    with request.app.state.session_factory() as session:
+        set_actor(session, request.state.actor)
+        yield from audit_log.csv_lines(session=session, statement=statement)

@@ -5,12 +5,13 @@ from __future__ import annotations
 import threading
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Query, Request, Response
 
-from tradebase.docking import schemas, service
+from tradebase.docking import rfq, schemas, service
 from tradebase.docking.index_store import ListingIndex
-from tradebase.docking.models import CapacityOffer
+from tradebase.docking.models import BuyerRequest, CapacityOffer
 from tradebase.docking.records import RequestAnalysis
+from tradebase.web.api.versioning import IfMatch, guarded, tagged
 from tradebase.web.deps import DbSession, IdPath
 
 router = APIRouter(prefix="/api/v1/docking", tags=["docking"])
@@ -49,6 +50,33 @@ def matches_out(candidates: list[service.Candidate]) -> list[schemas.MatchOut]:
     ]
 
 
+RequestDetail = schemas.BuyerRequestDetailOut | schemas.RequestDetailOut
+
+
+def request_out(db: DbSession, request: BuyerRequest) -> schemas.RequestOut:
+    """The request; who asks only for those who may read it (``may_see_buyer_organisation``:
+    the other schema has no such field)."""
+    if rfq.buyer_named(session=db, request=request):
+        return schemas.BuyerRequestOut.model_validate(request)
+    return schemas.RequestOut.model_validate(request)
+
+
+def request_detail_out(db: DbSession, request: BuyerRequest) -> RequestDetail:
+    """The request with the enquiries the caller may read: all for its buyer, its own for an
+    enterprise it was sent to (never a competitor's quote), and what changed since."""
+    enquiries = service.visible_enquiries(session=db, request=request)
+    more = {
+        "enquiries": [schemas.EnquiryOut.model_validate(e) for e in enquiries],
+        "changes": [schemas.ChangeOut.model_validate(c) for c in request.changes],
+        "attachments": [schemas.AttachmentOut.model_validate(a) for a in request.attachments],
+    }
+    if rfq.buyer_named(session=db, request=request):
+        return schemas.BuyerRequestDetailOut(
+            **schemas.BuyerRequestOut.model_validate(request).model_dump(), **more)
+    return schemas.RequestDetailOut(**schemas.RequestOut.model_validate(request).model_dump(),
+                                    **more)
+
+
 def _offer_out(offer: CapacityOffer) -> schemas.CapacityOfferOut:
     out = schemas.CapacityOfferOut.model_validate(offer)
     out.enterprise_name = offer.enterprise.display_name
@@ -83,17 +111,18 @@ def list_requests(db: DbSession) -> object:
     return service.list_requests(session=db)
 
 
-@router.post("/requests", response_model=schemas.RequestDetailOut, status_code=201)
+@router.post("/requests", response_model=RequestDetail, status_code=201)
 def create_request(data: schemas.RequestCreate, request: Request, db: DbSession) -> object:
-    return service.create_request(session=db, index=listing_index(request), data=data)
+    made = service.create_request(session=db, index=listing_index(request), data=data)
+    return request_detail_out(db, made)
 
 
-@router.get("/requests/{request_id}", response_model=schemas.RequestDetailOut)
+@router.get("/requests/{request_id}", response_model=RequestDetail)
 def get_request(request_id: IdPath, db: DbSession) -> object:
-    return service.get_request(session=db, request_id=request_id)
+    return request_detail_out(db, service.get_request(session=db, request_id=request_id))
 
 
-@router.post("/requests/{request_id}/hs", response_model=schemas.RequestOut)
+@router.post("/requests/{request_id}/hs", response_model=schemas.BuyerRequestOut)
 def confirm_hs(request_id: IdPath, data: schemas.HsConfirm, db: DbSession) -> object:
     """The buyer confirms (or clears) the request's HS code."""
     return service.confirm_hs(session=db, request_id=request_id, hs_code=data.hs_code)
@@ -118,8 +147,11 @@ def shortlist(
     request_id: IdPath, data: schemas.EnquiryCreate, request: Request, db: DbSession
 ) -> object:
     """Shortlist the enterprise of a listing for the request; ``send`` sends it the enquiry."""
-    return service.shortlist(session=db, request_id=request_id, sku=data.sku, send=data.send,
-                             index=listing_index(request))
+    return service.shortlist(
+        session=db, request_id=request_id, sku=data.sku, send=data.send,
+        index=listing_index(request),
+        enquiries_per_day=request.app.state.settings.enquiries_per_day,
+    )
 
 
 # --- enquiries, intentions, orders -----------------------------------------------------------
@@ -137,8 +169,11 @@ def get_enquiry(enquiry_id: IdPath, db: DbSession) -> object:
 
 
 @router.post("/enquiries/{enquiry_id}/send", response_model=schemas.EnquiryOut)
-def send_enquiry(enquiry_id: IdPath, db: DbSession) -> object:
-    return service.send_enquiry(session=db, enquiry_id=enquiry_id)
+def send_enquiry(enquiry_id: IdPath, request: Request, db: DbSession) -> object:
+    return service.send_enquiry(
+        session=db, enquiry_id=enquiry_id,
+        enquiries_per_day=request.app.state.settings.enquiries_per_day,
+    )
 
 
 @router.post("/enquiries/{enquiry_id}/answer", response_model=schemas.EnquiryOut)
@@ -169,9 +204,19 @@ def accept_intention(intention_id: IdPath, db: DbSession) -> object:
 
 
 @router.patch("/orders/{order_id}", response_model=schemas.OrderOut)
-def update_order(order_id: IdPath, data: schemas.OrderUpdate, db: DbSession) -> object:
-    """contract_signed → in_production → shipped → delivered, or cancelled."""
-    return service.update_order(session=db, order_id=order_id, status=data.status)
+def update_order(
+    order_id: IdPath, data: schemas.OrderUpdate, db: DbSession, response: Response,
+    if_match: IfMatch = None,
+) -> object:
+    """contract_signed → in_production → shipped → delivered, or cancelled. ``If-Match``
+    (optional) names the version the change is based on; a stale one is refused with 412."""
+
+    def change(expected: int | None) -> object:
+        return service.update_order(
+            session=db, order_id=order_id, status=data.status, expected_version=expected
+        )
+
+    return tagged(response, guarded(if_match, schemas.OrderOut.model_validate, change))
 
 
 # --- capacity and the dashboard --------------------------------------------------------------

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Query, Response
 
 from tradebase.registry import indicators, schemas, service
 from tradebase.registry.service import ListFilters
+from tradebase.web.api.versioning import IfMatch, guarded, tagged
 from tradebase.web.deps import DbSession, IdPath, IdQuery, Paging, YearQuery
 
 router = APIRouter(prefix="/api/v1")
@@ -26,6 +27,11 @@ MarketParam = Annotated[
 ]
 
 NO_CONTENT = Response(status_code=204)
+# How a stale write's 412 shows the object as stored (the fields a GET shows).
+_BASE_OUT = schemas.BaseOut.model_validate
+_DESIGNATION_OUT = schemas.DesignationOut.model_validate
+_ENTERPRISE_OUT = schemas.EnterpriseOut.model_validate
+_PRODUCT_OUT = schemas.ProductOut.model_validate
 
 
 def _page(items: list[object], total: int, paging: Paging) -> dict[str, object]:
@@ -92,29 +98,39 @@ def list_bases(
 
 
 @router.post("/bases", response_model=schemas.BaseOut, status_code=201, tags=["bases"])
-def create_base(data: schemas.BaseCreate, db: DbSession) -> object:
-    return service.create_base(session=db, data=data)
+def create_base(data: schemas.BaseCreate, db: DbSession, response: Response) -> object:
+    return tagged(response, service.create_base(session=db, data=data))
 
 
 @router.get("/bases/{base_id}", response_model=schemas.BaseOut, tags=["bases"])
-def get_base(base_id: IdPath, db: DbSession) -> object:
-    return service.get_base(session=db, base_id=base_id)
+def get_base(base_id: IdPath, db: DbSession, response: Response) -> object:
+    return tagged(response, service.get_base(session=db, base_id=base_id))
 
 
 @router.patch("/bases/{base_id}", response_model=schemas.BaseOut, tags=["bases"])
-def update_base(base_id: IdPath, data: schemas.BaseUpdate, db: DbSession) -> object:
-    return service.update_base(session=db, base_id=base_id, data=data)
+def update_base(
+    base_id: IdPath, data: schemas.BaseUpdate, db: DbSession, response: Response,
+    if_match: IfMatch = None,
+) -> object:
+    def change(expected: int | None) -> object:
+        return service.update_base(
+            session=db, base_id=base_id, data=data, expected_version=expected,
+        )
+
+    return tagged(response, guarded(if_match, _BASE_OUT, change))
 
 
 @router.delete("/bases/{base_id}", status_code=204, tags=["bases"])
-def delete_base(base_id: IdPath, db: DbSession) -> Response:
-    service.delete_base(session=db, base_id=base_id)
+def delete_base(base_id: IdPath, db: DbSession, if_match: IfMatch = None) -> Response:
+    guarded(if_match, _BASE_OUT, lambda expected: service.delete_base(
+        session=db, base_id=base_id, expected_version=expected,
+    ))
     return NO_CONTENT
 
 
 @router.get(
     "/bases/{base_id}/indicators",
-    response_model=schemas.Page[schemas.IndicatorOut],
+    response_model=schemas.Page[schemas.IndicatorRead],
     tags=["bases", "indicators"],
 )
 def list_base_indicators(
@@ -126,7 +142,7 @@ def list_base_indicators(
         session=db, base_id=base_id, metric=metric, year=year,
         limit=paging.limit, offset=paging.offset,
     )
-    return _page([indicators.as_schema(f) for f in facts], total, paging)
+    return _page([indicators.as_read(f) for f in facts], total, paging)
 
 
 @router.get(
@@ -169,29 +185,39 @@ def list_designations(
 @router.post(
     "/designations", response_model=schemas.DesignationOut, status_code=201, tags=["bases"]
 )
-def create_designation(data: schemas.DesignationCreate, db: DbSession) -> object:
-    return service.create_designation(session=db, data=data)
+def create_designation(
+    data: schemas.DesignationCreate, db: DbSession, response: Response
+) -> object:
+    return tagged(response, service.create_designation(session=db, data=data))
 
 
 @router.get(
     "/designations/{designation_id}", response_model=schemas.DesignationOut, tags=["bases"]
 )
-def get_designation(designation_id: IdPath, db: DbSession) -> object:
-    return service.get_designation(session=db, designation_id=designation_id)
+def get_designation(designation_id: IdPath, db: DbSession, response: Response) -> object:
+    return tagged(response, service.get_designation(session=db, designation_id=designation_id))
 
 
 @router.patch(
     "/designations/{designation_id}", response_model=schemas.DesignationOut, tags=["bases"]
 )
 def update_designation(
-    designation_id: IdPath, data: schemas.DesignationUpdate, db: DbSession
+    designation_id: IdPath, data: schemas.DesignationUpdate, db: DbSession, response: Response,
+    if_match: IfMatch = None,
 ) -> object:
-    return service.update_designation(session=db, designation_id=designation_id, data=data)
+    def change(expected: int | None) -> object:
+        return service.update_designation(
+            session=db, designation_id=designation_id, data=data, expected_version=expected,
+        )
+
+    return tagged(response, guarded(if_match, _DESIGNATION_OUT, change))
 
 
 @router.delete("/designations/{designation_id}", status_code=204, tags=["bases"])
-def delete_designation(designation_id: IdPath, db: DbSession) -> Response:
-    service.delete_designation(session=db, designation_id=designation_id)
+def delete_designation(designation_id: IdPath, db: DbSession, if_match: IfMatch = None) -> Response:
+    guarded(if_match, _DESIGNATION_OUT, lambda expected: service.delete_designation(
+        session=db, designation_id=designation_id, expected_version=expected,
+    ))
     return NO_CONTENT
 
 
@@ -219,35 +245,43 @@ def list_enterprises(
 @router.post(
     "/enterprises", response_model=schemas.EnterpriseOut, status_code=201, tags=["enterprises"]
 )
-def create_enterprise(data: schemas.EnterpriseCreate, db: DbSession) -> object:
-    return service.create_enterprise(session=db, data=data)
+def create_enterprise(data: schemas.EnterpriseCreate, db: DbSession, response: Response) -> object:
+    return tagged(response, service.create_enterprise(session=db, data=data))
 
 
 @router.get(
     "/enterprises/{enterprise_id}", response_model=schemas.EnterpriseOut, tags=["enterprises"]
 )
-def get_enterprise(enterprise_id: IdPath, db: DbSession) -> object:
-    return service.get_enterprise(session=db, enterprise_id=enterprise_id)
+def get_enterprise(enterprise_id: IdPath, db: DbSession, response: Response) -> object:
+    return tagged(response, service.get_enterprise(session=db, enterprise_id=enterprise_id))
 
 
 @router.patch(
     "/enterprises/{enterprise_id}", response_model=schemas.EnterpriseOut, tags=["enterprises"]
 )
 def update_enterprise(
-    enterprise_id: IdPath, data: schemas.EnterpriseUpdate, db: DbSession
+    enterprise_id: IdPath, data: schemas.EnterpriseUpdate, db: DbSession, response: Response,
+    if_match: IfMatch = None,
 ) -> object:
-    return service.update_enterprise(session=db, enterprise_id=enterprise_id, data=data)
+    def change(expected: int | None) -> object:
+        return service.update_enterprise(
+            session=db, enterprise_id=enterprise_id, data=data, expected_version=expected,
+        )
+
+    return tagged(response, guarded(if_match, _ENTERPRISE_OUT, change))
 
 
 @router.delete("/enterprises/{enterprise_id}", status_code=204, tags=["enterprises"])
-def delete_enterprise(enterprise_id: IdPath, db: DbSession) -> Response:
-    service.delete_enterprise(session=db, enterprise_id=enterprise_id)
+def delete_enterprise(enterprise_id: IdPath, db: DbSession, if_match: IfMatch = None) -> Response:
+    guarded(if_match, _ENTERPRISE_OUT, lambda expected: service.delete_enterprise(
+        session=db, enterprise_id=enterprise_id, expected_version=expected,
+    ))
     return NO_CONTENT
 
 
 @router.get(
     "/enterprises/{enterprise_id}/indicators",
-    response_model=schemas.Page[schemas.IndicatorOut],
+    response_model=schemas.Page[schemas.IndicatorRead],
     tags=["enterprises", "indicators"],
 )
 def list_enterprise_indicators(
@@ -258,7 +292,7 @@ def list_enterprise_indicators(
         session=db, enterprise_id=enterprise_id, metric=metric,
         limit=paging.limit, offset=paging.offset,
     )
-    return _page([indicators.as_schema(f) for f in facts], total, paging)
+    return _page([indicators.as_read(f) for f in facts], total, paging)
 
 
 # --- products ------------------------------------------------------------------------------
@@ -281,23 +315,33 @@ def list_products(
 
 
 @router.post("/products", response_model=schemas.ProductOut, status_code=201, tags=["products"])
-def create_product(data: schemas.ProductCreate, db: DbSession) -> object:
-    return service.create_product(session=db, data=data)
+def create_product(data: schemas.ProductCreate, db: DbSession, response: Response) -> object:
+    return tagged(response, service.create_product(session=db, data=data))
 
 
 @router.get("/products/{product_id}", response_model=schemas.ProductOut, tags=["products"])
-def get_product(product_id: IdPath, db: DbSession) -> object:
-    return service.get_product(session=db, product_id=product_id)
+def get_product(product_id: IdPath, db: DbSession, response: Response) -> object:
+    return tagged(response, service.get_product(session=db, product_id=product_id))
 
 
 @router.patch("/products/{product_id}", response_model=schemas.ProductOut, tags=["products"])
-def update_product(product_id: IdPath, data: schemas.ProductUpdate, db: DbSession) -> object:
-    return service.update_product(session=db, product_id=product_id, data=data)
+def update_product(
+    product_id: IdPath, data: schemas.ProductUpdate, db: DbSession, response: Response,
+    if_match: IfMatch = None,
+) -> object:
+    def change(expected: int | None) -> object:
+        return service.update_product(
+            session=db, product_id=product_id, data=data, expected_version=expected,
+        )
+
+    return tagged(response, guarded(if_match, _PRODUCT_OUT, change))
 
 
 @router.delete("/products/{product_id}", status_code=204, tags=["products"])
-def delete_product(product_id: IdPath, db: DbSession) -> Response:
-    service.delete_product(session=db, product_id=product_id)
+def delete_product(product_id: IdPath, db: DbSession, if_match: IfMatch = None) -> Response:
+    guarded(if_match, _PRODUCT_OUT, lambda expected: service.delete_product(
+        session=db, product_id=product_id, expected_version=expected,
+    ))
     return NO_CONTENT
 
 
@@ -305,7 +349,7 @@ def delete_product(product_id: IdPath, db: DbSession) -> Response:
 
 
 @router.get(
-    "/indicators", response_model=schemas.Page[schemas.IndicatorOut], tags=["indicators"]
+    "/indicators", response_model=schemas.Page[schemas.IndicatorRead], tags=["indicators"]
 )
 def list_indicators(
     db: DbSession, paging: Paging, base_id: IdQuery = None, enterprise_id: IdQuery = None,
@@ -315,34 +359,47 @@ def list_indicators(
         session=db, base_id=base_id, enterprise_id=enterprise_id, metric=metric, year=year,
         limit=paging.limit, offset=paging.offset,
     )
-    return _page([indicators.as_schema(f) for f in facts], total, paging)
+    return _page([indicators.as_read(f) for f in facts], total, paging)
 
 
 @router.post(
-    "/indicators", response_model=schemas.IndicatorOut, status_code=201, tags=["indicators"]
+    "/indicators", response_model=schemas.IndicatorRead, status_code=201, tags=["indicators"]
 )
-def create_indicator(data: schemas.IndicatorCreate, db: DbSession) -> object:
-    return indicators.as_schema(indicators.create_indicator(session=db, data=data))
+def create_indicator(
+    data: schemas.IndicatorCreate, db: DbSession, response: Response
+) -> object:
+    fact = indicators.create_indicator(session=db, data=data)
+    return tagged(response, indicators.as_read(fact))
 
 
 @router.get(
-    "/indicators/{fact_id}", response_model=schemas.IndicatorOut, tags=["indicators"]
+    "/indicators/{fact_id}", response_model=schemas.IndicatorRead, tags=["indicators"]
 )
-def get_indicator(fact_id: IdPath, db: DbSession) -> object:
-    return indicators.as_schema(indicators.get_indicator(session=db, fact_id=fact_id))
+def get_indicator(fact_id: IdPath, db: DbSession, response: Response) -> object:
+    fact = indicators.get_indicator(session=db, fact_id=fact_id)
+    return tagged(response, indicators.as_read(fact))
 
 
 @router.patch(
-    "/indicators/{fact_id}", response_model=schemas.IndicatorOut, tags=["indicators"]
+    "/indicators/{fact_id}", response_model=schemas.IndicatorRead, tags=["indicators"]
 )
-def update_indicator(fact_id: IdPath, data: schemas.IndicatorUpdate, db: DbSession) -> object:
-    fact = indicators.update_indicator(session=db, fact_id=fact_id, data=data)
-    return indicators.as_schema(fact)
+def update_indicator(
+    fact_id: IdPath, data: schemas.IndicatorUpdate, db: DbSession, response: Response,
+    if_match: IfMatch = None,
+) -> object:
+    fact = guarded(if_match, indicators.as_read, lambda expected: indicators.as_read(
+        indicators.update_indicator(
+            session=db, fact_id=fact_id, data=data, expected_version=expected
+        )
+    ))
+    return tagged(response, fact)
 
 
 @router.delete("/indicators/{fact_id}", status_code=204, tags=["indicators"])
-def delete_indicator(fact_id: IdPath, db: DbSession) -> Response:
-    indicators.delete_indicator(session=db, fact_id=fact_id)
+def delete_indicator(fact_id: IdPath, db: DbSession, if_match: IfMatch = None) -> Response:
+    guarded(if_match, indicators.as_read, lambda expected: indicators.delete_indicator(
+        session=db, fact_id=fact_id, expected_version=expected,
+    ))
     return NO_CONTENT
 
 

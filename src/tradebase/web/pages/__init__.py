@@ -21,7 +21,9 @@ from tradebase.web.pages import (
     bases,
     capacity,
     docking,
+    docking_rfq,
     enterprises,
+    inbox,
     procurement,
     products,
     search,
@@ -60,6 +62,7 @@ def install(app: FastAPI) -> None:
     app.state.render_error = render_error
     for router in (
         language_router, accounts.router, bases.router, enterprises.router, products.router,
-        search.router, docking.router, capacity.router, procurement.router,
+        search.router, docking.router, docking_rfq.router, capacity.router, procurement.router,
+        inbox.router,
     ):
         app.include_router(router)

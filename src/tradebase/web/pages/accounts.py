@@ -1,25 +1,33 @@
-"""Log in, log out, reset a forgotten password, and the audit log page."""
+"""Log in (with the code step of two-factor sign-in), log out, reset a forgotten password,
+and the audit log page. The account page (sessions, tokens, password) is ``account_page``."""
 
 from __future__ import annotations
 
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Annotated
+from urllib.parse import quote, urlencode
 
 from fastapi import Query
 from fastapi.responses import HTMLResponse, RedirectResponse
 from starlette.requests import Request
 from starlette.responses import Response
 
-from tradebase.accounts import audit
+from tradebase.accounts import audit_log, two_factor
 from tradebase.accounts import service as accounts
-from tradebase.errors import InvalidInput, RateLimited
+from tradebase.accounts.models import User
+from tradebase.errors import InvalidInput, NotFound, RateLimited
+from tradebase.web.auth import csrf_binding
 from tradebase.web.deps import DbSession
 from tradebase.web.i18n import N_
+from tradebase.web.pages import account_page
 from tradebase.web.pages.enterprises import Posted
 from tradebase.web.pages.routing import page_router
 from tradebase.web.pages.templating import gettext_for, render
 from tradebase.web.security import SESSION_COOKIE, client_address
 
 router = page_router()
+router.include_router(account_page.router)
+CHALLENGE_COOKIE = "tb_2fa"  # the password step was passed: a signed, short-lived proof
 
 
 def _next(target: str | None) -> str:
@@ -61,17 +69,110 @@ def login(request: Request, db: DbSession, posted: Posted) -> Response:
         if result.retry_after:
             problem = gettext(N_("Too many failed logins. Try again in a few minutes."))
             status = 429
-        elif result.message == "this account is disabled":
+        elif result.reason == "disabled":
             problem = gettext(N_("This account is disabled."))
         return render(request, "login.html", {"next": target, "email": email,
                                               "problem": problem}, status_code=status)
-    token, _csrf = accounts.start_session(session=db, user=result.user, settings=settings)
-    response = RedirectResponse(target, status_code=303)
+    if result.second_factor:
+        # The password was right; the sign-in completes at the code step.
+        challenge = two_factor.issue_challenge(
+            user=result.user, settings=settings, binding=csrf_binding(request)
+        )
+        response = RedirectResponse(f"/login/two-factor?next={quote(target, safe='')}", 303)
+        response.set_cookie(
+            CHALLENGE_COOKIE, challenge, max_age=two_factor.CHALLENGE_MINUTES * 60,
+            httponly=True, secure=settings.cookie_secure, samesite="strict", path="/login",
+        )
+        return response
+    return _signed_in(request, db, result.user, RedirectResponse(target, status_code=303))
+
+
+def _signed_in(request: Request, db: DbSession, user: User, response: Response) -> Response:
+    """Start a login session for ``user`` and put it in a secure, HTTP-only cookie."""
+    settings = request.app.state.settings
+    token, _csrf = accounts.start_session(
+        session=db, user=user, settings=settings,
+        user_agent=request.headers.get("user-agent", ""),
+    )
     response.set_cookie(
         SESSION_COOKIE, token, max_age=settings.session_hours * 3600, httponly=True,
         secure=settings.cookie_secure, samesite="lax", path="/",
     )
+    response.delete_cookie(CHALLENGE_COOKIE, path="/login")
     return response
+
+
+def _challenged(request: Request, db: DbSession) -> User | None:
+    token = request.cookies.get(CHALLENGE_COOKIE, "")
+    try:
+        return two_factor.challenged_user(
+            session=db, token=token, settings=request.app.state.settings,
+            binding=csrf_binding(request),
+        )
+    except NotFound:
+        return None
+
+
+def _code_page(
+    request: Request, db: DbSession, user: User, target: str, problem: str = "",
+    status_code: int = 200,
+) -> HTMLResponse:
+    enrolment = None
+    if not two_factor.is_enrolled(user):
+        enrolment = two_factor.begin_enrolment(
+            session=db, user=user, settings=request.app.state.settings
+        )
+    return render(request, "login_two_factor.html", {
+        "next": target, "problem": problem, "enrolment": enrolment,
+        "action": "/login/two-factor",
+    }, status_code=status_code)
+
+
+@router.get("/login/two-factor", response_class=HTMLResponse)
+def code_form(request: Request, db: DbSession, next: str | None = None) -> Response:
+    """The second step of a sign-in: a code of the authenticator app, or enrolment in it when
+    the user's role requires a second factor that is not set up yet."""
+    user = _challenged(request, db)
+    if user is None:
+        return RedirectResponse(f"/login?next={quote(_next(next), safe='')}", status_code=303)
+    return _code_page(request, db, user, _next(next))
+
+
+@router.post("/login/two-factor", response_class=HTMLResponse)
+def code_step(request: Request, db: DbSession, posted: Posted) -> Response:
+    gettext = gettext_for(request)
+    target = _next(_text(posted, "next"))
+    user = _challenged(request, db)
+    if user is None:
+        return RedirectResponse(f"/login?next={quote(target, safe='')}", status_code=303)
+    settings = request.app.state.settings
+    limiter = request.app.state.rate_limiter
+    try:
+        limiter.hit(limiter.login, "ip", client_address(request))
+        limiter.hit(limiter.login, "email", user.email)
+    except RateLimited:
+        return _code_page(request, db, user, target, status_code=429,
+                          problem=gettext(N_("Too many attempts. Wait a minute and try again.")))
+    code = _text(posted, "code")
+    if two_factor.is_enrolled(user):
+        result = two_factor.verify_second_factor(
+            session=db, user=user, code=code, settings=settings
+        )
+        codes: list[str] = []
+    else:
+        result, codes = two_factor.complete_enrolment_sign_in(
+            session=db, user=user, code=code, settings=settings
+        )
+    if result.user is None:
+        if result.retry_after:
+            problem = gettext(N_("Too many failed logins. Try again in a few minutes."))
+            return _code_page(request, db, user, target, problem, status_code=429)
+        problem = gettext(N_("This code is not right. Enter the current code of your app."))
+        return _code_page(request, db, user, target, problem, status_code=401)
+    if codes:
+        page = render(request, "two_factor_codes.html", {"codes": codes, "next": target})
+        return _signed_in(request, db, result.user, page)
+    return _signed_in(request, db, result.user, RedirectResponse(target, status_code=303))
 
 
 @router.post("/logout")
@@ -115,7 +216,9 @@ def reset(token: str, request: Request, db: DbSession, posted: Posted) -> Respon
         return render(request, "password_reset_confirm.html",
                       {"token": token, "problem": problem}, status_code=422)
     try:
-        accounts.reset_password(session=db, token=token, new_password=password)
+        accounts.reset_password(
+            session=db, token=token, new_password=password, mailer=request.app.state.mailer
+        )
     except InvalidInput as exc:
         return render(request, "password_reset_confirm.html",
                       {"token": token, "problem": exc.message}, status_code=422)
@@ -127,14 +230,32 @@ def audit_page(
     request: Request,
     db: DbSession,
     entity: Annotated[str | None, Query(max_length=60)] = None,
+    entity_id: Annotated[str | None, Query(max_length=100)] = None,
+    actor: Annotated[str | None, Query(max_length=254)] = None,
+    since: Annotated[date | None, Query()] = None,
+    until: Annotated[date | None, Query()] = None,
     page: Annotated[int, Query(ge=1, le=100_000)] = 1,
 ) -> HTMLResponse:
-    """The audit log for administrators (base administrators see their bases)."""
+    """The audit log for administrators (base administrators see their bases), filtered by
+    table, object, who and period (``until`` is the last day shown)."""
     size = 50
-    entries, total = audit.list_entries(
-        session=db, entity=entity or None, limit=size, offset=(page - 1) * size
+    filters = audit_log.AuditFilters(
+        entity=entity or None, entity_id=entity_id or None, actor=actor or None,
+        since=_day_start(since), until=_day_start(until + timedelta(days=1)) if until else None,
     )
+    entries, total = audit_log.list_entries(
+        session=db, filters=filters, limit=size, offset=(page - 1) * size
+    )
+    query = {key: value for key, value in {
+        "entity": entity, "entity_id": entity_id, "actor": actor,
+        "since": since.isoformat() if since else None,
+        "until": until.isoformat() if until else None,
+    }.items() if value}
     return render(request, "audit.html", {
         "entries": entries, "total": total, "page": page, "pages": max(1, -(-total // size)),
-        "entity": entity or "",
+        "filters": query, "query": urlencode(query),
     })
+
+
+def _day_start(day: date | None) -> datetime | None:
+    return datetime.combine(day, time.min, tzinfo=UTC) if day else None

@@ -18,15 +18,22 @@ from starlette.responses import Response
 from tradebase.accounts.policy import RequestParties, Role, acts_for_buyer, acts_for_enterprise
 from tradebase.docking import schemas, service
 from tradebase.docking.models import Enquiry
-from tradebase.registry.models import Product
 from tradebase.registry.service import get_base
+from tradebase.splitting import service as splits
+from tradebase.splitting.objectives import Objective
 from tradebase.web.api.docking import listing_index
 from tradebase.web.deps import DbSession
-from tradebase.web.pages.docking_split import split_over_matches
+from tradebase.web.pages.docking_rfq import (
+    REQUEST_FIELDS,
+    request_extras,
+    request_form_data,
+    term_options,
+)
 from tradebase.web.pages.enterprises import Posted
-from tradebase.web.pages.forms import Form, checked, posted_fields
+from tradebase.web.pages.forms import Form, apply, checked, posted_fields, read_form
+from tradebase.web.pages.rfq_labels import LABELS
 from tradebase.web.pages.routing import page_router
-from tradebase.web.pages.templating import render
+from tradebase.web.pages.templating import gettext_for, render
 
 router = page_router()
 S = TypeVar("S", bound=BaseModel)
@@ -44,30 +51,45 @@ def _actor_sides(request: Request, enquiry: Enquiry) -> dict[str, bool]:
     }
 
 
-@router.get("/docking", response_class=HTMLResponse)
-def docking_home(request: Request, db: DbSession) -> HTMLResponse:
-    """A buyer's requests and the new-request form; an enterprise's enquiries."""
+def _home(request: Request, db: DbSession, form: Form, status_code: int = 200) -> HTMLResponse:
     actor = request.state.actor
     context = {
         "requests": service.list_requests(session=db),
         "enquiries": service.list_enquiries(session=db),
         "can_post": actor.role in (Role.BUYER, Role.ADMIN),
         "base_ids": sorted(actor.base_ids),
-        "form": Form(values={"unit": "pcs"}),
+        "form": form, "labels": LABELS, "options": term_options(gettext_for(request)),
     }
-    return render(request, "docking.html", context)
+    return render(request, "docking.html", context, status_code=status_code)
 
 
-REQUEST_FIELDS = ("text", "quantity", "unit", "destination", "wanted_by", "max_lead_time_days",
-                  "certifications", "target_price", "currency", "hs_code")
+@router.get("/docking", response_class=HTMLResponse)
+def docking_home(request: Request, db: DbSession) -> HTMLResponse:
+    """A buyer's requests and the new-request form; an enterprise's enquiries."""
+    return _home(request, db, Form(values={"unit": "pcs", "samples": "none"}))
 
 
 @router.post("/docking/requests", response_class=HTMLResponse)
 def post_request(request: Request, db: DbSession, posted: Posted) -> Response:
-    data = checked(
-        schemas.RequestCreate, posted_fields(posted, REQUEST_FIELDS, lists=_LISTS)
-    )
-    made = service.create_request(session=db, index=listing_index(request), data=data)
+    """The new-request form: every wrong field is shown beside it, with what was typed."""
+    gettext = gettext_for(request)
+    form = read_form(posted, (*REQUEST_FIELDS, "hs_code"))
+    if posted.get("action") == "read":
+        # "Read my text": the fields left empty are filled from the text for the buyer to
+        # check and confirm; nothing is saved yet.
+        read = service.prefill(text=form.value("text"))
+        for name, value in read.items():
+            if not form.value(name):
+                form.values[name] = value
+        form.read_fields = tuple(read)
+        return _home(request, db, form, status_code=200)
+    data = request_form_data(schemas.RequestCreate, form, gettext)
+    made = None
+    if data is not None:
+        made = apply(db, form, gettext, lambda: service.create_request(
+            session=db, index=listing_index(request), data=data), default_field="text")
+    if made is None:
+        return _home(request, db, form, status_code=form.status_code)
     return RedirectResponse(f"/docking/requests/{made.id}", status_code=303)
 
 
@@ -84,28 +106,50 @@ def request_page(request_id: int, request: Request, db: DbSession) -> HTMLRespon
     if is_buyer:
         matches = service.match_request(session=db, index=index, request_id=request_id)
         analysis = service.analyse(session=db, index=index, text=buyer_request.text)
-    enquired = {e.enterprise_id: e for e in buyer_request.enquiries}
+    enquiries = service.visible_enquiries(session=db, request=buyer_request)
     context = {
         "r": buyer_request, "is_buyer": is_buyer, "matches": matches, "analysis": analysis,
-        "enquired": enquired,
+        "listings": service.listings_of(session=db, candidates=matches),
+        "enquiries": enquiries, "asked": {sku for e in enquiries for sku in (e.skus or [])},
+        "enquired": {e.enterprise_id: e for e in enquiries},
+        **request_extras(request, db, buyer_request),
     }
     return render(request, "docking_request.html", context)
 
 
 @router.get("/docking/requests/{request_id:int}/split", response_class=HTMLResponse)
 def split_page(request_id: int, request: Request, db: DbSession) -> HTMLResponse:
-    """Split the request over the factories the matching found (capacity docking); its
-    buyer only, like the matches."""
-    matches = service.match_request(session=db, index=listing_index(request),
-                                    request_id=request_id)
-    buyer_request = service.get_request(session=db, request_id=request_id)
-    products = {p.id: p for p in (db.get(Product, c.product_id) for c in matches
-                                  if c.product_id is not None) if p is not None}
-    plan = split_over_matches(
-        buyer_request, matches, products, buyer_request.enquiries, today=datetime.now(UTC).date(),
+    """Split the request over the enterprises that make the product it confirmed (capacity
+    docking); its buyer only, like the matches. ``?objective=`` is the buyer's choice."""
+    plan = splits.split_request(
+        session=db, index=listing_index(request), request_id=request_id,
+        objective=_objective(request.query_params.get("objective")),
+        today=datetime.now(UTC).date(),
         time_limit=float(request.app.state.settings.solver_time_limit),
     )
-    return render(request, "docking_split.html", {"r": buyer_request, "plan": plan})
+    return render(request, "docking_split.html", {"r": plan.request, "plan": plan})
+
+
+@router.post("/docking/requests/{request_id:int}/split/enquiries", response_class=HTMLResponse)
+def send_split_enquiries(
+    request_id: int, request: Request, db: DbSession, posted: Posted
+) -> Response:
+    """One enquiry for each share of the split the buyer saw, to its enterprise."""
+    splits.enquire_split(
+        session=db, index=listing_index(request), request_id=request_id,
+        objective=_objective(str(posted.get("objective") or "")),
+        today=datetime.now(UTC).date(),
+        time_limit=float(request.app.state.settings.solver_time_limit),
+    )
+    return RedirectResponse(f"/docking/requests/{request_id}#enquiries", status_code=303)
+
+
+def _objective(value: str | None) -> Objective | None:
+    """The objective named by a link or form; anything else means the default."""
+    try:
+        return Objective(value) if value else None
+    except ValueError:
+        return None
 
 
 @router.post("/docking/requests/{request_id:int}/hs", response_class=HTMLResponse)
@@ -119,28 +163,48 @@ def confirm_hs(request_id: int, db: DbSession, posted: Posted) -> Response:
 def send_enquiry(request_id: int, request: Request, db: DbSession, posted: Posted) -> Response:
     data = checked(schemas.EnquiryCreate, {"sku": str(posted.get("sku") or ""), "send": True})
     service.shortlist(session=db, request_id=request_id, sku=data.sku, send=True,
-                      index=listing_index(request))
+                      index=listing_index(request),
+                      enquiries_per_day=request.app.state.settings.enquiries_per_day)
     return RedirectResponse(f"/docking/requests/{request_id}#enquiries", status_code=303)
+
+
+def _enquiry_page(request: Request, db: DbSession, enquiry: Enquiry, quote_form: Form,
+                  status_code: int = 200) -> HTMLResponse:
+    context = {"e": enquiry, "r": enquiry.request, "form": Form(values={"unit": "pcs"}),
+               "quote_form": quote_form, "sku_options": [(s, s) for s in enquiry.skus or []],
+               "order_steps": [s.value for s in schemas.OrderStatus],
+               **_actor_sides(request, enquiry), **request_extras(request, db, enquiry.request)}
+    return render(request, "docking_enquiry.html", context, status_code=status_code)
 
 
 @router.get("/docking/enquiries/{enquiry_id:int}", response_class=HTMLResponse)
 def enquiry_page(enquiry_id: int, request: Request, db: DbSession) -> HTMLResponse:
     enquiry = service.get_enquiry(session=db, enquiry_id=enquiry_id)
-    context = {"e": enquiry, "r": enquiry.request, "form": Form(values={"unit": "pcs"}),
-               "order_steps": [s.value for s in schemas.OrderStatus],
-               **_actor_sides(request, enquiry)}
-    return render(request, "docking_enquiry.html", context)
+    quote = Form(values={"sku": enquiry.sku or "", "incoterm": enquiry.request.incoterm or ""})
+    return _enquiry_page(request, db, enquiry, quote)
 
 
 def _back(enquiry_id: int) -> RedirectResponse:
     return RedirectResponse(f"/docking/enquiries/{enquiry_id}", status_code=303)
 
 
+QUOTE_FIELDS = ("price", "currency", "lead_time_days", "note", "incoterm", "moq",
+                "valid_until", "sku")
+
+
 @router.post("/docking/enquiries/{enquiry_id:int}/answer", response_class=HTMLResponse)
-def answer(enquiry_id: int, db: DbSession, posted: Posted) -> Response:
-    data = checked(schemas.EnquiryAnswer,
-                    posted_fields(posted, ("price", "currency", "lead_time_days", "note")))
-    service.answer_enquiry(session=db, enquiry_id=enquiry_id, data=data)
+def answer(enquiry_id: int, request: Request, db: DbSession, posted: Posted) -> Response:
+    """The quote form: wrong fields are shown beside them, with what was typed."""
+    gettext = gettext_for(request)
+    enquiry = service.get_enquiry(session=db, enquiry_id=enquiry_id)
+    form = read_form(posted, QUOTE_FIELDS)
+    data = request_form_data(schemas.EnquiryAnswer, form, gettext, default_field="price")
+    done = None
+    if data is not None:
+        done = apply(db, form, gettext, lambda: service.answer_enquiry(
+            session=db, enquiry_id=enquiry_id, data=data), default_field="price")
+    if done is None:
+        return _enquiry_page(request, db, enquiry, form, status_code=form.status_code)
     return _back(enquiry_id)
 
 

@@ -12,6 +12,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from tradebase.accounts.guard import current_actor
+from tradebase.docking.responsiveness import responsiveness
 from tradebase.registry import indicators, schemas, service
 from tradebase.registry.enums import EnterpriseSize
 from tradebase.registry.service import ListFilters
@@ -24,7 +25,9 @@ from tradebase.web.pages.forms import (
     Form,
     apply,
     enterprise_form,
+    posted_version,
     read_form,
+    refreshed,
     validate,
 )
 from tradebase.web.pages.routing import page_router
@@ -140,6 +143,7 @@ def enterprise_page(enterprise_id: int, request: Request, db: DbSession) -> HTML
         "product_total": total,
         "hs": service.hs_descriptions(session=db, codes=[p.hs_code or "" for p in products]),
         "facts": facts,
+        "answers": responsiveness(session=db, enterprise_id=enterprise.id),
     }
     return render(request, "enterprise.html", context)
 
@@ -161,7 +165,8 @@ def update_enterprise(
     gettext = gettext_for(request)
     enterprise = service.get_enterprise(session=db, enterprise_id=enterprise_id)
     action = f"/enterprises/{enterprise.id}/edit"
-    form = read_form(posted, ENTERPRISE_FIELDS)
+    form = read_form(posted, (*ENTERPRISE_FIELDS, "version"))
+    version = posted_version(posted)
     # The whole form is checked as a new enterprise would be, then applied as an update that
     # leaves what the form does not show (the sample mark) as it was.
     checked = validate(schemas.EnterpriseCreate, form, gettext, default_field="name_en")
@@ -171,11 +176,14 @@ def update_enterprise(
         updated = apply(
             db, form, gettext,
             lambda: service.update_enterprise(
-                session=db, enterprise_id=enterprise_id, data=changes
+                session=db, enterprise_id=enterprise_id, data=changes, expected_version=version
             ),
             default_field="name_en",
         )
     if updated is None:
+        if form.stale:  # someone saved first: show what is stored now
+            enterprise = service.get_enterprise(session=db, enterprise_id=enterprise_id)
+            form = refreshed(form, enterprise_form(enterprise))
         return _render_form(
             request, db, form, action=action, enterprise=enterprise, status_code=form.status_code
         )

@@ -14,13 +14,21 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 from sqlalchemy.orm import Session
 
-from tradebase.errors import Conflict, Forbidden, InvalidInput, NotFound, Unauthenticated
+from tradebase.errors import (
+    Conflict,
+    Forbidden,
+    InvalidInput,
+    NotFound,
+    StaleObject,
+    Unauthenticated,
+)
 from tradebase.registry.models import Enterprise, Product
 from tradebase.web.errors import validation_message
+from tradebase.web.i18n import N_
 from tradebase.web.pages.messages import (
     Gettext,
+    coded_message,
     domain_errors,
-    translate_message,
     validation_errors,
 )
 
@@ -33,14 +41,18 @@ ENTERPRISE_FIELDS = (
     "description_zh", "description_en",
 )
 PRODUCT_FIELDS = (
-    "sku", "title", "title_zh", "description", "hs_code", "unit", "moq", "monthly_capacity",
-    "lead_time_days", "certifications",
+    "sku", "title", "title_zh", "description", "hs_code", "hs_edition", "unit", "moq",
+    "monthly_capacity", "lead_time_days", "certifications",
 )
 # Empty inputs of these fields mean "not given" rather than an empty text.
 _OPTIONAL = {
-    "base_id", "region_id", "size", "employees", "founded", "hs_code", "moq",
+    "base_id", "region_id", "size", "employees", "founded", "hs_code", "hs_edition", "moq",
     "monthly_capacity", "lead_time_days",
 }
+STALE_MESSAGE = N_(
+    "Someone else saved this record while you were editing it. The form now shows what is "
+    "stored; make your change again and save."
+)
 _LIST_SEPARATORS = re.compile(r"[;,，；、\n]+")
 _MARKET_SEPARATORS = re.compile(r"[;,，；、\s]+")
 
@@ -54,6 +66,11 @@ class Form:
     problem: str = ""
     """A refusal that is about the user, not a field (not logged in, not allowed)."""
     status_code: int = 422
+    stale: bool = False
+    read_fields: tuple[str, ...] = ()
+    """Fields filled from the text the user wrote, for it to check (the request form)."""
+    """The change was based on a version that is no longer stored (shown again with the
+    current values, status 409)."""
 
     def value(self, name: str) -> str:
         return self.values.get(name, "")
@@ -64,6 +81,23 @@ def read_form(posted: Mapping[str, Any], names: tuple[str, ...]) -> Form:
     return Form(values={name: str(posted.get(name) or "").strip() for name in names})
 
 
+def posted_version(posted: Mapping[str, Any]) -> int | None:
+    """The version an edit form was filled from (its hidden ``version`` field); None when the
+    form did not say, and an impossible one (0) when the field was tampered with, so that it
+    is refused as stale rather than applied blindly."""
+    text = str(posted.get("version") or "").strip()
+    if not text:
+        return None
+    return int(text) if text.isdecimal() and len(text) <= 18 else 0
+
+
+def refreshed(form: Form, current: Form) -> Form:
+    """A stale form shown again with the values stored now (and their version), keeping its
+    message and its status."""
+    return Form(values=current.values, problem=form.problem, status_code=form.status_code,
+                stale=True)
+
+
 def _list(text: str, separators: re.Pattern[str]) -> list[str]:
     return [part.strip() for part in separators.split(text) if part.strip()]
 
@@ -71,6 +105,8 @@ def _list(text: str, separators: re.Pattern[str]) -> list[str]:
 def _data(form: Form) -> dict[str, Any]:
     data: dict[str, Any] = {}
     for name, text in form.values.items():
+        if name == "version":  # the optimistic-concurrency check, not a field of the record
+            continue
         if name in _OPTIONAL:
             data[name] = text or None
         elif name == "certifications":
@@ -120,13 +156,19 @@ def apply(
     return None; the form is shown again with what the user typed."""
     try:
         return action()
+    except StaleObject:
+        session.rollback()
+        form.problem = gettext(STALE_MESSAGE)
+        form.status_code = 409
+        form.stale = True
+        return None
     except (InvalidInput, Conflict, NotFound) as exc:
         session.rollback()
         form.errors.update(domain_errors(exc, gettext, default_field=default_field))
         return None
     except (Unauthenticated, Forbidden) as exc:
         session.rollback()
-        form.problem = translate_message(exc.message, gettext)
+        form.problem = coded_message(exc, gettext)
         form.status_code = exc.status_code
         return None
 
@@ -140,6 +182,7 @@ def enterprise_form(enterprise: Enterprise) -> Form:
     }
     values["certifications"] = "; ".join(enterprise.certifications)
     values["markets"] = "; ".join(enterprise.markets)
+    values["version"] = str(enterprise.version)
     return Form(values=values)
 
 
@@ -151,7 +194,9 @@ def product_form(product: Product) -> Form:
         if name not in {"certifications", "title_zh"}
     }
     values["title_zh"] = product.titles.get("zh", "")
+    values["hs_code"] = product.hs_code_written or ""  # as written; hs_code is what matches
     values["certifications"] = "; ".join(product.certifications)
+    values["version"] = str(product.version)
     return Form(values=values)
 
 

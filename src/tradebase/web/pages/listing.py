@@ -44,7 +44,7 @@ class Criteria:
             hs_code=self.value("hs_code") or None,
             certification=self.value("certification") or None,
             market=self.value("market") or None,
-            base_id=base_id if base_id is not None else (int(base) if base.isdigit() else None),
+            base_id=base_id if base_id is not None else (int(base) if base.isdecimal() else None),
         )
 
     def url(self, path: str, *, offset: int | None = None) -> str:
@@ -63,9 +63,9 @@ def read_criteria(request: Request) -> Criteria:
     values = {name: (params.get(name) or "").strip()[:MAX_TEXT] for name in FILTER_NAMES}
     values["market"] = values["market"].upper()[:2]
     offset_text = params.get("offset") or "0"
-    offset = int(offset_text) if offset_text.isdigit() else 0
+    offset = int(offset_text) if offset_text.isdecimal() else 0
     limit_text = params.get("limit") or ""
-    limit = min(max(int(limit_text), 1), MAX_LIMIT) if limit_text.isdigit() else None
+    limit = min(max(int(limit_text), 1), MAX_LIMIT) if limit_text.isdecimal() else None
     return Criteria(values=values, offset=offset, limit=limit)
 
 

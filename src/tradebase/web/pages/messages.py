@@ -8,7 +8,7 @@ the catalog; an unknown one is shown as it came, which is still a message a user
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from pydantic import ValidationError
@@ -32,6 +32,26 @@ _BY_TYPE = {
     "literal_error": N_("Choose one of the listed values."),
 }
 
+# Errors and notes that carry a code and parameters (``registry/hs_codes.py``).
+_BY_CODE = {
+    "hs_code_form": N_("'%(written)s' is not an HS code: write six digits such as 940153 or "
+                       "9401.53, or a national code of 8 or 10 digits."),
+    "hs_code_unknown": N_("HS code %(written)s is not a subheading of HS 2022, HS 2017 or "
+                          "HS 2012."),
+    "hs_edition_form": N_("'%(written)s' is not an HS edition: choose 2022, 2017 or 2012."),
+    "hs_older_edition": N_("%(code)s is not an HS %(asked)s subheading; it was read as "
+                           "HS %(edition)s."),
+    "hs_newer_edition": N_("%(code)s is not an HS %(asked)s subheading; it was read as "
+                           "HS %(edition)s."),
+    "hs_renumbered": N_("HS %(edition)s code %(code)s is HS 2022 code %(hs2022)s."),
+    "hs_confirm_subheading": N_("HS %(edition)s code %(code)s was split into %(candidates)s "
+                                "in HS 2022: it is matched on heading %(heading)s; confirm "
+                                "the subheading."),
+    "hs_choose_code": N_("HS %(edition)s code %(code)s became %(candidates)s in HS 2022, "
+                         "under different headings: choose one; until then the listing is "
+                         "not matched on an HS code."),
+}
+
 _PATTERN_BY_FIELD = {
     "sku": N_("Use letters, digits and . _ / - only, starting with a letter or digit."),
 }
@@ -40,10 +60,6 @@ _PATTERN_BY_FIELD = {
 _KNOWN: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"'(?P<code>[^']*)' is not an ISO 3166 alpha-2 country code"),
      N_("'%(code)s' is not a country code; use two letters such as US or DE.")),
-    (re.compile(r"an HS code is six digits"),
-     N_("An HS code is six digits, e.g. 940153.")),
-    (re.compile(r"HS code (?P<code>\d+) is not a subheading"),
-     N_("HS code %(code)s is not a subheading of the Harmonized System.")),
     (re.compile(r"a certification is a short code"),
      N_("A certification is a short code such as FSC or ISO9001.")),
     (re.compile(r"founded cannot be in the future"),
@@ -69,6 +85,29 @@ _KNOWN: list[tuple[re.Pattern[str], str]] = [
 ]
 
 
+# Errors the services raise with a code (``TradebaseError.code``) -> translatable messages;
+# ``%(name)s`` takes the error's parameters. Filled by the capabilities that raise them.
+CODED_MESSAGES: dict[str, str] = dict(_BY_CODE)
+
+
+def coded_message(exc: TradebaseError, gettext: Gettext) -> str:
+    """``exc`` in the interface language: by its code when it has a known one."""
+    msgid = CODED_MESSAGES.get(exc.code)
+    if msgid is None:
+        return translate_message(exc.message, gettext)
+    try:
+        return gettext(msgid) % exc.params
+    except (KeyError, TypeError, ValueError):
+        return gettext(msgid)
+
+
+def code_message(code: str, params: Mapping[str, Any], gettext: Gettext) -> str | None:
+    """The message of an error or note code with its parameters in the interface language;
+    None for a code without one."""
+    msgid = CODED_MESSAGES.get(code)
+    return None if msgid is None else gettext(msgid) % dict(params)
+
+
 def translate_message(message: str, gettext: Gettext) -> str:
     """``message`` (English, from a schema or a service) in the interface language."""
     for pattern, msgid in _KNOWN:
@@ -86,6 +125,8 @@ def _pydantic_message(error: Any, field: str | None, gettext: Gettext) -> str:
         return gettext(_PATTERN_BY_FIELD.get(field or "", N_("This value has the wrong form.")))
     if kind in _BY_TYPE:
         return gettext(_BY_TYPE[kind]) % context
+    if kind in _BY_CODE:
+        return gettext(_BY_CODE[kind]) % context
     message = str(error.get("msg", "")).removeprefix("Value error, ")
     return translate_message(message, gettext)
 
@@ -107,4 +148,4 @@ def domain_errors(
     exc: TradebaseError, gettext: Gettext, *, default_field: str
 ) -> dict[str, str]:
     """A service's error as ``{field: message}``."""
-    return {exc.field or default_field: translate_message(exc.message, gettext)}
+    return {exc.field or default_field: coded_message(exc, gettext)}

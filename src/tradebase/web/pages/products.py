@@ -7,10 +7,21 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from tradebase.registry import schemas, service
-from tradebase.registry.models import Enterprise
+from tradebase.registry.hs_codes import HsCodeError, read_hs
+from tradebase.registry.models import Enterprise, Product
 from tradebase.web.deps import DbSession
 from tradebase.web.pages.enterprises import Posted
-from tradebase.web.pages.forms import PRODUCT_FIELDS, Form, apply, product_form, read_form, validate
+from tradebase.web.pages.forms import (
+    PRODUCT_FIELDS,
+    Form,
+    apply,
+    posted_version,
+    product_form,
+    read_form,
+    refreshed,
+    validate,
+)
+from tradebase.web.pages.messages import Gettext, code_message
 from tradebase.web.pages.routing import page_router
 from tradebase.web.pages.templating import gettext_for, render
 
@@ -19,12 +30,25 @@ router = page_router()
 
 def _render_form(
     request: Request, form: Form, *, action: str, enterprise: Enterprise,
-    product_id: int | None = None, status_code: int = 200,
+    product_id: int | None = None, status_code: int = 200, hs_notes: list[str] | None = None,
 ) -> HTMLResponse:
     context = {
         "form": form, "action": action, "enterprise": enterprise, "product_id": product_id,
+        "hs_notes": hs_notes or [],
     }
     return render(request, "product_form.html", context, status_code=status_code)
+
+
+def _hs_notes(product: Product, gettext: Gettext) -> list[str]:
+    """What to check about the stored HS code (a subheading to confirm or to choose)."""
+    if not product.hs_code_written:
+        return []
+    try:
+        reading = read_hs(product.hs_code_written, product.hs_edition)
+    except HsCodeError:
+        return []
+    return [code_message(note.code, note.params, gettext) or note.message
+            for note in reading.notes]
 
 
 def _catalog_url(enterprise_id: int, product_id: int) -> str:
@@ -73,6 +97,7 @@ def edit_product(product_id: int, request: Request, db: DbSession) -> HTMLRespon
     return _render_form(
         request, product_form(product), action=f"/products/{product.id}/edit",
         enterprise=product.enterprise, product_id=product.id,
+        hs_notes=_hs_notes(product, gettext_for(request)),
     )
 
 
@@ -82,7 +107,8 @@ def update_product(product_id: int, request: Request, db: DbSession, posted: Pos
     product = service.get_product(session=db, product_id=product_id)
     enterprise = product.enterprise
     action = f"/products/{product.id}/edit"
-    form = read_form(posted, PRODUCT_FIELDS)
+    form = read_form(posted, (*PRODUCT_FIELDS, "version"))
+    version = posted_version(posted)
     checked = validate(
         schemas.ProductCreate, form, gettext, default_field="title",
         extra={"enterprise_id": enterprise.id},
@@ -96,10 +122,16 @@ def update_product(product_id: int, request: Request, db: DbSession, posted: Pos
         )
         updated = apply(
             db, form, gettext,
-            lambda: service.update_product(session=db, product_id=product_id, data=changes),
+            lambda: service.update_product(
+                session=db, product_id=product_id, data=changes, expected_version=version
+            ),
             default_field="sku",
         )
     if updated is None:
+        if form.stale:  # someone saved first: show what is stored now
+            product = service.get_product(session=db, product_id=product_id)
+            form = refreshed(form, product_form(product))
+            enterprise = product.enterprise
         return _render_form(
             request, form, action=action, enterprise=enterprise, product_id=product_id,
             status_code=form.status_code,

@@ -101,6 +101,10 @@ def is_htmx(request: Request) -> bool:
     )
 
 
+def _no_unread() -> int:
+    return 0
+
+
 def render(
     request: Request,
     template: str,
@@ -117,6 +121,7 @@ def render(
         here=here(request),
         actor=getattr(request.state, "actor", ANONYMOUS),
         csrf_token=lambda: csrf_token(request),
+        unread_notifications=getattr(request.state, "unread_notifications", _no_unread),
         **(context or {}),
     )
     response = HTMLResponse(html, status_code=status_code)

@@ -1,0 +1,30 @@
+"""The kinds of notification, and whether each is mailed when the user chose nothing."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Kind(StrEnum):
+    ENQUIRY_RECEIVED = "enquiry_received"  # to the enterprise: a buyer sent it a request
+    ENQUIRY_ANSWERED = "enquiry_answered"  # to the buyer: an enterprise quoted (or declined)
+    INTENTION_PROPOSED = "intention_proposed"  # to the other side of the enquiry
+    ORDER_STATUS = "order_status"  # to the other side: an order moved on
+    REQUEST_MATCHED = "request_matched"  # to an enterprise: an open request fits its catalog
+    ENQUIRY_UNANSWERED = "enquiry_unanswered"  # reminder to the enterprise
+    CERTIFICATE_EXPIRING = "certificate_expiring"  # reminder to the enterprise
+
+
+MAIL = "mail"
+"""The mail channel's name, as preferences store it."""
+
+# Mailed unless the user turned it off (the inbox always gets every kind).
+MAILED_BY_DEFAULT: dict[Kind, bool] = {
+    Kind.ENQUIRY_RECEIVED: True,
+    Kind.ENQUIRY_ANSWERED: True,
+    Kind.INTENTION_PROPOSED: True,
+    Kind.ORDER_STATUS: True,
+    Kind.REQUEST_MATCHED: False,  # can be many: the inbox only, unless asked for
+    Kind.ENQUIRY_UNANSWERED: True,
+    Kind.CERTIFICATE_EXPIRING: True,
+}

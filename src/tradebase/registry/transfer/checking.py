@@ -1,0 +1,302 @@
+"""Checking rows: what every kind shares between reading a file and writing its rows.
+
+Every problem of a file is collected as a ``RowError`` (line, column, reason in the user's
+terms); references to bases, regions and enterprises are resolved against rows loaded once.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any, Protocol, TypeVar
+
+from pydantic import BaseModel, TypeAdapter, ValidationError
+from pydantic_core import ErrorDetails
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from tradebase.errors import RowError
+from tradebase.registry import hs_codes, schemas
+from tradebase.registry.models import Base, Enterprise, Region
+from tradebase.registry.transfer.files import Cell, Row, Table
+
+M = TypeVar("M", bound=BaseModel)
+T = TypeVar("T")
+
+Progress = Callable[[str, int, int], None]
+"""Called as ``progress(phase, done, total)``; ``phase`` is "checking" or "writing"."""
+
+LIST_SEPARATOR = ";"
+BATCH_SIZE = 1000
+_PROGRESS_EVERY = 500
+
+
+class Kind(StrEnum):
+    """What a file holds."""
+
+    ENTERPRISES = "enterprises"
+    PRODUCTS = "products"
+    INDICATORS = "indicators"
+
+
+
+@dataclass
+class ImportSummary:
+    """What an import changed: the hook for whatever must follow it (e.g. the docking index
+    is updated from the ids of the products touched)."""
+
+    kind: Kind
+    created: int = 0
+    updated: int = 0
+    ids: list[int] = field(default_factory=list)
+    """Ids of the rows created or updated, in file order (products, enterprises or facts)."""
+    enterprises_created: list[int] = field(default_factory=list)
+    """Enterprises a products file created by name."""
+    warnings: list[RowWarning] = field(default_factory=list)
+    """What the enterprise should check in rows that were imported (an HS code read as an
+    older edition, a subheading to confirm or choose), by line."""
+
+
+@dataclass(frozen=True)
+class RowWarning:
+    """Something to check in one imported row: ``code`` and ``params`` say what, for the web
+    and CLI layers to put into words (``message`` is the English one)."""
+
+    line: int
+    column: str | None
+    code: str
+    params: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def message(self) -> str:
+        return hs_codes.message(self.code, self.params)
+
+    def __str__(self) -> str:
+        where = f"line {self.line}" + (f", column {self.column}" if self.column else "")
+        return f"{where}: {self.message}"
+
+
+class Errors:
+    """Collects the problems of one file."""
+
+    def __init__(self) -> None:
+        self.items: list[RowError] = []
+        self.warnings: list[RowWarning] = []
+
+    def add(self, line: int, column: str | None, reason: str, *, code: str | None = None,
+            params: Mapping[str, str] | None = None) -> None:
+        self.items.append(RowError(line, column, reason, code=code, params=dict(params or {})))
+
+    def warn(self, line: int, column: str | None, code: str, params: Mapping[str, str]) -> None:
+        self.warnings.append(RowWarning(line, column, code, dict(params)))
+
+    def sorted(self) -> list[RowError]:
+        return sorted(self.items, key=lambda e: (e.line, e.column or ""))
+
+    def sorted_warnings(self) -> list[RowWarning]:
+        return sorted(self.warnings, key=lambda w: (w.line, w.column or ""))
+
+
+_RANGE_REASONS = {
+    "greater_than_equal": ("ge", "≥"),
+    "greater_than": ("gt", ">"),
+    "less_than_equal": ("le", "≤"),
+    "less_than": ("lt", "<"),
+}
+_NUMBER_TYPES = {"int_parsing", "int_type", "int_from_float"}
+_FLOAT_TYPES = {"float_parsing", "float_type"}
+
+
+def reason_of(error: ErrorDetails, hints: Mapping[str, str] = {}) -> str:
+    """A validation error as a short reason in the user's terms ("must be ≥ 1")."""
+    kind = error["type"]
+    ctx = error.get("ctx") or {}
+    if kind == "missing" or error.get("input") == "":
+        return "must not be empty"
+    if kind in _RANGE_REASONS:
+        key, sign = _RANGE_REASONS[kind]
+        return f"must be {sign} {ctx[key]}"
+    if kind in _NUMBER_TYPES:
+        return f"must be a whole number, not '{error.get('input')}'"
+    if kind == "finite_number":
+        return "must be a finite number"
+    if kind in _FLOAT_TYPES:
+        return f"must be a number, not '{error.get('input')}'"
+    if kind == "string_too_long":
+        return f"must be at most {ctx['max_length']} characters long"
+    if kind == "string_too_short":
+        return "must not be empty"
+    if kind == "enum":
+        return f"must be one of {ctx['expected']}, not '{error.get('input')}'"
+    if kind == "string_pattern_mismatch":
+        column = str(error["loc"][0]) if error["loc"] else ""
+        return hints.get(column, f"'{error.get('input')}' has a form that is not allowed")
+    if kind == "value_error":
+        return str(error["msg"]).removeprefix("Value error, ")
+    return str(error["msg"])
+
+
+def validate(
+    schema: type[M], data: dict[str, Any], *, line: int, errors: Errors,
+    column_of: Callable[[tuple[int | str, ...]], str | None], hints: Mapping[str, str] = {},
+) -> M | None:
+    """``data`` checked by ``schema``; on failure every problem is added to ``errors``."""
+    try:
+        return schema.model_validate(data)
+    except ValidationError as exc:
+        for error in exc.errors():
+            loc = tuple(error["loc"])
+            reason = reason_of(error, hints)
+            if not loc and ": " in reason:
+                # Cross-field rules raise "field: reason" (see schemas.check_indicator).
+                name, reason = reason.split(": ", 1)
+                loc = (name,)
+            code = error["type"] if error["type"] in hs_codes.MESSAGES else None
+            params = {key: str(value) for key, value in (error.get("ctx") or {}).items()}
+            errors.add(line, column_of(loc), reason, code=code, params=params if code else None)
+        return None
+
+
+def cell_value(row: Row, column: str, schema: type[BaseModel], name: str) -> Any:
+    """The value of ``column`` for schema field ``name``: the cell, or the field's default when
+    the cell is empty (a required field gets "" and is reported as empty)."""
+    cell = row.cells.get(column, "")
+    if cell:
+        return cell
+    info = schema.model_fields[name]
+    return "" if info.is_required() else info.get_default(call_default_factory=True)
+
+
+def joined(items: Iterable[str]) -> str:
+    return LIST_SEPARATOR.join(items)
+
+
+COUNTRIES: TypeAdapter[list[str]] = TypeAdapter(schemas.CountryList)
+_CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]")
+
+
+def is_chinese(name: str) -> bool:
+    """Whether a name is written in Chinese (holds a CJK ideograph)."""
+    return _CJK.search(name) is not None
+
+
+class Refs:
+    """Resolves references to bases, regions or enterprises in a file ("id, key or name")
+    against rows loaded once, so that checking a large file costs no query per row."""
+
+    def __init__(self, what: str, *, by_id: bool) -> None:
+        self.what = what
+        self.by_id = by_id
+        self.ids: set[int] = set()
+        self.names: dict[str, set[int]] = {}
+
+    def add(self, ident: int, *names: str | None) -> None:
+        self.ids.add(ident)
+        for name in names:
+            if name:
+                self.names.setdefault(name, set()).add(ident)
+
+    def find(self, ref: str) -> int | None:
+        """The id ``ref`` names, None if nothing; ValueError if it names several."""
+        if self.by_id and ref.isdecimal() and int(ref) in self.ids:
+            return int(ref)
+        found = self.names.get(ref, set())
+        if len(found) > 1:
+            ids = ", ".join(str(i) for i in sorted(found))
+            hint = "; use the id" if self.by_id else ""
+            raise ValueError(f"'{ref}' names several {self.what}s (ids {ids}){hint}")
+        return next(iter(found), None)
+
+    def resolve(self, ref: str) -> int:
+        found = self.find(ref)
+        if found is None:
+            raise ValueError(f"unknown {self.what} '{ref}'")
+        return found
+
+    def ref_for(self, ident: int, *names: str | None) -> str:
+        """What an export writes for ``ident``: the first name that leads back to it."""
+        for name in names:
+            if name:
+                try:
+                    if self.find(name) == ident:
+                        return name
+                except ValueError:
+                    continue
+        return str(ident)
+
+
+def load_base_refs(session: Session) -> Refs:
+    refs = Refs("base", by_id=True)
+    for ident, key, name_en, name_zh in session.execute(
+        select(Base.id, Base.key, Base.name_en, Base.name_zh).order_by(Base.id)
+    ):
+        refs.add(ident, key, name_en, name_zh)
+    return refs
+
+
+def load_region_refs(session: Session) -> Refs:
+    refs = Refs("region", by_id=True)
+    for ident, code, name_en, name_zh in session.execute(
+        select(Region.id, Region.code, Region.name_en, Region.name_zh).order_by(Region.id)
+    ):
+        refs.add(ident, code, name_en, name_zh)
+    return refs
+
+
+def load_enterprise_refs(session: Session, *, by_id: bool) -> Refs:
+    refs = Refs("enterprise", by_id=by_id)
+    for ident, name_en, name_zh in session.execute(
+        select(Enterprise.id, Enterprise.name_en, Enterprise.name_zh).order_by(Enterprise.id)
+    ):
+        refs.add(ident, name_en, name_zh)
+    return refs
+
+
+def chunks(items: Sequence[T], size: int = 500) -> Iterator[Sequence[T]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def report(progress: Progress | None, phase: str, done: int, total: int) -> None:
+    if progress is not None and (done % _PROGRESS_EVERY == 0 or done == total):
+        progress(phase, done, total)
+
+
+# --- the column spec of each kind ----------------------------------------------------------
+
+
+class KindSpec(Protocol):
+    kind: Kind
+    columns: tuple[str, ...]
+    """Every column the kind takes, in the order an export writes them."""
+    required: tuple[tuple[str, ...], ...]
+    """Groups of columns of which the header must hold at least one each."""
+
+    def accepts(self, column: str) -> bool: ...
+
+    def load(self, *, session: Session, table: Table, errors: Errors,
+             progress: Progress | None) -> Any: ...
+
+    def write(self, *, session: Session, plan: Any, progress: Progress | None
+              ) -> ImportSummary: ...
+
+    def export(self, *, session: Session) -> tuple[list[str], Iterator[list[Cell]]]: ...
+
+
+def header_problems(spec: KindSpec, table: Table) -> list[RowError]:
+    problems = []
+    for group in spec.required:
+        if not any(column in table.columns for column in group):
+            names = " or ".join(group)
+            problems.append(RowError(1, group[0], f"the required column {names} is missing"))
+    for column in table.columns:
+        if not spec.accepts(column):
+            problems.append(RowError(
+                1, column,
+                f"unknown column; {spec.kind.value} take {', '.join(spec.columns)}"
+                + (" and title_<language>" if spec.kind is Kind.PRODUCTS else ""),
+            ))
+    return problems
+

@@ -1,0 +1,185 @@
+"""Indicators files: one fact per row, keyed by subject, metric, year and month."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from tradebase.registry import indicators, schemas
+from tradebase.registry.models import Base, Enterprise, IndicatorFact
+from tradebase.registry.transfer.checking import (
+    Errors,
+    ImportSummary,
+    Kind,
+    Progress,
+    Refs,
+    cell_value,
+    load_base_refs,
+    load_enterprise_refs,
+    report,
+    validate,
+)
+from tradebase.registry.transfer.files import Cell, Row, Table
+
+_INDICATOR_FIELDS = {  # column -> field of schemas.IndicatorCreate filled straight from the cell
+    "metric": "metric", "value": "value", "currency": "currency", "unit": "unit",
+    "year": "year", "month": "month", "qualifier": "qualifier", "note": "note",
+}
+_SOURCE_FIELDS = {"source_title": "title", "source_url": "url", "source_quote": "quote"}
+
+_FactKey = tuple[str, int, str, int | None, int | None]
+
+
+@dataclass
+class _IndicatorPlan:
+    rows: list[tuple[schemas.IndicatorCreate, IndicatorFact | None]] = field(
+        default_factory=list
+    )
+
+
+class IndicatorColumns:
+    kind: Kind = Kind.INDICATORS
+    columns: tuple[str, ...] = (
+        "base", "enterprise", "metric", "value", "currency", "unit", "year", "month",
+        "qualifier", "source_title", "source_url", "source_quote", "note",
+    )
+    required: tuple[tuple[str, ...], ...] = (("base", "enterprise"), ("metric",), ("value",))
+
+    def accepts(self, column: str) -> bool:
+        return column in self.columns
+
+    @staticmethod
+    def _column(loc: tuple[int | str, ...]) -> str | None:
+        if not loc:
+            return None
+        if loc[0] == "source":
+            return f"source_{loc[1]}" if len(loc) > 1 else "source_title"
+        return {"base_id": "base", "enterprise_id": "enterprise"}.get(str(loc[0]), str(loc[0]))
+
+    def load(self, *, session: Session, table: Table, errors: Errors,
+             progress: Progress | None) -> _IndicatorPlan:
+        plan = _IndicatorPlan()
+        refs = {"base": load_base_refs(session),
+                "enterprise": load_enterprise_refs(session, by_id=True)}
+        stored: dict[_FactKey, IndicatorFact] = {}
+        locked = select(IndicatorFact).order_by(IndicatorFact.id.desc()).with_for_update(
+            of=IndicatorFact)
+        for fact in session.scalars(locked):  # to the end of the import (see products)
+            stored[_fact_key(fact)] = fact  # by id descending: the oldest of equal keys wins
+        seen: dict[_FactKey, int] = {}
+        total = len(table.rows)
+        for done, row in enumerate(table.rows, start=1):
+            line = row.line
+            subject = self._subject(row, refs, errors)
+            if subject is None:
+                continue
+            data = self._data(row, subject, stored)
+            checked = validate(schemas.IndicatorCreate, data, line=line, errors=errors,
+                                column_of=self._column)
+            if checked is None:
+                continue
+            if not math.isfinite(checked.value):
+                errors.add(line, "value", "must be a finite number")
+                continue
+            key = _fact_key(checked)
+            if key in seen:
+                errors.add(line, "metric", "the same subject, metric, year and month appear "
+                                           f"already on line {seen[key]}")
+                continue
+            seen[key] = line
+            plan.rows.append((checked, stored.get(key)))
+            report(progress, "checking", done, total)
+        return plan
+
+    @staticmethod
+    def _subject(row: Row, refs: dict[str, Refs], errors: Errors) -> tuple[str, int] | None:
+        given = [(column, row.cells[column]) for column in ("base", "enterprise")
+                 if row.cells.get(column)]
+        if len(given) != 1:
+            column = "base" if "base" in row.cells else "enterprise"
+            errors.add(row.line, column, "give the subject in exactly one of base or enterprise")
+            return None
+        column, ref = given[0]
+        try:
+            return column, refs[column].resolve(ref)
+        except ValueError as exc:
+            errors.add(row.line, column, str(exc))
+            return None
+
+    @staticmethod
+    def _data(row: Row, subject: tuple[str, int],
+              stored: dict[_FactKey, IndicatorFact]) -> dict[str, Any]:
+        """The fact a row describes, over the stored fact with the same key if there is one."""
+        given: dict[str, Any] = {f"{subject[0]}_id": subject[1]}
+        for column, name in _INDICATOR_FIELDS.items():
+            if column in row.cells:
+                given[name] = cell_value(row, column, schemas.IndicatorCreate, name)
+        source = {name: row.cells[column] for column, name in _SOURCE_FIELDS.items()
+                  if column in row.cells}
+        key = (subject[0], subject[1], row.cells.get("metric", ""),
+               _whole(row.cells.get("year", "")), _whole(row.cells.get("month", "")))
+        fact = stored.get(key)
+        if fact is None:
+            return {**given, "source": source}
+        data = indicators.as_schema(fact).model_dump(exclude={"id", "subject_type"})
+        data.update(given)
+        data["source"] = {**data["source"], **source}
+        return data
+
+    def write(self, *, session: Session, plan: _IndicatorPlan,
+              progress: Progress | None) -> ImportSummary:
+        summary = ImportSummary(Kind.INDICATORS)
+        total = len(plan.rows)
+        for done, (checked, fact) in enumerate(plan.rows, start=1):
+            if fact is None:
+                fact = indicators.create_indicator(session=session, data=checked)
+                summary.created += 1
+            else:  # the key of a stored fact is never changed, only its value and source
+                changes = schemas.IndicatorUpdate(**checked.model_dump(
+                    exclude={"base_id", "enterprise_id", "is_sample"}
+                ))
+                indicators.update_indicator(session=session, fact_id=fact.id, data=changes)
+                summary.updated += 1
+            summary.ids.append(fact.id)
+            report(progress, "writing", done, total)
+        return summary
+
+    def export(self, *, session: Session) -> tuple[list[str], Iterator[list[Cell]]]:
+        bases = load_base_refs(session)
+        enterprises = load_enterprise_refs(session, by_id=True)
+        base_refs = {b.id: bases.ref_for(b.id, b.key, b.name_en, b.name_zh)
+                     for b in session.scalars(select(Base))}
+        enterprise_refs = {
+            ident: enterprises.ref_for(ident, name_en, name_zh)
+            for ident, name_en, name_zh in session.execute(
+                select(Enterprise.id, Enterprise.name_en, Enterprise.name_zh)
+            )
+        }
+
+        def rows() -> Iterator[list[Cell]]:
+            for fact in session.scalars(select(IndicatorFact).order_by(IndicatorFact.id)):
+                yield [
+                    base_refs.get(fact.base_id) if fact.base_id else None,
+                    enterprise_refs.get(fact.enterprise_id) if fact.enterprise_id else None,
+                    fact.metric, fact.value, fact.currency, fact.unit, fact.year, fact.month,
+                    fact.qualifier, fact.source_title, fact.source_url, fact.source_quote,
+                    fact.note,
+                ]
+
+        return list(self.columns), rows()
+
+
+def _whole(cell: str) -> int | None:
+    """A cell that holds a whole number as that number (anything else is checked later)."""
+    return int(cell) if cell.isdecimal() else None
+
+
+def _fact_key(fact: IndicatorFact | schemas.IndicatorFields) -> _FactKey:
+    if fact.base_id is not None:
+        return ("base", fact.base_id, fact.metric, fact.year, fact.month)
+    return ("enterprise", fact.enterprise_id or 0, fact.metric, fact.year, fact.month)

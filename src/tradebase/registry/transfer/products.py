@@ -1,0 +1,348 @@
+"""Products files: one row per sku; enterprises named in the file are created when unknown."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from pydantic import ValidationError
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from tradebase.accounts.guard import authorize
+from tradebase.accounts.policy import Permission
+from tradebase.registry import schemas, service
+from tradebase.registry.certificates import replace_codes
+from tradebase.registry.hs_codes import read_hs
+from tradebase.registry.models import (
+    Enterprise,
+    EnterpriseMarket,
+    Product,
+    ProductCertification,
+    ProductTitle,
+)
+from tradebase.registry.transfer.checking import (
+    BATCH_SIZE,
+    COUNTRIES,
+    Errors,
+    ImportSummary,
+    Kind,
+    Progress,
+    Refs,
+    cell_value,
+    chunks,
+    is_chinese,
+    joined,
+    load_enterprise_refs,
+    reason_of,
+    report,
+    validate,
+)
+from tradebase.registry.transfer.files import Cell, Row, Table
+
+_PRODUCT_FIELDS = {  # column -> field of schemas.ProductCreate filled straight from the cell
+    "sku": "sku", "title": "title", "description": "description", "hs_code": "hs_code",
+    "hs_edition": "hs_edition", "unit": "unit", "moq": "moq",
+    "monthly_capacity": "monthly_capacity", "lead_time_days": "lead_time_days",
+    "certifications": "certifications",
+}
+_SKU_HINT = ("a sku starts with a letter or digit and holds only letters, digits and . _ / - "
+             "(at most 80 characters)")
+TITLE_PREFIX = "title_"
+_NOT_YET_CREATED = 2**31 - 1
+
+
+@dataclass
+class _ProductPlan:
+    new_enterprises: dict[str, list[str]] = field(default_factory=dict)
+    """Name of each enterprise to create -> its markets."""
+    markets: dict[int, set[str]] = field(default_factory=dict)
+    """Existing enterprise id -> markets to merge in."""
+    rows: list[tuple[schemas.ProductCreate, str | None, Product | None]] = field(
+        default_factory=list
+    )
+    """(checked product, name of a new enterprise or None, the stored product if known)."""
+
+
+class ProductColumns:
+    kind: Kind = Kind.PRODUCTS
+    columns: tuple[str, ...] = (
+        "sku", "enterprise", "title", "description", "hs_code", "hs_edition", "unit", "moq",
+        "monthly_capacity", "lead_time_days", "certifications", "markets",
+    )
+    required: tuple[tuple[str, ...], ...] = (("sku",), ("enterprise",), ("title",))
+
+    def __init__(self, *, default_edition: int | None = None) -> None:
+        self.default_edition = default_edition
+        """The HS edition of the codes of rows with an empty ``hs_edition`` (``--hs-edition``);
+        None reads them as HS 2022 first, then as the older editions."""
+
+    def accepts(self, column: str) -> bool:
+        if column in self.columns:
+            return True
+        lang = column.removeprefix(TITLE_PREFIX)
+        return column.startswith(TITLE_PREFIX) and schemas.LANG_PATTERN.fullmatch(lang) is not None
+
+    @staticmethod
+    def _column(loc: tuple[int | str, ...]) -> str | None:
+        if not loc:
+            return None
+        if loc[0] == "titles":
+            return f"{TITLE_PREFIX}{loc[1]}" if len(loc) > 1 else "title"
+        if loc[0] == "enterprise_id":
+            return "enterprise"
+        return str(loc[0])
+
+    def load(self, *, session: Session, table: Table, errors: Errors,
+             progress: Progress | None) -> _ProductPlan:
+        plan = _ProductPlan()
+        enterprises = load_enterprise_refs(session, by_id=False)
+        stored = self._stored(session, [row.cells.get("sku", "") for row in table.rows])
+        title_columns = [c for c in table.columns if c.startswith(TITLE_PREFIX)]
+        seen: dict[str, int] = {}
+        total = len(table.rows)
+        for done, row in enumerate(table.rows, start=1):
+            self._check(row, plan, enterprises, stored, title_columns, seen, errors)
+            report(progress, "checking", done, total)
+        return plan
+
+    @staticmethod
+    def _stored(session: Session, skus: list[str]) -> dict[str, Product]:
+        """The stored products of the file, locked in sku order until the import ends (the
+        same order for every import and edit, so that two of them cannot deadlock): a
+        concurrent edit waits, and the rows are read as that edit left them."""
+        wanted = sorted({sku for sku in skus if sku})
+        found: dict[str, Product] = {}
+        for chunk in chunks(wanted):
+            stmt = select(Product).where(Product.sku.in_(chunk)).order_by(Product.sku)
+            # version: a version_id_col on Product is bumped by the ORM flush of _set_product.
+            for product in session.scalars(stmt.with_for_update(of=Product)):
+                found[product.sku] = product
+        return found
+
+    def _check(
+        self, row: Row, plan: _ProductPlan, enterprises: Refs, stored: dict[str, Product],
+        title_columns: list[str], seen: dict[str, int], errors: Errors,
+    ) -> None:
+        line, cells = row.line, row.cells
+        sku = cells["sku"]
+        if sku in seen:
+            errors.add(line, "sku", f"sku {sku} appears already on line {seen[sku]}")
+        elif sku:
+            seen[sku] = line
+        product = stored.get(sku)
+
+        enterprise_id, new_name = self._enterprise(row, plan, enterprises, errors)
+        markets: list[str] = []
+        if cells.get("markets"):
+            try:
+                markets = COUNTRIES.validate_python(cells["markets"])
+            except ValidationError as exc:
+                for error in exc.errors():
+                    errors.add(line, "markets", reason_of(error))
+
+        data: dict[str, Any] = {} if product is None else _product_fields(product)
+        for column, name in _PRODUCT_FIELDS.items():
+            if column in cells:
+                data[name] = cell_value(row, column, schemas.ProductCreate, name)
+        if cells.get("hs_code") and not cells.get("hs_edition"):
+            data["hs_edition"] = self.default_edition
+        titles = dict(data.get("titles", {}))
+        for column in title_columns:
+            lang = column.removeprefix(TITLE_PREFIX)
+            titles.pop(lang, None)
+            if cells[column]:
+                titles[lang] = cells[column]
+        data["titles"] = titles
+        # A new enterprise has no id before writing; a stand-in id is used while checking.
+        data["enterprise_id"] = enterprise_id if enterprise_id is not None else _NOT_YET_CREATED
+        checked = validate(schemas.ProductCreate, data, line=line, errors=errors,
+                            column_of=self._column, hints={"sku": _SKU_HINT})
+        if checked is None:
+            return
+        if checked.hs_code:
+            for note in read_hs(checked.hs_code, checked.hs_edition).notes:
+                errors.warn(line, "hs_code", note.code, note.params)
+        if new_name is not None:
+            plan.new_enterprises[new_name] = sorted({*plan.new_enterprises[new_name], *markets})
+        elif enterprise_id is not None and markets:
+            plan.markets.setdefault(enterprise_id, set()).update(markets)
+        plan.rows.append((checked, new_name, product))
+
+    @staticmethod
+    def _enterprise(
+        row: Row, plan: _ProductPlan, enterprises: Refs, errors: Errors
+    ) -> tuple[int | None, str | None]:
+        """(id of the existing enterprise, or None and the name of one to create)."""
+        name = row.cells["enterprise"]
+        if not name:
+            errors.add(row.line, "enterprise", "must not be empty")
+            return None, None
+        try:
+            found = enterprises.find(name)
+        except ValueError as exc:
+            errors.add(row.line, "enterprise", str(exc))
+            return None, None
+        if found is not None:
+            return found, None
+        if name not in plan.new_enterprises:
+            try:
+                schemas.EnterpriseCreate.model_validate(_enterprise_name(name))
+            except ValidationError as exc:
+                errors.add(row.line, "enterprise", reason_of(exc.errors()[0]))
+                return None, None
+            plan.new_enterprises[name] = []
+        return None, name
+
+    def write(self, *, session: Session, plan: _ProductPlan,
+              progress: Progress | None) -> ImportSummary:
+        summary = ImportSummary(Kind.PRODUCTS)
+        self._authorize(session, plan)
+        created: dict[str, int] = {}
+        for name, markets in plan.new_enterprises.items():
+            enterprise = service.create_enterprise(
+                session=session,
+                data=schemas.EnterpriseCreate(**_enterprise_name(name), markets=markets),
+            )
+            created[name] = enterprise.id
+            summary.enterprises_created.append(enterprise.id)
+        _merge_markets(session, plan.markets)
+
+        total = len(plan.rows)
+        batch: list[Product] = []
+        for done, (checked, new_name, product) in enumerate(plan.rows, start=1):
+            if new_name is not None:
+                checked = checked.model_copy(update={"enterprise_id": created[new_name]})
+            if product is None:
+                product = _new_product(checked)
+                session.add(product)
+                summary.created += 1
+            else:
+                _set_product(product, checked)
+                summary.updated += 1
+            batch.append(product)
+            if len(batch) >= BATCH_SIZE or done == total:
+                session.flush()
+                summary.ids.extend(item.id for item in batch)
+                batch.clear()
+            report(progress, "writing", done, total)
+        return summary
+
+    @staticmethod
+    def _authorize(session: Session, plan: _ProductPlan) -> None:
+        """The actor may edit the catalog of every enterprise the file touches (new ones are
+        checked when they are created); checked once per enterprise, before anything is
+        written."""
+        ids = set(plan.markets)
+        for checked, new_name, product in plan.rows:
+            if new_name is None:
+                ids.add(checked.enterprise_id)
+            if product is not None:
+                ids.add(product.enterprise_id)
+        for chunk in chunks(sorted(ids)):
+            for ident, base_id in session.execute(
+                select(Enterprise.id, Enterprise.base_id).where(Enterprise.id.in_(chunk))
+            ):
+                authorize(session, Permission.EDIT_ENTERPRISE, base_id=base_id,
+                          enterprise_id=ident)
+
+    def export(self, *, session: Session) -> tuple[list[str], Iterator[list[Cell]]]:
+        enterprises = load_enterprise_refs(session, by_id=False)
+        names: dict[int, str] = {}
+        for ident, name_en, name_zh in session.execute(
+            select(Enterprise.id, Enterprise.name_en, Enterprise.name_zh)
+        ):
+            # Names only: the import takes no ids here, so a shared name is written as it is
+            # (and reported as ambiguous on import) rather than as an id.
+            found = enterprises.ref_for(ident, name_en, name_zh)
+            names[ident] = found if found != str(ident) else (name_en or name_zh)
+        markets = _grouped(session, EnterpriseMarket.enterprise_id, EnterpriseMarket.country)
+        certifications = _grouped(
+            session, ProductCertification.product_id, ProductCertification.code
+        )
+        titles: dict[int, dict[str, str]] = {}
+        for product_id, lang, text in session.execute(
+            select(ProductTitle.product_id, ProductTitle.lang, ProductTitle.text)
+        ):
+            titles.setdefault(product_id, {})[lang] = text
+        langs = sorted({lang for by_lang in titles.values() for lang in by_lang})
+        columns = [*self.columns[:3], *(f"{TITLE_PREFIX}{lang}" for lang in langs),
+                   *self.columns[3:]]
+
+        def rows() -> Iterator[list[Cell]]:
+            stmt = select(
+                Product.id, Product.sku, Product.enterprise_id, Product.title,
+                Product.description, Product.hs_code_written, Product.hs_edition, Product.unit,
+                Product.moq, Product.monthly_capacity, Product.lead_time_days,
+            ).order_by(Product.id)
+            # The code as written and the edition it was read as: importing them again
+            # gives the same HS 2022 code and candidates.
+            for (ident, sku, enterprise_id, title, description, hs_code, hs_edition, unit, moq,
+                 capacity, lead_time) in session.execute(
+                     stmt.execution_options(yield_per=BATCH_SIZE)):
+                own = titles.get(ident, {})
+                yield [
+                    sku, names.get(enterprise_id, str(enterprise_id)), title,
+                    *(own.get(lang, "") for lang in langs),
+                    description, hs_code, hs_edition, unit, moq, capacity, lead_time,
+                    joined(certifications.get(ident, [])),
+                    joined(markets.get(enterprise_id, [])),
+                ]
+
+        return columns, rows()
+
+
+def _enterprise_name(name: str) -> dict[str, str]:
+    return {"name_zh": name} if is_chinese(name) else {"name_en": name}
+
+
+def _product_fields(product: Product) -> dict[str, Any]:
+    return {
+        "sku": product.sku, "enterprise_id": product.enterprise_id, "title": product.title,
+        "titles": product.titles, "description": product.description,
+        "hs_code": product.hs_code_written, "hs_edition": product.hs_edition,
+        "unit": product.unit, "moq": product.moq,
+        "monthly_capacity": product.monthly_capacity, "lead_time_days": product.lead_time_days,
+        "certifications": product.certifications, "is_sample": product.is_sample,
+    }
+
+
+def _new_product(checked: schemas.ProductCreate) -> Product:
+    return Product(
+        **checked.columns(),
+        title_rows=[ProductTitle(lang=lang, text=text) for lang, text in checked.titles.items()],
+        certification_rows=[ProductCertification(code=code) for code in checked.certifications],
+    )
+
+
+def _set_product(product: Product, checked: schemas.ProductCreate) -> None:
+    """Bring a stored product to ``checked``, touching only what changed (so that an
+    unchanged row writes nothing)."""
+    for name, value in checked.columns().items():
+        if getattr(product, name) != value:
+            setattr(product, name, value)
+    if product.titles != checked.titles:
+        product.title_rows = [ProductTitle(lang=lang, text=text)
+                              for lang, text in checked.titles.items()]
+    if product.certifications != checked.certifications:
+        product.certification_rows = replace_codes(
+            product.certification_rows, checked.certifications,
+            lambda code: ProductCertification(code=code))
+
+
+def _merge_markets(session: Session, markets: dict[int, set[str]]) -> None:
+    """Add the markets a products file names to its enterprises (never removes one)."""
+    ids = sorted(markets)
+    for chunk in chunks(ids):
+        for enterprise in session.scalars(select(Enterprise).where(Enterprise.id.in_(chunk))):
+            for country in sorted(markets[enterprise.id] - set(enterprise.markets)):
+                enterprise.market_rows.append(EnterpriseMarket(country=country))
+    session.flush()
+
+
+def _grouped(session: Session, key: Any, value: Any) -> dict[int, list[str]]:
+    grouped: dict[int, list[str]] = {}
+    for ident, item in session.execute(select(key, value).order_by(key, value)):
+        grouped.setdefault(ident, []).append(item)
+    return grouped

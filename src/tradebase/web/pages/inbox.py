@@ -1,0 +1,170 @@
+"""The inbox: one's notifications worded in one's language, marking them read, choosing
+which of them are mailed; and the same words for mail (``mail_renderer``).
+
+A notification stores a kind and plain parameters (``notifications/``); the sentence is made
+here, when it is read, so it follows the reader's language and the catalog."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from fastapi.responses import HTMLResponse, RedirectResponse
+from sqlalchemy.orm import Session
+from starlette.requests import Request
+from starlette.responses import Response
+
+from tradebase.notifications import service as notifications
+from tradebase.notifications.channels import Message, Render
+from tradebase.notifications.kinds import Kind
+from tradebase.registry.numbers import format_number
+from tradebase.settings import Settings
+from tradebase.web.deps import CurrentActor, DbSession, IdPath
+from tradebase.web.i18n import LANGUAGES, N_, get_translations, request_language
+from tradebase.web.pages.enterprises import Posted
+from tradebase.web.pages.routing import page_router
+from tradebase.web.pages.templating import gettext_for, render
+
+router = page_router()
+
+Gettext = Callable[[str], str]
+
+# What happened, by kind; ``%(name)s`` takes the notification's parameters.
+SENTENCES: dict[str, str] = {
+    Kind.ENQUIRY_RECEIVED: N_("%(enterprise)s received an enquiry: “%(text)s”"),
+    Kind.INTENTION_PROPOSED: N_("A cooperation intention with %(enterprise)s waits for your "
+                                "acceptance: %(quantity)s %(unit)s, %(value)s %(currency)s"),
+    Kind.ORDER_STATUS: N_("The order %(order_id)s with %(enterprise)s is now: %(status)s"),
+    Kind.REQUEST_MATCHED: N_("A new request fits the catalog of %(enterprise)s: “%(text)s”"),
+    Kind.ENQUIRY_UNANSWERED: N_("An enquiry to %(enterprise)s has waited %(days)s days for "
+                                "an answer: “%(text)s”"),
+    Kind.CERTIFICATE_EXPIRING: N_("The certification %(code)s of %(enterprise)s expires on "
+                                  "%(valid_until)s"),
+}
+_ANSWERS = {
+    "answered": N_("%(enterprise)s answered your request %(request_id)s"),
+    "quoted": N_("%(enterprise)s quoted %(price)s %(currency)s on your request "
+                 "%(request_id)s"),
+    "declined": N_("%(enterprise)s declined your request %(request_id)s"),
+}
+_LISTING_CERTIFICATE = N_("The certification %(code)s of listing %(sku)s (%(enterprise)s) "
+                          "expires on %(valid_until)s")
+_UNKNOWN = N_("Something happened on Tradebase")
+# The choices of the account page: which kinds are mailed.
+KIND_LABELS: dict[str, str] = {
+    Kind.ENQUIRY_RECEIVED: N_("Enquiries sent to my enterprise"),
+    Kind.ENQUIRY_ANSWERED: N_("Answers and quotes to my requests"),
+    Kind.INTENTION_PROPOSED: N_("Cooperation intentions waiting for me"),
+    Kind.ORDER_STATUS: N_("Order status changes"),
+    Kind.REQUEST_MATCHED: N_("Open requests that fit my catalog"),
+    Kind.ENQUIRY_UNANSWERED: N_("Reminders of enquiries still unanswered"),
+    Kind.CERTIFICATE_EXPIRING: N_("Certifications about to expire"),
+}
+ORDER_STATUS_LABELS = {
+    "contract_signed": N_("contract signed"),
+    "in_production": N_("in production"),
+    "shipped": N_("shipped"),
+    "delivered": N_("delivered"),
+    "cancelled": N_("cancelled"),
+}
+_MAIL_SUBJECT = N_("Tradebase: %(what)s")
+_MAIL_FOOTER = N_("Open it on Tradebase: %(url)s\nChoose which mails you get on your account "
+                  "page: %(account)s")
+_DONE = {"read": N_("Every notification is marked read.")}
+
+
+def _figure(value: Any, lang: str) -> str:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return "" if value is None else str(value)
+    return format_number(value, lang, compact=False)
+
+
+def describe(kind: str, params: Mapping[str, Any], lang: str, gettext: Gettext) -> str:
+    """The sentence of a notification in ``lang``."""
+    values = {name: _figure(value, lang) for name, value in params.items()}
+    names = [params.get(f"enterprise_{code}") or "" for code in (lang, *LANGUAGES)]
+    values["enterprise"] = next((name for name in names if name), "")
+    if kind == Kind.ENQUIRY_ANSWERED:
+        status = params.get("status")
+        which = "declined" if status == "declined" else (
+            "quoted" if params.get("price") is not None else "answered")
+        template = _ANSWERS[which]
+    elif kind == Kind.CERTIFICATE_EXPIRING and params.get("sku"):
+        template = _LISTING_CERTIFICATE
+    else:
+        template = SENTENCES.get(kind, _UNKNOWN)
+    if kind == Kind.ORDER_STATUS:
+        label = ORDER_STATUS_LABELS.get(str(params.get("status")))
+        values["status"] = gettext(label) if label else values.get("status", "")
+    try:
+        return gettext(template) % values
+    except (KeyError, TypeError, ValueError):  # a parameter missing from an old row
+        return gettext(_UNKNOWN)
+
+
+def mail_renderer(settings: Settings) -> Render:
+    """Mail in the platform's default language, then in the other: users have no language
+    of their own yet, and a mail must be readable by whoever opens it."""
+    first = settings.default_language if settings.default_language in LANGUAGES else "zh"
+    order = [first, *(code for code in LANGUAGES if code != first)]
+
+    def render_mail(message: Message) -> tuple[str, str]:
+        parts: list[str] = []
+        subject = ""
+        for lang in order:
+            gettext = get_translations(lang).gettext
+            sentence = describe(message.kind, message.params, lang, gettext)
+            if not subject:
+                subject = gettext(_MAIL_SUBJECT) % {"what": sentence}
+            parts.append(sentence + "\n\n" + gettext(_MAIL_FOOTER) % {
+                "url": settings.base_url.rstrip("/") + (message.link or "/inbox"),
+                "account": settings.base_url.rstrip("/") + "/account#notifications"})
+        return subject[:200], "\n\n---\n\n".join(parts) + "\n"
+
+    return render_mail
+
+
+@router.get("/inbox", response_class=HTMLResponse)
+def inbox(request: Request, db: DbSession, actor: CurrentActor) -> HTMLResponse:
+    """Your notifications, newest first, unread ones marked."""
+    rows = notifications.inbox(session=db)
+    lang = request_language(request)
+    gettext = gettext_for(request)
+    done = _DONE.get(request.query_params.get("done", ""))
+    items = [{"row": row, "text": describe(row.kind, row.params or {}, lang, gettext)}
+             for row in rows]
+    return render(request, "inbox.html", {
+        "items": items, "done": gettext(done) if done else "",
+        "unread": sum(1 for row in rows if row.read_at is None),
+    })
+
+
+@router.post("/inbox/{notification_id:int}/read")
+def open_notification(notification_id: IdPath, db: DbSession, actor: CurrentActor,
+                      posted: Posted) -> Response:
+    """Mark one notification read and go to what it is about."""
+    note = notifications.mark_read(session=db, notification_id=notification_id)
+    target = note.link if note.link.startswith("/") and not note.link.startswith("//") else "/"
+    return RedirectResponse(target or "/inbox", status_code=303)
+
+
+@router.post("/inbox/read-all")
+def read_all(db: DbSession, actor: CurrentActor, posted: Posted) -> Response:
+    """Mark every notification read."""
+    notifications.mark_all_read(session=db)
+    return RedirectResponse("/inbox?done=read", status_code=303)
+
+
+@router.post("/account/notifications")
+def choose_mails(db: DbSession, actor: CurrentActor, posted: Posted) -> Response:
+    """Which kinds of notification you also get by mail (the inbox gets every kind)."""
+    notifications.set_mail_preferences(
+        session=db, mailed=[str(value) for value in posted.getlist("mail")])
+    return RedirectResponse("/account?done=notifications#notifications", status_code=303)
+
+
+def mail_choices(*, db: Session, user_id: int, gettext: Gettext) -> list[dict[str, Any]]:
+    """The account page's checkboxes: each kind, its label, whether it is mailed."""
+    chosen = notifications.mail_preferences(session=db, user_id=user_id)
+    return [{"kind": kind.value, "label": gettext(KIND_LABELS[kind]), "mailed": mailed}
+            for kind, mailed in chosen.items()]

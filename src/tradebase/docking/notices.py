@@ -1,6 +1,7 @@
 """Who is told what when docking moves on: one call from each service function of
-``service.py`` after its flush (the enquiry sent, answered or declined, an intention proposed,
-an order moved on). The acting user is never told of its own step."""
+``service.py`` and ``rfq.py`` after its flush (the enquiry sent, answered or declined, an
+intention proposed, an order moved on; a request edited, closed, withdrawn, published as an
+open request or awarded). The acting user is never told of its own step."""
 
 from __future__ import annotations
 
@@ -10,7 +11,8 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from tradebase.accounts.guard import current_actor
-from tradebase.docking.models import CooperationIntention, DockingOrder, Enquiry
+from tradebase.docking.models import BuyerRequest, CooperationIntention, DockingOrder, Enquiry
+from tradebase.docking.schemas import EnquiryStatus
 from tradebase.notifications.kinds import Kind
 from tradebase.notifications.service import enterprise_members, notify
 
@@ -82,3 +84,40 @@ def order_changed(*, session: Session, order: DockingOrder) -> None:
            params={"order_id": order.id, "enquiry_id": enquiry.id, "status": str(order.status),
                    **_enterprise(enquiry)},
            link=_link(enquiry))
+
+
+def _told_of_changes(request: BuyerRequest) -> list[Enquiry]:
+    """The enquiries whose enterprise saw the request: sent, answered or declined (a
+    shortlisted one never left the buyer)."""
+    return [e for e in request.enquiries if e.status != EnquiryStatus.SHORTLISTED]
+
+
+def _tell_enterprise(session: Session, enquiry: Enquiry, kind: Kind,
+                     params: dict[str, Any]) -> None:
+    notify(session=session, user_ids=_others(session, _members(session, enquiry)), kind=kind,
+           params={"enquiry_id": enquiry.id, "request_id": enquiry.request_id,
+                   "text": snippet(enquiry.request.text), **params, **_enterprise(enquiry)},
+           link=_link(enquiry))
+
+
+def request_changed(*, session: Session, request: BuyerRequest, change: str) -> None:
+    """Each enterprise the request went to: the buyer edited, closed or withdrew it."""
+    for enquiry in _told_of_changes(request):
+        _tell_enterprise(session, enquiry, Kind.REQUEST_CHANGED, {"change": change})
+
+
+def request_published(*, session: Session, enquiries: Iterable[Enquiry]) -> None:
+    """Each enterprise an open request reached: it fits their catalog and they may quote."""
+    session.flush()  # new enquiries have their ids
+    for enquiry in enquiries:
+        _tell_enterprise(session, enquiry, Kind.REQUEST_MATCHED, {"sku": enquiry.sku})
+
+
+def quote_accepted(*, session: Session, enquiry: Enquiry) -> None:
+    """The enterprise whose quote was accepted; every other one that quoted learns that the
+    request went to another factory (never to whom)."""
+    _tell_enterprise(session, enquiry, Kind.QUOTE_ACCEPTED,
+                     {"price": enquiry.quote_price, "currency": enquiry.quote_currency})
+    for other in enquiry.request.enquiries:
+        if other.id != enquiry.id and other.status == EnquiryStatus.ANSWERED:
+            _tell_enterprise(session, other, Kind.REQUEST_CHANGED, {"change": "awarded"})

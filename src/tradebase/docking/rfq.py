@@ -20,8 +20,8 @@ from tradebase.accounts.policy import (
     may_report_request,
     may_see_buyer_organisation,
 )
+from tradebase.docking import notices, service
 from tradebase.docking import rfq_rules as rules
-from tradebase.docking import service
 from tradebase.docking.index_store import ListingIndex
 from tradebase.docking.models import (
     BuyerRequest,
@@ -96,7 +96,8 @@ def edit_request(
     if changes:
         _record(request, ChangeKind.EDITED, sorted(changes))
     session.flush()
-    # notify: request edited (the enterprises it went to)
+    if changes:
+        notices.request_changed(session=session, request=request, change=ChangeKind.EDITED)
     return request
 
 
@@ -106,7 +107,7 @@ def _end(session: Session, request_id: int, status: RequestStatus,
     request.status = status
     _record(request, kind)
     session.flush()
-    # notify: request closed / withdrawn (``kind``), to the enterprises it went to
+    notices.request_changed(session=session, request=request, change=kind)
     return request
 
 
@@ -168,7 +169,7 @@ def publish_open_request(
     request.published_at = now
     _record(request, ChangeKind.PUBLISHED)
     session.flush()
-    # notify: request published (each enterprise reached)
+    notices.request_published(session=session, enquiries=reached)
     return reached
 
 
@@ -240,7 +241,7 @@ def accept_quote(*, session: Session, enquiry_id: int) -> Enquiry:
     request.status = RequestStatus.AWARDED
     _record(request, ChangeKind.AWARDED)
     session.flush()
-    # notify: quote accepted (the enterprise; the others learn the request was awarded)
+    notices.quote_accepted(session=session, enquiry=enquiry)
     return enquiry
 
 

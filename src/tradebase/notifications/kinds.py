@@ -13,6 +13,8 @@ class Kind(StrEnum):
     REQUEST_MATCHED = "request_matched"  # to an enterprise: an open request fits its catalog
     ENQUIRY_UNANSWERED = "enquiry_unanswered"  # reminder to the enterprise
     CERTIFICATE_EXPIRING = "certificate_expiring"  # reminder to the enterprise
+    REQUEST_CHANGED = "request_changed"  # to the enterprises asked: edited, closed, withdrawn
+    QUOTE_ACCEPTED = "quote_accepted"  # to the enterprise whose quote the buyer accepted
 
 
 MAIL = "mail"
@@ -27,4 +29,6 @@ MAILED_BY_DEFAULT: dict[Kind, bool] = {
     Kind.REQUEST_MATCHED: False,  # can be many: the inbox only, unless asked for
     Kind.ENQUIRY_UNANSWERED: True,
     Kind.CERTIFICATE_EXPIRING: True,
+    Kind.REQUEST_CHANGED: True,
+    Kind.QUOTE_ACCEPTED: True,
 }

@@ -47,6 +47,16 @@ _ANSWERS = {
                  "%(request_id)s"),
     "declined": N_("%(enterprise)s declined your request %(request_id)s"),
 }
+_CHANGES = {
+    "edited": N_("The buyer edited its request %(request_id)s to %(enterprise)s: “%(text)s”"),
+    "closed": N_("The buyer closed its request %(request_id)s to %(enterprise)s: no more "
+                 "quotes"),
+    "withdrawn": N_("The buyer withdrew its request %(request_id)s to %(enterprise)s"),
+    "awarded": N_("The request %(request_id)s that %(enterprise)s quoted on went to another "
+                  "factory"),
+}
+_ACCEPTED = N_("The buyer accepted the quote of %(enterprise)s on request %(request_id)s: "
+               "%(price)s %(currency)s")
 _LISTING_CERTIFICATE = N_("The certification %(code)s of listing %(sku)s (%(enterprise)s) "
                           "expires on %(valid_until)s")
 _UNKNOWN = N_("Something happened on Tradebase")
@@ -59,6 +69,8 @@ KIND_LABELS: dict[str, str] = {
     Kind.REQUEST_MATCHED: N_("Open requests that fit my catalog"),
     Kind.ENQUIRY_UNANSWERED: N_("Reminders of enquiries still unanswered"),
     Kind.CERTIFICATE_EXPIRING: N_("Certifications about to expire"),
+    Kind.REQUEST_CHANGED: N_("Requests to my enterprise edited, closed or withdrawn"),
+    Kind.QUOTE_ACCEPTED: N_("Quotes of my enterprise accepted"),
 }
 ORDER_STATUS_LABELS = {
     "contract_signed": N_("contract signed"),
@@ -91,6 +103,10 @@ def describe(kind: str, params: Mapping[str, Any], lang: str, gettext: Gettext) 
         template = _ANSWERS[which]
     elif kind == Kind.CERTIFICATE_EXPIRING and params.get("sku"):
         template = _LISTING_CERTIFICATE
+    elif kind == Kind.REQUEST_CHANGED:
+        template = _CHANGES.get(str(params.get("change")), _UNKNOWN)
+    elif kind == Kind.QUOTE_ACCEPTED:
+        template = _ACCEPTED
     else:
         template = SENTENCES.get(kind, _UNKNOWN)
     if kind == Kind.ORDER_STATUS:

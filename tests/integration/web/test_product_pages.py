@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import re
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -50,7 +51,7 @@ def product(session: Session) -> Product:
 
 
 def _upload(client: TestClient, product_id: int, token: str, data: bytes,
-            name: str = "chair.png") -> object:
+            name: str = "chair.png") -> Any:
     return client.post(f"/api/v1/products/{product_id}/photos", headers=auth(token),
                        files={"file": (name, data, "image/png")})
 
@@ -61,10 +62,13 @@ def test_the_page_shows_every_title_the_terms_and_the_enterprise(
     client.cookies.set("lang", "zh")
     html = client.get(f"/products/{product.id}").text
     heading = re.search(r'<h1 id="product-title">(.*?)</h1>', html, re.S)
-    assert heading is not None and "藤编花园椅" in heading.group(1)  # the page language first
-    assert "Rattan garden chair" in html and "Rattan-Gartenstuhl" in html
+    assert heading is not None
+    assert "藤编花园椅" in heading.group(1)
+    assert "Rattan garden chair" in html
+    assert "Rattan-Gartenstuhl" in html
     assert "9401.53.00.10" in html  # the HS code as written
-    assert "FSC-C123" in html and "Hand-woven rattan" in html
+    assert "FSC-C123" in html
+    assert "Hand-woven rattan" in html
     assert f'href="/enterprises/{product.enterprise_id}"' in html
     client.cookies.set("lang", "en")
     html = client.get(f"/products/{product.id}").text
@@ -76,8 +80,8 @@ def test_editors_upload_a_photo_served_reencoded_with_nosniff(
     client: TestClient, tokens: dict[str, str], product: Product, storage: MemoryStorage,
 ) -> None:
     added = _upload(client, product.id, tokens["enterprise"], png())
-    assert added.status_code == 201, added.text  # type: ignore[attr-defined]
-    photo = added.json()  # type: ignore[attr-defined]
+    assert added.status_code == 201, added.text
+    photo = added.json()
     assert (photo["width"], photo["height"], photo["content_type"]) == (640, 480, "image/jpeg")
     listed = client.get(f"/api/v1/products/{product.id}").json()["photos"]
     assert [p["id"] for p in listed] == [photo["id"]]
@@ -100,11 +104,11 @@ def test_refused_uploads_say_why_and_store_nothing(
 ) -> None:
     svg = b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'
     refused = _upload(client, product.id, tokens["enterprise"], svg, name="chair.png")
-    assert refused.status_code == 415  # type: ignore[attr-defined]
-    assert refused.json()["error"]["code"] == "photo.svg"  # type: ignore[attr-defined]
+    assert refused.status_code == 415
+    assert refused.json()["error"]["code"] == "photo.svg"
     client.app.state.settings.photo_max_bytes = 100  # type: ignore[attr-defined]
     big = _upload(client, product.id, tokens["enterprise"], png())
-    assert big.status_code == 413  # type: ignore[attr-defined]
+    assert big.status_code == 413
     assert storage.files == {}
     assert client.get(f"/api/v1/products/{product.id}").json()["photos"] == []
 
@@ -114,9 +118,9 @@ def test_only_the_listings_editors_add_or_delete_photos(
     client: TestClient, tokens: dict[str, str], product: Product, storage: MemoryStorage,
     role: str,
 ) -> None:
-    assert _upload(client, product.id, tokens[role], png()).status_code == 403  # type: ignore[attr-defined]
-    assert _upload(client, product.id, "", png()).status_code == 401  # type: ignore[attr-defined]
-    photo = _upload(client, product.id, tokens["base_admin"], png()).json()  # type: ignore[attr-defined]
+    assert _upload(client, product.id, tokens[role], png()).status_code == 403
+    assert _upload(client, product.id, "", png()).status_code == 401
+    photo = _upload(client, product.id, tokens["base_admin"], png()).json()
     url = f"/api/v1/products/{product.id}/photos/{photo['id']}"
     assert client.delete(url, headers=auth(tokens[role])).status_code == 403
     assert client.delete(url, headers=auth(tokens["enterprise"])).status_code == 204
@@ -130,7 +134,8 @@ def test_the_edit_page_uploads_and_removes_photos(
 ) -> None:
     headers = auth(tokens["enterprise"])
     page = client.get(f"/products/{product.id}/edit", headers=headers).text
-    assert 'enctype="multipart/form-data"' in page and 'id="photo-form"' in page
+    assert 'enctype="multipart/form-data"' in page
+    assert 'id="photo-form"' in page
     sent = client.post(f"/products/{product.id}/photos", headers=headers,
                        files={"file": ("c.png", png(), "image/png")}, follow_redirects=False)
     assert sent.status_code == 303
@@ -149,14 +154,16 @@ def test_an_enquiry_from_the_product_page_names_the_product(
     page = client.get(f"/products/{product.id}", headers=headers).text
     assert f'href="/enquiries/new?product_id={product.id}"' in page
     form = client.get(f"/enquiries/new?product_id={product.id}", headers=headers).text
-    assert 'value="PHOTO-T1" selected' in form and 'value="200"' in form  # prefilled
+    assert 'value="PHOTO-T1" selected' in form
+    assert 'value="200"' in form
     sent = client.post(f"/enquiries/new?product_id={product.id}", headers=headers,
                        data={"sku": "PHOTO-T1", "text": "Rattan garden chairs",
                              "quantity": "400", "unit": "pcs", "samples": "none"},
                        follow_redirects=False)
     assert sent.status_code == 303, sent.text
     enquiry = session.scalars(select(Enquiry).where(Enquiry.sku == "PHOTO-T1")).one()
-    assert enquiry.status == "sent" and enquiry.enterprise_id == product.enterprise_id
+    assert enquiry.status == "sent"
+    assert enquiry.enterprise_id == product.enterprise_id
     assert sent.headers["location"] == f"/docking/requests/{enquiry.request_id}#enquiries"
 
 
@@ -168,11 +175,13 @@ def test_a_wrong_enquiry_form_keeps_what_was_typed_and_saves_nothing(
                        headers=auth(tokens["buyer"]),
                        data={"sku": "NOT-THEIRS", "text": "Stühle", "quantity": "many"})
     assert sent.status_code == 422
-    assert 'id="error-quantity"' in sent.text and "Stühle" in sent.text
+    assert 'id="error-quantity"' in sent.text
+    assert "Stühle" in sent.text
     wrong_sku = client.post(f"/enquiries/new?enterprise_id={product.enterprise_id}",
                             headers=auth(tokens["buyer"]),
                             data={"sku": "NOT-THEIRS", "text": "Stühle", "quantity": "5"})
-    assert wrong_sku.status_code == 422 and 'id="error-sku"' in wrong_sku.text
+    assert wrong_sku.status_code == 422
+    assert 'id="error-sku"' in wrong_sku.text
     after = session.scalar(select(BuyerRequest.id).order_by(BuyerRequest.id.desc()).limit(1))
     assert after == before
 
@@ -192,7 +201,8 @@ def test_the_enterprise_and_a_capacity_offer_lead_to_the_same_form(
     assert f'href="/enquiries/new?offer_id={offer.id}"' in capacity
     form = client.get(f"/enquiries/new?offer_id={offer.id}", headers=headers)
     assert form.status_code == 200
-    assert "Garden chairs" in form.text and 'id="enquiry-offer"' in form.text
+    assert "Garden chairs" in form.text
+    assert 'id="enquiry-offer"' in form.text
     assert f'action="/enquiries/new?offer_id={offer.id}"' in form.text
     assert client.get(f"/enquiries/new?offer_id={offer.id}",
                       headers=auth(tokens["officer"])).status_code == 403

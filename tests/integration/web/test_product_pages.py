@@ -206,3 +206,21 @@ def test_the_enterprise_and_a_capacity_offer_lead_to_the_same_form(
     assert f'action="/enquiries/new?offer_id={offer.id}"' in form.text
     assert client.get(f"/enquiries/new?offer_id={offer.id}",
                       headers=auth(tokens["officer"])).status_code == 403
+
+
+def test_the_api_keeps_a_price_range_in_order_and_with_its_currency(
+    client: TestClient, tokens: dict[str, str], product: Product,
+) -> None:
+    url, headers = f"/api/v1/products/{product.id}", auth(tokens["enterprise"])
+    shown = client.get(url).json()
+    assert (shown["price_min"], shown["price_max"], shown["price_currency"]) == (
+        18.5, 24.0, "USD")
+    wrong = client.patch(url, headers=headers, json={"price_max": 10})
+    assert wrong.status_code == 422
+    assert wrong.json()["error"]["field"] == "price_max"
+    assert client.patch(url, headers=headers, json={"price_max": 30}).json()["price_max"] == 30
+    created = client.post("/api/v1/products", headers=headers, json={
+        "sku": "PHOTO-T2", "enterprise_id": product.enterprise_id, "title": "Stool",
+        "price_min": 5})
+    assert created.status_code == 422
+    assert "price_currency" in created.text

@@ -90,8 +90,14 @@ class Settings(BaseSettings):
     attachment_max_bytes: int = 10 * 1024 * 1024
     """The largest file attached to a request (PDF, PNG, JPEG, XLSX or CSV)."""
     attachments_per_request: int = 10
+    photo_max_bytes: int = 5 * 1024 * 1024
+    """The largest product photo uploaded (JPEG, PNG or WebP; 413 above)."""
+    photo_max_pixels: int = 40_000_000
+    """The most pixels a product photo may declare (width x height); larger ones are refused
+    before they are decoded (decompression bombs)."""
+    photos_per_product: int = 12
     storage_dir: Path = Path("files")
-    """Where uploaded files (request attachments) are kept, relative to the working
+    """Where uploaded files (request attachments, product photos) are kept, relative to the working
     directory unless absolute."""
 
     # --- import files (uploads and the CLI): see docs/security.md, "Uploads, files and imports"

@@ -256,9 +256,18 @@ class Product(Model, Timestamped, Versioned):
     moq: Mapped[int | None] = mapped_column(Integer)
     monthly_capacity: Mapped[int | None] = mapped_column(Integer)
     lead_time_days: Mapped[int | None] = mapped_column(Integer)
+    price_min: Mapped[float | None] = mapped_column(Float)
+    price_max: Mapped[float | None] = mapped_column(Float)
+    """The unit price range the enterprise quotes (ex works unless the description says
+    otherwise), in ``price_currency``."""
+    price_currency: Mapped[str | None] = mapped_column(String(3))
     is_sample: Mapped[bool] = mapped_column(Boolean, default=False)
 
     enterprise: Mapped[Enterprise] = relationship(back_populates="products", lazy="joined")
+    photos: Mapped[list[ProductPhoto]] = relationship(
+        cascade="all, delete-orphan", lazy="selectin",
+        order_by="(ProductPhoto.position, ProductPhoto.id)",
+    )
     title_rows: Mapped[list[ProductTitle]] = relationship(
         cascade="all, delete-orphan", lazy="selectin", order_by="ProductTitle.lang"
     )
@@ -292,6 +301,25 @@ class ProductTitle(Model):
     )
     lang: Mapped[str] = mapped_column(String(12), primary_key=True)
     text: Mapped[str] = mapped_column(String(300))
+
+
+class ProductPhoto(Model):
+    """A photo of a listing, re-encoded (``key``) with its thumbnail (``thumb_key``); both are
+    files of the storage (``tradebase/storage.py``), see ``registry/photos.py``."""
+
+    __tablename__ = "product_photos"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    product_id: Mapped[int] = mapped_column(
+        ForeignKey("products.id", ondelete="CASCADE"), index=True
+    )
+    key: Mapped[str] = mapped_column(String(200))
+    thumb_key: Mapped[str] = mapped_column(String(200))
+    content_type: Mapped[str] = mapped_column(String(40))
+    width: Mapped[int] = mapped_column(Integer)
+    height: Mapped[int] = mapped_column(Integer)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
 
 
 class ProductCertification(Model, CertificateDetails):
@@ -389,6 +417,7 @@ __all__ = [
     "KeyProject",
     "Product",
     "ProductCertification",
+    "ProductPhoto",
     "ProductTitle",
     "Region",
     "Timestamped",

@@ -339,6 +339,18 @@ def _titles(value: dict[str, str]) -> dict[str, str]:
 Titles = Annotated[dict[str, Annotated[str, Field(max_length=300)]], AfterValidator(_titles)]
 
 
+Price = Annotated[float, Field(ge=0, le=1e12, allow_inf_nan=False)]
+
+
+def check_price_range(low: float | None, high: float | None, currency: str | None) -> None:
+    """A unit price range needs its currency, and its low end must not be above its high
+    end; raises ValueError naming the field."""
+    if low is not None and high is not None and high < low:
+        raise ValueError("price_max: the highest price must not be below the lowest")
+    if (low is not None or high is not None) and not currency:
+        raise ValueError("price_currency: give the currency of the price range")
+
+
 class ProductFields(Schema):
     sku: Annotated[str, Field(pattern=SKU_PATTERN.pattern)]
     enterprise_id: DbId
@@ -353,6 +365,9 @@ class ProductFields(Schema):
     moq: Annotated[int, Field(ge=1, le=MAX_INT)] | None = None
     monthly_capacity: Count | None = None
     lead_time_days: Annotated[int, Field(ge=0, le=3650)] | None = None
+    price_min: Price | None = None
+    price_max: Price | None = None
+    price_currency: CurrencyCode | None = None
     certifications: CertificationList = Field(default_factory=list)
     certificates: CertificatesIn | None = Field(
         default=None, description="Certifications with issuer, number and dates; when given, "
@@ -363,6 +378,11 @@ class ProductFields(Schema):
     @classmethod
     def _dedupe(cls, value: list[str]) -> list[str]:
         return _unique(value)
+
+    @model_validator(mode="after")
+    def _price_range(self) -> ProductFields:
+        check_price_range(self.price_min, self.price_max, self.price_currency)
+        return self
 
     def columns(self) -> dict[str, Any]:
         """The values of the ``products`` columns (the lists aside): the HS code as written,
@@ -399,9 +419,37 @@ class ProductUpdate(Schema):
     moq: Annotated[int, Field(ge=1, le=MAX_INT)] | None = None
     monthly_capacity: Count | None = None
     lead_time_days: Annotated[int, Field(ge=0, le=3650)] | None = None
+    price_min: Price | None = None
+    price_max: Price | None = None
+    price_currency: CurrencyCode | None = None
     certifications: CertificationList | None = None
     certificates: CertificatesIn | None = None
     is_sample: bool | None = None
+
+
+class PhotoOut(BaseModel):
+    """A photo of a listing: where to fetch it and its thumbnail, and its size in pixels."""
+
+    model_config = ConfigDict(from_attributes=True)
+    id: int
+    url: str
+    thumb_url: str
+    content_type: str
+    width: int
+    height: int
+    position: int
+
+
+def photo_out(row: Any) -> PhotoOut:
+    base = f"/products/{row.product_id}/photos/{row.id}"
+    return PhotoOut(id=row.id, url=base, thumb_url=f"{base}/thumb", content_type=row.content_type,
+                    width=row.width, height=row.height, position=row.position)
+
+
+def _photos_out(rows: Any) -> Any:
+    if isinstance(rows, list) and rows and not isinstance(rows[0], dict | BaseModel):
+        return [photo_out(row) for row in rows]
+    return rows
 
 
 class ProductOut(ProductFields):
@@ -417,8 +465,13 @@ class ProductOut(ProductFields):
     certificates: CertificatesOut = Field(  # type: ignore[assignment]
         default_factory=list, validation_alias="certification_rows")
     enterprise_name: str = ""
+    photos: Annotated[list[PhotoOut], BeforeValidator(_photos_out)] = Field(default_factory=list)
     version: int = Field(description="Changes committed so far; send it back as If-Match")
     model_config = ConfigDict(from_attributes=True, extra="ignore")
+
+    @model_validator(mode="after")
+    def _price_range(self) -> ProductOut:  # what is stored is shown as it is
+        return self
 
 
 # --- indicators ------------------------------------------------------------------------------

@@ -650,6 +650,11 @@ def update_product(
                                       "is_sample"}:
             raise InvalidInput(f"{name} cannot be null", field=name)
         setattr(product, name, value)
+    try:
+        schemas.check_price_range(product.price_min, product.price_max, product.price_currency)
+    except ValueError as exc:
+        field, _, message = str(exc).partition(": ")
+        raise InvalidInput(message, field=field) from None
     _flush(session, "Product")
     return product
 

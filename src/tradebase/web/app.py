@@ -18,6 +18,7 @@ from tradebase.web.api import auth as auth_api
 from tradebase.web.api import docking as docking_api
 from tradebase.web.api import docking_rfq as docking_rfq_api
 from tradebase.web.api import imports as imports_api
+from tradebase.web.api import product_photos as photos_api
 from tradebase.web.api import registry as registry_api
 from tradebase.web.auth import install_csrf_cookie
 from tradebase.web.errors import install_error_handlers
@@ -59,6 +60,7 @@ def create_app(
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.include_router(auth_api.router)
     app.include_router(registry_api.router)
+    app.include_router(photos_api.router)
     app.include_router(imports_api.router)
     app.include_router(docking_api.router)
     app.include_router(docking_rfq_api.router)

@@ -13,6 +13,7 @@ for the roles that may read it.
 
 from __future__ import annotations
 
+import io
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -21,6 +22,7 @@ from typing import Any
 import pytest
 from fastapi.routing import iter_route_contexts
 from fastapi.testclient import TestClient
+from PIL import Image
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -35,7 +37,13 @@ from tradebase.docking.models import (
     RequestAttachment,
 )
 from tradebase.notifications.models import Notification
-from tradebase.registry.models import Designation, Enterprise, IndicatorFact, Product
+from tradebase.registry.models import (
+    Designation,
+    Enterprise,
+    IndicatorFact,
+    Product,
+    ProductPhoto,
+)
 from tradebase.storage import MemoryStorage
 from tradebase.web.app import create_app
 
@@ -93,7 +101,13 @@ def _ids(session: Session) -> dict[str, Any]:
     assert product is not None
     assert fact is not None
     assert designation is not None
+    photo = ProductPhoto(product_id=product.id, key=MATRIX_PHOTO_KEY,
+                         thumb_key=MATRIX_THUMB_KEY, content_type="image/jpeg", width=8,
+                         height=8, position=1)
+    session.add(photo)
+    session.flush()
     return _docking_ids(session, enterprise) | {
+        "photo_id": photo.id,
         "base_id": anxi.id, "enterprise_id": enterprise.id, "product_id": product.id,
         "fact_id": fact.id, "designation_id": designation.id, "region_id": anxi.regions[0].id,
         "industry_id": anxi.industry_id, "code": "940153", "kind": "products",
@@ -131,10 +145,26 @@ MATRIX_PDF = b"%PDF-1.4\n%%EOF\n"
 MATRIX_FILE_KEY = "requests/matrix/spec.pdf"
 
 
+MATRIX_PHOTO_KEY = "products/matrix/photo.jpg"
+MATRIX_THUMB_KEY = "products/matrix/photo-thumb.jpg"
+
+
+def _png() -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (8, 8), (10, 120, 10)).save(out, format="PNG")
+    return out.getvalue()
+
+
+MATRIX_PNG = _png()
+
+
 def _storage() -> MemoryStorage:
-    """The app's file storage in the test: the fixture's attachment, nothing on disk."""
+    """The app's file storage in the test: the fixture's attachment and photo, nothing on
+    disk."""
     storage = MemoryStorage()
     storage.put(MATRIX_FILE_KEY, MATRIX_PDF)
+    storage.put(MATRIX_PHOTO_KEY, b"\xff\xd8\xff photo")
+    storage.put(MATRIX_THUMB_KEY, b"\xff\xd8\xff thumb")
     return storage
 
 
@@ -220,6 +250,10 @@ API_RULES: dict[tuple[str, str], Rule] = {
     ),
     ("PATCH", "/api/v1/products/{product_id}"): Rule(CATALOG_EDITORS, lambda ids: {"moq": 3}),
     ("DELETE", "/api/v1/products/{product_id}"): Rule(CATALOG_EDITORS),
+    ("POST", "/api/v1/products/{product_id}/photos"): Rule(
+        CATALOG_EDITORS, files=lambda ids: {"file": ("stool.png", MATRIX_PNG, "image/png")}
+    ),
+    ("DELETE", "/api/v1/products/{product_id}/photos/{photo_id}"): Rule(CATALOG_EDITORS),
     ("POST", "/api/v1/indicators"): Rule(
         BASE_STAFF,
         lambda ids: {"base_id": ids["base_id"], "metric": "employees", "value": 1,
@@ -477,6 +511,30 @@ PAGE_RULES |= {
     ),
 }
 
+ENQUIRY_FORM = {"text": "Rattan dining chairs", "quantity": "500", "unit": "pcs"}
+
+PAGE_RULES |= {
+    # a product's page and photos: the public catalog; its editors add and remove photos
+    ("GET", "/products/{product_id:int}"): Rule(EVERYONE),
+    ("GET", "/products/{product_id:int}/photos/{photo_id:int}"): Rule(EVERYONE),
+    ("GET", "/products/{product_id:int}/photos/{photo_id:int}/thumb"): Rule(EVERYONE),
+    ("POST", "/products/{product_id:int}/photos"): Rule(
+        CATALOG_EDITORS, form=lambda ids: {},
+        files=lambda ids: {"file": ("stool.png", MATRIX_PNG, "image/png")},
+    ),
+    ("POST", "/products/{product_id:int}/photos/{photo_id:int}/delete"): Rule(
+        CATALOG_EDITORS, form=lambda ids: {}
+    ),
+    # "send an enquiry" from a product (or an enterprise, or an offer): who posts requests
+    ("GET", "/enquiries/new"): Rule(
+        frozenset({"admin", "buyer"}), params=lambda ids: {"product_id": ids["product_id"]}
+    ),
+    ("POST", "/enquiries/new"): Rule(
+        frozenset({"admin", "buyer"}), params=lambda ids: {"product_id": ids["product_id"]},
+        form=lambda ids: ENQUIRY_FORM | {"sku": ids["sku"]},
+    ),
+}
+
 PAGE_RULES |= {
     ("GET", "/procurement"): Rule(SIGNED_IN),
     ("POST", "/procurement/rounds"): Rule(
@@ -518,6 +576,7 @@ CREATED = {  # API writes that answer 201 Created
         "/api/v1/docking/requests/{request_id}/enquiries",
         "/api/v1/docking/enquiries/{enquiry_id}/intentions", "/api/v1/procurement/rounds",
         "/api/v1/docking/requests/{request_id}/attachments",
+        "/api/v1/products/{product_id}/photos",
         "/api/v1/procurement/rounds/{round_id}/needs",
         "/api/v1/procurement/rounds/{round_id}/quotes",
     )

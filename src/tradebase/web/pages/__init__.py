@@ -22,9 +22,11 @@ from tradebase.web.pages import (
     capacity,
     docking,
     docking_rfq,
+    enquire,
     enterprises,
     inbox,
     procurement,
+    product_page,
     products,
     search,
 )
@@ -63,6 +65,6 @@ def install(app: FastAPI) -> None:
     for router in (
         language_router, accounts.router, bases.router, enterprises.router, products.router,
         search.router, docking.router, docking_rfq.router, capacity.router, procurement.router,
-        inbox.router,
+        inbox.router, product_page.router, enquire.router,
     ):
         app.include_router(router)

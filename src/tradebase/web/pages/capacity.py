@@ -11,6 +11,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from tradebase.accounts.guard import current_actor
+from tradebase.accounts.policy import Permission, is_allowed
 from tradebase.docking import schemas, service
 from tradebase.registry import service as registry
 from tradebase.registry.models import Enterprise
@@ -47,6 +48,7 @@ def _page(
         "offers": offers, "hs_code": hs_code or "", "month_from": month_from or "",
         "month_to": month_to or "", "own": _own_enterprises(db), "values": values or {},
         "problem": problem, "field": field,
+        "can_enquire": is_allowed(request.state.actor, Permission.POST_REQUEST),
     }, status_code=status_code)
 
 

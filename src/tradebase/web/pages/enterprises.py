@@ -12,6 +12,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from tradebase.accounts.guard import current_actor
+from tradebase.accounts.policy import Permission, is_allowed
 from tradebase.docking.responsiveness import responsiveness
 from tradebase.registry import indicators, schemas, service
 from tradebase.registry.enums import EnterpriseSize
@@ -144,6 +145,7 @@ def enterprise_page(enterprise_id: int, request: Request, db: DbSession) -> HTML
         "hs": service.hs_descriptions(session=db, codes=[p.hs_code or "" for p in products]),
         "facts": facts,
         "answers": responsiveness(session=db, enterprise_id=enterprise.id),
+        "can_enquire": is_allowed(request.state.actor, Permission.POST_REQUEST),
     }
     return render(request, "enterprise.html", context)
 

@@ -42,12 +42,13 @@ ENTERPRISE_FIELDS = (
 )
 PRODUCT_FIELDS = (
     "sku", "title", "title_zh", "description", "hs_code", "hs_edition", "unit", "moq",
-    "monthly_capacity", "lead_time_days", "certifications",
+    "monthly_capacity", "lead_time_days", "price_min", "price_max", "price_currency",
+    "certifications",
 )
 # Empty inputs of these fields mean "not given" rather than an empty text.
 _OPTIONAL = {
     "base_id", "region_id", "size", "employees", "founded", "hs_code", "hs_edition", "moq",
-    "monthly_capacity", "lead_time_days",
+    "monthly_capacity", "lead_time_days", "price_min", "price_max", "price_currency",
 }
 STALE_MESSAGE = N_(
     "Someone else saved this record while you were editing it. The form now shows what is "

@@ -31,10 +31,12 @@ router = page_router()
 def _render_form(
     request: Request, form: Form, *, action: str, enterprise: Enterprise,
     product_id: int | None = None, status_code: int = 200, hs_notes: list[str] | None = None,
+    product: Product | None = None,
 ) -> HTMLResponse:
     context = {
         "form": form, "action": action, "enterprise": enterprise, "product_id": product_id,
-        "hs_notes": hs_notes or [],
+        "hs_notes": hs_notes or [], "product": product,
+        "photo_max_mb": f"{request.app.state.settings.photo_max_bytes / 1_048_576:g}",
     }
     return render(request, "product_form.html", context, status_code=status_code)
 
@@ -97,7 +99,7 @@ def edit_product(product_id: int, request: Request, db: DbSession) -> HTMLRespon
     return _render_form(
         request, product_form(product), action=f"/products/{product.id}/edit",
         enterprise=product.enterprise, product_id=product.id,
-        hs_notes=_hs_notes(product, gettext_for(request)),
+        hs_notes=_hs_notes(product, gettext_for(request)), product=product,
     )
 
 
@@ -135,5 +137,6 @@ def update_product(product_id: int, request: Request, db: DbSession, posted: Pos
         return _render_form(
             request, form, action=action, enterprise=enterprise, product_id=product_id,
             status_code=form.status_code,
+            product=service.get_product(session=db, product_id=product_id),
         )
     return RedirectResponse(_catalog_url(enterprise.id, updated.id), status_code=303)

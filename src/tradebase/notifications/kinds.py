@@ -13,6 +13,7 @@ class Kind(StrEnum):
     REQUEST_MATCHED = "request_matched"  # to an enterprise: an open request fits its catalog
     ENQUIRY_UNANSWERED = "enquiry_unanswered"  # reminder to the enterprise
     CERTIFICATE_EXPIRING = "certificate_expiring"  # reminder to the enterprise
+    MESSAGE_RECEIVED = "message_received"  # to the other side: a message in an enquiry's thread
 
 
 MAIL = "mail"
@@ -27,4 +28,5 @@ MAILED_BY_DEFAULT: dict[Kind, bool] = {
     Kind.REQUEST_MATCHED: False,  # can be many: the inbox only, unless asked for
     Kind.ENQUIRY_UNANSWERED: True,
     Kind.CERTIFICATE_EXPIRING: True,
+    Kind.MESSAGE_RECEIVED: True,
 }

@@ -27,6 +27,7 @@ from tradebase.web.pages import (
     procurement,
     products,
     search,
+    threads,
 )
 from tradebase.web.pages.routing import page_router, render_error
 
@@ -63,6 +64,6 @@ def install(app: FastAPI) -> None:
     for router in (
         language_router, accounts.router, bases.router, enterprises.router, products.router,
         search.router, docking.router, docking_rfq.router, capacity.router, procurement.router,
-        inbox.router,
+        inbox.router, threads.router,
     ):
         app.include_router(router)

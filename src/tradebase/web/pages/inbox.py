@@ -47,6 +47,13 @@ _ANSWERS = {
                  "%(request_id)s"),
     "declined": N_("%(enterprise)s declined your request %(request_id)s"),
 }
+# A message in an enquiry's thread, by the side that wrote it (never naming the buyer, who
+# may be anonymous to the factory).
+_MESSAGES = {
+    "buyer": N_("The buyer wrote to %(enterprise)s about enquiry %(enquiry_id)s: “%(text)s”"),
+    "enterprise": N_("%(enterprise)s wrote about enquiry %(enquiry_id)s: “%(text)s”"),
+}
+_MESSAGE_FILES = N_("%(enterprise)s: new files in the thread of enquiry %(enquiry_id)s")
 _LISTING_CERTIFICATE = N_("The certification %(code)s of listing %(sku)s (%(enterprise)s) "
                           "expires on %(valid_until)s")
 _UNKNOWN = N_("Something happened on Tradebase")
@@ -59,6 +66,7 @@ KIND_LABELS: dict[str, str] = {
     Kind.REQUEST_MATCHED: N_("Open requests that fit my catalog"),
     Kind.ENQUIRY_UNANSWERED: N_("Reminders of enquiries still unanswered"),
     Kind.CERTIFICATE_EXPIRING: N_("Certifications about to expire"),
+    Kind.MESSAGE_RECEIVED: N_("Messages in the threads of my enquiries"),
 }
 ORDER_STATUS_LABELS = {
     "contract_signed": N_("contract signed"),
@@ -89,6 +97,9 @@ def describe(kind: str, params: Mapping[str, Any], lang: str, gettext: Gettext) 
         which = "declined" if status == "declined" else (
             "quoted" if params.get("price") is not None else "answered")
         template = _ANSWERS[which]
+    elif kind == Kind.MESSAGE_RECEIVED:
+        template = (_MESSAGES.get(str(params.get("side")), _UNKNOWN) if params.get("text")
+                    else _MESSAGE_FILES)
     elif kind == Kind.CERTIFICATE_EXPIRING and params.get("sku"):
         template = _LISTING_CERTIFICATE
     else:

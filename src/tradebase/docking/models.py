@@ -327,6 +327,7 @@ class EnquiryMessage(Model):
     text: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
 
+    enquiry: Mapped[Enquiry] = relationship()
     attachments: Mapped[list[MessageAttachment]] = relationship(
         back_populates="message", lazy="selectin", order_by="MessageAttachment.id",
         cascade="all, delete-orphan",

@@ -79,21 +79,24 @@ def test_buyer_and_factory_exchange_messages_with_read_receipts(
     assert "thread-buyer@example.com" not in seen.text
     # ... and the buyer sees "read" with its time
     mine = client.get(url, headers=world["buyer"]).json()
-    assert mine[0]["read"] is True and mine[0]["read_at"] is not None
+    assert mine[0]["read"] is True
+    assert mine[0]["read_at"] is not None
     # the factory answers with a drawing (multipart)
     answer = client.post(url, headers=world["A"], data={"text": "Drawing attached."},
                          files={"file": ("drawing.pdf", PDF, "application/pdf")})
     assert answer.status_code == 201, answer.text
     assert answer.json()["side"] == "enterprise"
     [file] = answer.json()["attachments"]
-    assert file["filename"] == "drawing.pdf" and file["content_type"] == "application/pdf"
+    assert file["filename"] == "drawing.pdf"
+    assert file["content_type"] == "application/pdf"
     # not read yet by the buyer: the factory's colleague sees the author, unread
     colleague = client.get(url, headers=world["A2"]).json()
     assert [m["text"] for m in colleague] == ["Can you send a sample?", "Drawing attached."]
     assert colleague[1]["author"] == "thread-a1@example.com"
     assert colleague[1]["read"] is False  # a colleague's opening is no read receipt
     download = client.get(file["url"], headers=world["buyer"])
-    assert download.status_code == 200 and download.content == PDF
+    assert download.status_code == 200
+    assert download.content == PDF
     assert download.headers["content-disposition"].startswith("attachment")
     assert download.headers["x-content-type-options"] == "nosniff"
     assert client.get(url, headers=world["A"]).json()[1]["read"] is False  # a download is not
@@ -161,7 +164,8 @@ def test_files_are_checked_and_bad_messages_refused(
     assert _messages(session, world["enquiry_id"]) == 0  # nothing half-written
     only_file = client.post(url, headers=world["buyer"],
                             files={"file": ("a.csv", b"a,b\n", "text/csv")})
-    assert only_file.status_code == 201 and only_file.json()["text"] == ""
+    assert only_file.status_code == 201
+    assert only_file.json()["text"] == ""
 
 
 def test_competitors_and_strangers_never_read_the_thread(
@@ -173,7 +177,8 @@ def test_competitors_and_strangers_never_read_the_thread(
         assert client.get(url, headers=world[who]).status_code == 404
         assert client.post(url, headers=world[who], json={"text": "x"}).status_code == 404
     page = client.get(f"/docking/enquiries/{world['enquiry_id']}", headers=world["B"])
-    assert page.status_code == 404 and "secret terms for A" not in page.text
+    assert page.status_code == 404
+    assert "secret terms for A" not in page.text
     assert client.get(url).status_code == 401
     # the base administrator oversees: reads, writes nothing, leaves no read receipt
     assert client.get(url, headers=world["bureau"]).status_code == 200
@@ -214,22 +219,27 @@ def test_the_page_shows_the_thread_and_keeps_what_was_typed(
     client.post(world["url"], headers=world["buyer"], json={"text": "Sample first, please."})
     page = client.get(page_url, headers=world["A"])
     assert page.status_code == 200
-    assert "Sample first, please." in page.text and 'id="message-form"' in page.text
+    assert "Sample first, please." in page.text
+    assert 'id="message-form"' in page.text
     too_long = "y" * 5001
     refused = client.post(f"{page_url}/messages", headers=world["A"],
                           data={"text": too_long})
     assert refused.status_code == 422
-    assert too_long in refused.text and 'id="error-text"' in refused.text
+    assert too_long in refused.text
+    assert 'id="error-text"' in refused.text
     bad_file = client.post(f"{page_url}/messages", headers=world["A"], data={"text": "see"},
                            files={"file": ("x.exe", b"MZ", "application/octet-stream")})
-    assert bad_file.status_code == 415 and 'id="error-file"' in bad_file.text
+    assert bad_file.status_code == 415
+    assert 'id="error-file"' in bad_file.text
     assert ">see</textarea>" in bad_file.text
     sent = client.post(f"{page_url}/messages", headers=world["A"], data={"text": "OK, sent."},
                        files={"file": ("photo.png", b"\x89PNG\r\n\x1a\n....", "image/png")},
                        follow_redirects=False)
-    assert sent.status_code == 303 and sent.headers["location"].endswith("#thread")
+    assert sent.status_code == 303
+    assert sent.headers["location"].endswith("#thread")
     buyer_page = client.get(page_url, headers=world["buyer"])
-    assert "OK, sent." in buyer_page.text and "photo.png" in buyer_page.text
+    assert "OK, sent." in buyer_page.text
+    assert "photo.png" in buyer_page.text
     assert "read-receipt" in buyer_page.text  # its own message was read by the factory
     client.cookies.set("lang", "zh")
     zh = client.get(page_url, headers=world["buyer"])

@@ -1,6 +1,8 @@
 """Files attached to a request (drawings, specification sheets, price lists): checked for
 size and for type by their first bytes, whatever their name claims, and kept in a
-``Storage`` (``tradebase/storage.py``) under a key the service chooses.
+``Storage`` (``tradebase/storage.py``) under a key the service chooses. ``check_file`` is
+the one check of every attached file; the files of a thread's messages pass it too
+(``threads.py``).
 
 The bytes are written when the row is flushed; a transaction rolled back afterwards leaves
 an unreferenced file behind, never a row without its file.

@@ -59,6 +59,8 @@ def test_buyer_and_factory_exchange_a_message_and_the_buyer_sees_read(
     url = f"{live_server}/docking/enquiries/{enquiry_id}"
     log_in(page, live_server, "buyer@example.com")
     page.goto(url)
+    page.click("#message-form button[type=submit]")  # empty: refused beside the field
+    expect(page.locator("#thread #error-text")).to_be_visible()
     page.fill("#field-text", "Could you send one sample chair before the order?")
     page.click("#message-form button[type=submit]")
     mine = page.locator("#thread .message.mine")

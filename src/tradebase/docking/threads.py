@@ -229,7 +229,7 @@ def list_messages(*, session: Session, enquiry_id: int) -> list[ThreadMessage]:
             .where(MessageRead.message_id.in_(ids)).group_by(MessageRead.message_id))}
         wanted = {m.author_id for m in messages if m.author_id is not None}
         if wanted:
-            authors = {uid: email for uid, email in session.execute(
+            authors = {row.id: row.email for row in session.execute(
                 select(User.id, User.email).where(User.id.in_(wanted)))}
     shown = {side: may_see_message_author(actor, thread.parties,
                                           enterprise_id=enquiry.enterprise_id, author_side=side)

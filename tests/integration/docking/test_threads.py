@@ -244,3 +244,20 @@ def test_the_page_shows_the_thread_and_keeps_what_was_typed(
     client.cookies.set("lang", "zh")
     zh = client.get(page_url, headers=world["buyer"])
     assert "留言" in zh.text
+
+
+def test_the_form_posted_through_htmx_gets_the_thread_alone(
+    client: TestClient, world: dict[str, Any]
+) -> None:
+    action = f"/docking/enquiries/{world['enquiry_id']}/messages"
+    htmx = world["buyer"] | {"HX-Request": "true", "HX-Target": "thread"}
+    refused = client.post(action, headers=htmx, data={"text": " "})
+    assert refused.status_code == 422
+    assert refused.text.lstrip().startswith(("{#", "<section", "\n"))  # no whole page
+    assert "<html" not in refused.text
+    assert 'id="error-text"' in refused.text
+    sent = client.post(action, headers=htmx, data={"text": "via htmx"})
+    assert sent.status_code == 200
+    assert "<html" not in sent.text
+    assert "via htmx" in sent.text
+    assert 'id="error-text"' not in sent.text

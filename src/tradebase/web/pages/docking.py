@@ -37,7 +37,7 @@ from tradebase.web.pages.forms import Form, apply, checked, posted_fields, read_
 from tradebase.web.pages.messages import domain_errors
 from tradebase.web.pages.rfq_labels import LABELS
 from tradebase.web.pages.routing import page_router
-from tradebase.web.pages.templating import gettext_for, render
+from tradebase.web.pages.templating import gettext_for, is_htmx, render
 from tradebase.web.pages.threads import page_uploads, thread_context
 
 router = page_router()
@@ -211,8 +211,15 @@ def post_message(enquiry_id: int, request: Request, db: DbSession, posted: Poste
         db.rollback()
         form.errors.update(domain_errors(exc, gettext, default_field="file"))
         form.status_code, done = exc.status_code, None
+    enquiry = service.get_enquiry(session=db, enquiry_id=enquiry_id)
+    if is_htmx(request) and request.headers.get("hx-target") == "thread":
+        # the thread alone, in place: a fresh form after success, the refusal otherwise
+        context = {"e": enquiry, "r": enquiry.request,
+                   **request_extras(request, db, enquiry.request),
+                   **thread_context(db, enquiry, form if done is None else None)}
+        return render(request, "partials/thread.html", context,
+                      status_code=form.status_code if done is None else 200)
     if done is None:
-        enquiry = service.get_enquiry(session=db, enquiry_id=enquiry_id)
         return _enquiry_page(request, db, enquiry, _quote_form(enquiry),
                              status_code=form.status_code, message_form=form)
     return RedirectResponse(f"/docking/enquiries/{enquiry_id}#thread", status_code=303)

@@ -261,3 +261,18 @@ def test_the_form_posted_through_htmx_gets_the_thread_alone(
     assert "<html" not in sent.text
     assert "via htmx" in sent.text
     assert 'id="error-text"' not in sent.text
+
+
+def test_an_anonymous_buyer_stays_anonymous_in_the_thread(
+    client: TestClient, session: Session, world: dict[str, Any]
+) -> None:
+    rid = world["request_id"]
+    assert client.patch(f"/api/v1/docking/requests/{rid}", headers=world["buyer"],
+                        json={"anonymous_until_accepted": True}).status_code == 200
+    client.post(world["url"], headers=world["buyer"], json={"text": "who am I?"})
+    for seen in (client.get(world["url"], headers=world["A"]).text,
+                 client.get(f"/docking/enquiries/{world['enquiry_id']}", headers=world["A"]).text,
+                 client.get("/inbox", headers=world["A"]).text):
+        assert "who am I?" in seen
+        assert "Velo Import GmbH" not in seen
+        assert "thread-buyer@example.com" not in seen

@@ -49,6 +49,8 @@ def _shoot(page: Page, live_server: str, url: str, artifacts: Path, who: str) ->
             expect(page.locator("#thread")).to_be_visible()
             page.locator("#thread").screenshot(
                 path=str(artifacts / f"thread-{who}-{lang}-{width}.png"))
+            page.screenshot(path=str(artifacts / f"enquiry-{who}-{lang}-{width}.png"),
+                            full_page=True)
     page.goto(f"{live_server}/lang/en")
 
 

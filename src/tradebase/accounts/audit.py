@@ -42,10 +42,12 @@ NOT_AUDITED: tuple[type[Model], ...] = (
     AuditEntry, UserSession, PasswordResetToken, RecoveryCode, HsCode,
 )
 # The same by table name, with the matching index's rows (rebuilt from the products) and
-# the notifications' bookkeeping (each one follows from an audited change or a reminder).
+# the notifications' bookkeeping (each one follows from an audited change or a reminder)
+# and the read receipts of enquiry threads (who opened a thread when, not data).
 NOT_AUDITED_TABLES = frozenset(
     {str(model.__tablename__) for model in NOT_AUDITED}
-    | {"listing_features", "index_versions", "notifications", "sent_reminders"}
+    | {"listing_features", "index_versions", "notifications", "sent_reminders",
+       "docking_message_reads"}
 )
 # Columns never copied into the log.
 # (a procurement quote's price breaks are sealed until its round closes: never logged)

@@ -26,19 +26,23 @@ __all__ = [
     "is_allowed",
     "manages_round",
     "may_moderate_request",
+    "may_post_message",
     "may_post_requests",
     "may_read_sealed_quotes",
+    "may_read_thread",
     "may_report_request",
     "may_revoke_credential",
     "may_see_all_needs",
     "may_see_buyer_organisation",
     "may_see_credential",
     "may_see_enquiry",
+    "may_see_message_author",
     "may_see_request",
     "may_view_round",
     "needs_second_factor",
     "round_bases",
     "system_actor",
+    "thread_side",
 ]
 
 
@@ -298,6 +302,59 @@ def may_moderate_request(actor: Actor, parties: RequestParties) -> bool:
     if actor.is_system or actor.role is Role.ADMIN:
         return True
     return actor.role is Role.BASE_ADMIN and bool(actor.base_ids & parties.base_ids)
+
+
+# --- an enquiry's message thread between its buyer and its enterprise ---------------------
+
+
+def thread_side(actor: Actor, parties: RequestParties, enterprise_id: int) -> str | None:
+    """The side ``actor`` speaks for in the thread of an enquiry to ``enterprise_id``:
+    "buyer" (the request's buyer side), "enterprise" (a member of that enterprise), or None
+    for those who only oversee it (administrators, base administrators, the operator)."""
+    if actor.is_system or actor.role is None:
+        return None
+    if acts_for_buyer(actor, parties):
+        return "buyer"
+    if acts_for_enterprise(actor, enterprise_id):
+        return "enterprise"
+    return None
+
+
+def may_read_thread(
+    actor: Actor, parties: RequestParties, *, enterprise_id: int, base_id: int | None,
+    sent: bool,
+) -> bool:
+    """An enquiry's messages and their files: exactly who may read the enquiry
+    (``may_see_enquiry``). A competitor never reads another enterprise's thread."""
+    return may_see_enquiry(actor, parties, enterprise_id=enterprise_id, base_id=base_id,
+                           sent=sent)
+
+
+def may_post_message(
+    actor: Actor, parties: RequestParties, *, enterprise_id: int, base_id: int | None,
+    sent: bool, suspended: bool,
+) -> bool:
+    """Write in an enquiry's thread: a reader of the thread who is one of its two sides
+    (``thread_side``), with the ``write`` scope; a buyer suspended by a moderator writes
+    nothing. Those who only oversee the enquiry read the thread but are no party to it."""
+    side = thread_side(actor, parties, enterprise_id)
+    if side is None or not actor.can_write:
+        return False
+    if side == "buyer" and suspended:
+        return False
+    return may_read_thread(actor, parties, enterprise_id=enterprise_id, base_id=base_id,
+                           sent=sent)
+
+
+def may_see_message_author(
+    actor: Actor, parties: RequestParties, *, enterprise_id: int, author_side: str,
+) -> bool:
+    """Who of a side wrote a message (the author's account): the author's own side and
+    platform administrators. The other side reads the side's name only (an anonymous
+    buyer's organisation not even that, ``may_see_buyer_organisation``)."""
+    if docking_scope(actor).everything:
+        return True
+    return thread_side(actor, parties, enterprise_id) == author_side
 
 
 # --- group procurement rounds -------------------------------------------------------------

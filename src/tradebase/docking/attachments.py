@@ -1,6 +1,8 @@
 """Files attached to a request (drawings, specification sheets, price lists): checked for
 size and for type by their first bytes, whatever their name claims, and kept in a
-``Storage`` (``tradebase/storage.py``) under a key the service chooses.
+``Storage`` (``tradebase/storage.py``) under a key the service chooses. ``check_file`` is
+the one check of every attached file; the files of a thread's messages pass it too
+(``threads.py``).
 
 The bytes are written when the row is flushed; a transaction rolled back afterwards leaves
 an unreferenced file behind, never a row without its file.
@@ -10,6 +12,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import PurePath
 
 from sqlalchemy.orm import Session
@@ -64,25 +67,45 @@ def attachment_type(filename: str, data: bytes) -> str:
     return content_type
 
 
-def add_attachment(
-    *, session: Session, storage: Storage, request_id: int, filename: str, data: bytes,
-    max_bytes: int, max_count: int,
-) -> RequestAttachment:
-    """Attach a file to the buyer's open request."""
-    request = changeable_request(session, request_id)
+@dataclass(frozen=True, slots=True)
+class CheckedFile:
+    """A file that passed ``check_file``: its cleaned name, its type and its size."""
+
+    name: str
+    content_type: str
+    size: int
+
+    @property
+    def suffix(self) -> str:
+        return PurePath(self.name).suffix.lower()
+
+
+def check_file(filename: str, data: bytes, *, max_bytes: int) -> CheckedFile:
+    """The checks every attached file passes, whatever it is attached to (a request, a
+    message): not empty, at most ``max_bytes``, and of an allowed type by its first bytes
+    (``attachment_type``). The name keeps its last part only, at most 200 characters."""
     name = PurePath(filename.replace("\\", "/")).name[-200:] or "attachment"
     if not data:
         raise InvalidInput("the file is empty", field="file", code="rfq.attachment_empty")
     if len(data) > max_bytes:
         raise TooLarge(f"the file is larger than the limit of {max_bytes} bytes", field="file",
                        code="rfq.attachment_size", params={"limit": max_bytes})
+    return CheckedFile(name=name, content_type=attachment_type(name, data), size=len(data))
+
+
+def add_attachment(
+    *, session: Session, storage: Storage, request_id: int, filename: str, data: bytes,
+    max_bytes: int, max_count: int,
+) -> RequestAttachment:
+    """Attach a file to the buyer's open request."""
+    request = changeable_request(session, request_id)
     if len(request.attachments) >= max_count:
         raise Conflict(f"a request holds at most {max_count} files", field="file",
                        code="rfq.attachment_count", params={"limit": max_count})
-    content_type = attachment_type(name, data)
-    key = f"requests/{request.id}/{uuid.uuid4().hex}{PurePath(name).suffix.lower()}"
-    attachment = RequestAttachment(filename=name, content_type=content_type, size=len(data),
-                                   key=key)
+    checked = check_file(filename, data, max_bytes=max_bytes)
+    key = f"requests/{request.id}/{uuid.uuid4().hex}{checked.suffix}"
+    attachment = RequestAttachment(filename=checked.name, content_type=checked.content_type,
+                                   size=checked.size, key=key)
     request.attachments.append(attachment)
     session.flush()
     storage.put(key, data)
@@ -100,5 +123,5 @@ def get_attachment(
     return attachment, storage.get(attachment.key)
 
 
-__all__ = ["TYPES", "UnsupportedAttachment", "add_attachment", "attachment_type",
-           "get_attachment"]
+__all__ = ["TYPES", "CheckedFile", "UnsupportedAttachment", "add_attachment",
+           "attachment_type", "check_file", "get_attachment"]

@@ -312,6 +312,62 @@ class CapacityOffer(Model, Versioned):
     enterprise: Mapped[Enterprise] = relationship(lazy="joined")
 
 
+class EnquiryMessage(Model):
+    """One message of an enquiry's thread between its buyer and its enterprise
+    (``docking/threads.py``). Written once, never edited."""
+
+    __tablename__ = "docking_messages"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    enquiry_id: Mapped[int] = mapped_column(
+        ForeignKey("docking_enquiries.id", ondelete="CASCADE"), index=True
+    )
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    side: Mapped[str] = mapped_column(String(10))  # "buyer" or "enterprise"
+    text: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
+
+    enquiry: Mapped[Enquiry] = relationship()
+    attachments: Mapped[list[MessageAttachment]] = relationship(
+        back_populates="message", lazy="selectin", order_by="MessageAttachment.id",
+        cascade="all, delete-orphan",
+    )
+
+
+class MessageAttachment(Model):
+    """A file sent with a message (a drawing, a photo of a sample); its bytes are in the
+    storage under ``key``, checked like a request's attachments."""
+
+    __tablename__ = "docking_message_attachments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    message_id: Mapped[int] = mapped_column(
+        ForeignKey("docking_messages.id", ondelete="CASCADE"), index=True
+    )
+    filename: Mapped[str] = mapped_column(String(200))
+    content_type: Mapped[str] = mapped_column(String(100))
+    size: Mapped[int] = mapped_column(Integer)
+    key: Mapped[str] = mapped_column(String(200), unique=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
+
+    message: Mapped[EnquiryMessage] = relationship(back_populates="attachments")
+
+
+class MessageRead(Model):
+    """A read receipt: ``user_id`` opened the thread holding ``message_id`` (of the other
+    side) at ``read_at``; one row per message and reader, kept from the first opening."""
+
+    __tablename__ = "docking_message_reads"
+
+    message_id: Mapped[int] = mapped_column(
+        ForeignKey("docking_messages.id", ondelete="CASCADE"), primary_key=True
+    )
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    read_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
+
+
 __all__ = [
     "LISTINGS_COUNTER",
     "LISTING_CHANGES",
@@ -320,9 +376,12 @@ __all__ = [
     "CooperationIntention",
     "DockingOrder",
     "Enquiry",
+    "EnquiryMessage",
     "IndexVersion",
     "ListingFeatureRow",
     "ListingVectorRow",
+    "MessageAttachment",
+    "MessageRead",
     "RequestAttachment",
     "RequestChange",
     "RequestReport",

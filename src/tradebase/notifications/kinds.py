@@ -15,6 +15,7 @@ class Kind(StrEnum):
     CERTIFICATE_EXPIRING = "certificate_expiring"  # reminder to the enterprise
     REQUEST_CHANGED = "request_changed"  # to the enterprises asked: edited, closed, withdrawn
     QUOTE_ACCEPTED = "quote_accepted"  # to the enterprise whose quote the buyer accepted
+    MESSAGE_RECEIVED = "message_received"  # to the other side: a message in an enquiry's thread
 
 
 MAIL = "mail"
@@ -31,4 +32,5 @@ MAILED_BY_DEFAULT: dict[Kind, bool] = {
     Kind.CERTIFICATE_EXPIRING: True,
     Kind.REQUEST_CHANGED: True,
     Kind.QUOTE_ACCEPTED: True,
+    Kind.MESSAGE_RECEIVED: True,
 }

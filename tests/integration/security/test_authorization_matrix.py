@@ -34,6 +34,8 @@ from tradebase.docking.models import (
     CooperationIntention,
     DockingOrder,
     Enquiry,
+    EnquiryMessage,
+    MessageAttachment,
     RequestAttachment,
 )
 from tradebase.notifications.models import Notification
@@ -78,6 +80,9 @@ class Rule:
     # The object is its parties' business: who may see it. Others get 404, not 403.
     viewers: frozenset[str] | None = None
     exact: dict[str, int] = field(default_factory=dict)  # a role that gets another status
+    # path ids other than the fixture's of the same name (a message's file is not the
+    # request's ``attachment_id``)
+    ids: Callable[[dict[str, Any]], dict[str, Any]] = field(default=lambda ids: {})
 
     def expected(self, who: str) -> int:
         if who in self.exact:
@@ -134,15 +139,22 @@ def _docking_ids(session: Session, enterprise: Enterprise) -> dict[str, Any]:
     assert accepted.order is not None
     attachment = RequestAttachment(request=request, filename="spec.pdf", size=len(MATRIX_PDF),
                                    content_type="application/pdf", key=MATRIX_FILE_KEY)
-    session.add(attachment)
+    message = EnquiryMessage(enquiry=enquiry, author_id=buyer.id, side="buyer",
+                             text="please send a sample")
+    message.attachments.append(MessageAttachment(
+        filename="drawing.pdf", size=len(MATRIX_PDF), content_type="application/pdf",
+        key=MATRIX_MESSAGE_FILE_KEY))
+    session.add_all([attachment, message])
     session.flush()
     return {"request_id": request.id, "enquiry_id": enquiry.id, "intention_id": proposed.id,
             "order_id": accepted.order.id, "sku": product_sku(session, enterprise),
-            "attachment_id": attachment.id, "notification_id": note.id}
+            "attachment_id": attachment.id, "notification_id": note.id,
+            "message_id": message.id, "message_attachment_id": message.attachments[0].id}
 
 
 MATRIX_PDF = b"%PDF-1.4\n%%EOF\n"
 MATRIX_FILE_KEY = "requests/matrix/spec.pdf"
+MATRIX_MESSAGE_FILE_KEY = "messages/matrix/drawing.pdf"
 
 
 MATRIX_PHOTO_KEY = "products/matrix/photo.jpg"
@@ -165,7 +177,12 @@ def _storage() -> MemoryStorage:
     storage.put(MATRIX_FILE_KEY, MATRIX_PDF)
     storage.put(MATRIX_PHOTO_KEY, b"\xff\xd8\xff photo")
     storage.put(MATRIX_THUMB_KEY, b"\xff\xd8\xff thumb")
+    storage.put(MATRIX_MESSAGE_FILE_KEY, MATRIX_PDF)
     return storage
+
+
+def _message_file(ids: dict[str, Any]) -> dict[str, Any]:
+    return {"attachment_id": ids["message_attachment_id"]}
 
 
 def product_sku(session: Session, enterprise: Enterprise) -> str:
@@ -322,6 +339,13 @@ API_RULES: dict[tuple[str, str], Rule] = {
     ("GET", "/api/v1/docking/requests/{request_id}/attachments/{attachment_id}"): Rule(
         REQUEST_READERS
     ),
+    # an enquiry's thread: read by whoever reads the enquiry, written by its two sides
+    ("GET", "/api/v1/docking/enquiries/{enquiry_id}/messages"): Rule(REQUEST_READERS),
+    ("POST", "/api/v1/docking/enquiries/{enquiry_id}/messages"): Rule(
+        PARTIES, lambda ids: {"text": "the sample is on its way"}
+    ),
+    ("GET", "/api/v1/docking/enquiries/{enquiry_id}/messages/{message_id}/attachments/"
+     "{attachment_id}"): Rule(REQUEST_READERS, ids=_message_file),
     ("GET", "/api/v1/docking/capacity"): Rule(SIGNED_IN),
     ("POST", "/api/v1/docking/capacity"): Rule(
         CATALOG_EDITORS,
@@ -509,6 +533,11 @@ PAGE_RULES |= {
     ("GET", "/docking/requests/{request_id:int}/attachments/{attachment_id:int}"): Rule(
         REQUEST_READERS
     ),
+    ("POST", "/docking/enquiries/{enquiry_id:int}/messages"): Rule(
+        PARTIES, form=lambda ids: {"text": "the sample is on its way"}
+    ),
+    ("GET", "/docking/enquiries/{enquiry_id:int}/messages/{message_id:int}/attachments/"
+     "{attachment_id:int}"): Rule(REQUEST_READERS, ids=_message_file),
 }
 
 ENQUIRY_FORM = {"text": "Rattan dining chairs", "quantity": "500", "unit": "pcs"}
@@ -577,6 +606,7 @@ CREATED = {  # API writes that answer 201 Created
         "/api/v1/docking/enquiries/{enquiry_id}/intentions", "/api/v1/procurement/rounds",
         "/api/v1/docking/requests/{request_id}/attachments",
         "/api/v1/products/{product_id}/photos",
+        "/api/v1/docking/enquiries/{enquiry_id}/messages",
         "/api/v1/procurement/rounds/{round_id}/needs",
         "/api/v1/procurement/rounds/{round_id}/quotes",
     )
@@ -656,6 +686,7 @@ def _token_id(session: Session, role: str) -> int:
 
 COMPETITOR_PRICE = "613.37"  # a Xuzhou factory's quote on the buyer's request sent to Anxi
 COMPETITOR_NOTE = "competitor-secret-note-xq"
+COMPETITOR_MESSAGE = "competitor-secret-message-xm"  # in the thread of the Xuzhou enquiry
 OTHER_BUYER_TEXT = "other-buyer-secret-request-zq"  # a request of another organisation's buyer
 SEALED_PRICES = ("7.4321", "7.432", "9.8765", "9.876")  # make_round's quote, sealed while open
 
@@ -683,12 +714,15 @@ def _plant_secrets(session: Session, ids: dict[str, Any]) -> dict[str, frozenset
                  organisation="Other Org")
     session.add_all([competitor, other])
     session.flush()
+    session.add(EnquiryMessage(enquiry_id=competitor.id, author_id=None, side="enterprise",
+                               text=COMPETITOR_MESSAGE))
     session.add(BuyerRequest(buyer_id=other.id, organisation="Other Org", text=OTHER_BUYER_TEXT,
                              quantity=5, certifications=[]))
     session.flush()
     secrets = {
         COMPETITOR_PRICE: frozenset({"admin", "buyer"}),
         COMPETITOR_NOTE: frozenset({"admin", "buyer"}),
+        COMPETITOR_MESSAGE: frozenset({"admin", "buyer"}),
         f"/docking/enquiries/{competitor.id}\"": frozenset({"admin", "buyer"}),
         OTHER_BUYER_TEXT: ADMIN,
     }
@@ -710,7 +744,7 @@ def test_access(method: str, path: str, who: str, client: TestClient, session: S
     ids["token_id"] = _token_id(session, who if who != "anonymous" else "admin")
     ids["code"] = "en" if path.startswith("/lang") else ids["code"]
     ids["token"] = "not-a-valid-reset-token"
-    url = re.sub(r"\{(\w+):\w+\}", r"{\1}", path).format(**ids)
+    url = re.sub(r"\{(\w+):\w+\}", r"{\1}", path).format(**(ids | rule.ids(ids)))
     headers = auth(tokens[who]) if who != "anonymous" else {}
     kwargs: dict[str, Any] = {"headers": headers, "params": rule.params(ids),
                               "follow_redirects": False}

@@ -13,11 +13,15 @@ from tradebase.accounts.policy import (
     acts_for_buyer,
     acts_for_enterprise,
     is_allowed,
+    may_post_message,
     may_read_sealed_quotes,
+    may_read_thread,
     may_see_enquiry,
+    may_see_message_author,
     may_see_request,
     may_view_round,
     system_actor,
+    thread_side,
 )
 from tradebase.accounts.roles import Role
 
@@ -164,6 +168,46 @@ def test_who_acts_on_a_request() -> None:
     assert not acts_for_enterprise(ACTORS["base_admin"], OWN_ENTERPRISE)
     assert acts_for_buyer(system_actor(), SENT)
     assert acts_for_enterprise(system_actor(), 1)
+
+
+# An enquiry of SENT to OWN_ENTERPRISE: who writes in its thread (side), who reads it.
+THREAD = {
+    "admin": (None, True), "base_admin": (None, True), "enterprise": ("enterprise", True),
+    "buyer": ("buyer", True), "officer": (None, False), "anonymous": (None, False),
+}
+
+
+@pytest.mark.parametrize("who", sorted(THREAD))
+def test_who_reads_and_writes_an_enquiry_thread(who: str) -> None:
+    actor = ACTORS[who]
+    side, reads = THREAD[who]
+    where = {"enterprise_id": OWN_ENTERPRISE, "base_id": OWN_BASE, "sent": True}
+    assert thread_side(actor, SENT, OWN_ENTERPRISE) == side
+    assert may_read_thread(actor, SENT, **where) is reads
+    assert may_post_message(actor, SENT, suspended=False, **where) is (side is not None)
+    assert not may_post_message(actor, SENT, suspended=False,
+                                **(where | {"sent": False})) or who == "buyer"
+    # the other side reads the side's name only; its own side and administrators the author
+    for author_side in ("buyer", "enterprise"):
+        assert may_see_message_author(actor, SENT, enterprise_id=OWN_ENTERPRISE,
+                                      author_side=author_side) is (
+            who == "admin" or side == author_side)
+
+
+def test_thread_refusals() -> None:
+    where = {"enterprise_id": OWN_ENTERPRISE, "base_id": OWN_BASE, "sent": True}
+    assert not may_post_message(ACTORS["buyer"], SENT, suspended=True, **where)
+    assert may_post_message(ACTORS["enterprise"], SENT, suspended=True, **where)  # buyers only
+    assert may_post_message(COLLEAGUE, SENT, suspended=False, **where)
+    assert not may_read_thread(OTHER_BUYER, SENT, **where)
+    competitor = {"enterprise_id": OTHER_ENTERPRISE, "base_id": OTHER_BASE, "sent": True}
+    assert not may_read_thread(ACTORS["enterprise"], SENT, **competitor)
+    assert not may_post_message(ACTORS["enterprise"], SENT, suspended=False, **competitor)
+    read_only = Actor(label="r", role=Role.BUYER, user_id=4, organisation="X",
+                      scopes=frozenset({"read"}))
+    assert may_read_thread(read_only, SENT, **where)
+    assert not may_post_message(read_only, SENT, suspended=False, **where)
+    assert thread_side(system_actor(), SENT, OWN_ENTERPRISE) is None  # oversees, no party
 
 
 # (round's base, the bases of the actor's enterprises) -> actors who may view the round

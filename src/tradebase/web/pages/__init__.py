@@ -29,6 +29,7 @@ from tradebase.web.pages import (
     product_page,
     products,
     search,
+    threads,
 )
 from tradebase.web.pages.routing import page_router, render_error
 
@@ -65,6 +66,6 @@ def install(app: FastAPI) -> None:
     for router in (
         language_router, accounts.router, bases.router, enterprises.router, products.router,
         search.router, docking.router, docking_rfq.router, capacity.router, procurement.router,
-        inbox.router, product_page.router, enquire.router,
+        inbox.router, product_page.router, enquire.router, threads.router,
     ):
         app.include_router(router)

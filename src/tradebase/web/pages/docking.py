@@ -16,12 +16,15 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from tradebase.accounts.policy import RequestParties, Role, acts_for_buyer, acts_for_enterprise
-from tradebase.docking import schemas, service
+from tradebase.docking import schemas, service, threads
+from tradebase.docking.attachments import UnsupportedAttachment
 from tradebase.docking.models import Enquiry
+from tradebase.errors import TooLarge
 from tradebase.registry.service import get_base
 from tradebase.splitting import service as splits
 from tradebase.splitting.objectives import Objective
 from tradebase.web.api.docking import listing_index
+from tradebase.web.api.docking_rfq import file_storage
 from tradebase.web.deps import DbSession
 from tradebase.web.pages.docking_rfq import (
     REQUEST_FIELDS,
@@ -31,9 +34,11 @@ from tradebase.web.pages.docking_rfq import (
 )
 from tradebase.web.pages.enterprises import Posted
 from tradebase.web.pages.forms import Form, apply, checked, posted_fields, read_form
+from tradebase.web.pages.messages import domain_errors
 from tradebase.web.pages.rfq_labels import LABELS
 from tradebase.web.pages.routing import page_router
-from tradebase.web.pages.templating import gettext_for, render
+from tradebase.web.pages.templating import gettext_for, is_htmx, render
+from tradebase.web.pages.threads import page_uploads, thread_context
 
 router = page_router()
 S = TypeVar("S", bound=BaseModel)
@@ -169,19 +174,55 @@ def send_enquiry(request_id: int, request: Request, db: DbSession, posted: Poste
 
 
 def _enquiry_page(request: Request, db: DbSession, enquiry: Enquiry, quote_form: Form,
-                  status_code: int = 200) -> HTMLResponse:
+                  status_code: int = 200, message_form: Form | None = None) -> HTMLResponse:
     context = {"e": enquiry, "r": enquiry.request, "form": Form(values={"unit": "pcs"}),
                "quote_form": quote_form, "sku_options": [(s, s) for s in enquiry.skus or []],
                "order_steps": [s.value for s in schemas.OrderStatus],
-               **_actor_sides(request, enquiry), **request_extras(request, db, enquiry.request)}
+               **_actor_sides(request, enquiry), **request_extras(request, db, enquiry.request),
+               **thread_context(db, enquiry, message_form)}
     return render(request, "docking_enquiry.html", context, status_code=status_code)
+
+
+def _quote_form(enquiry: Enquiry) -> Form:
+    return Form(values={"sku": enquiry.sku or "", "incoterm": enquiry.request.incoterm or ""})
 
 
 @router.get("/docking/enquiries/{enquiry_id:int}", response_class=HTMLResponse)
 def enquiry_page(enquiry_id: int, request: Request, db: DbSession) -> HTMLResponse:
+    """The enquiry and its thread; opening it marks the other side's messages read."""
     enquiry = service.get_enquiry(session=db, enquiry_id=enquiry_id)
-    quote = Form(values={"sku": enquiry.sku or "", "incoterm": enquiry.request.incoterm or ""})
-    return _enquiry_page(request, db, enquiry, quote)
+    threads.mark_read(session=db, enquiry_id=enquiry_id)
+    return _enquiry_page(request, db, enquiry, _quote_form(enquiry))
+
+
+@router.post("/docking/enquiries/{enquiry_id:int}/messages", response_class=HTMLResponse)
+def post_message(enquiry_id: int, request: Request, db: DbSession, posted: Posted) -> Response:
+    """The thread's form (text and files): a refusal is shown beside its field, with the
+    text as typed (files are chosen again); success goes back to the thread."""
+    gettext = gettext_for(request)
+    form = Form(values={"text": str(posted.get("text") or "")})
+    limit = request.app.state.settings.attachment_max_bytes
+    try:
+        done = apply(db, form, gettext, lambda: threads.post_message(
+            session=db, storage=file_storage(request), enquiry_id=enquiry_id,
+            text=form.value("text"), attachments=page_uploads(posted, limit),
+            max_bytes=limit), default_field="text")
+    except (TooLarge, UnsupportedAttachment) as exc:  # a file refused: beside the file input
+        db.rollback()
+        form.errors.update(domain_errors(exc, gettext, default_field="file"))
+        form.status_code, done = exc.status_code, None
+    enquiry = service.get_enquiry(session=db, enquiry_id=enquiry_id)
+    if is_htmx(request) and request.headers.get("hx-target") == "thread":
+        # the thread alone, in place: a fresh form after success, the refusal otherwise
+        context = {"e": enquiry, "r": enquiry.request,
+                   **request_extras(request, db, enquiry.request),
+                   **thread_context(db, enquiry, form if done is None else None)}
+        return render(request, "partials/thread.html", context,
+                      status_code=form.status_code if done is None else 200)
+    if done is None:
+        return _enquiry_page(request, db, enquiry, _quote_form(enquiry),
+                             status_code=form.status_code, message_form=form)
+    return RedirectResponse(f"/docking/enquiries/{enquiry_id}#thread", status_code=303)
 
 
 def _back(enquiry_id: int) -> RedirectResponse:

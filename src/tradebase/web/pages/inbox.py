@@ -57,6 +57,13 @@ _CHANGES = {
 }
 _ACCEPTED = N_("The buyer accepted the quote of %(enterprise)s on request %(request_id)s: "
                "%(price)s %(currency)s")
+# A message in an enquiry's thread, by the side that wrote it (never naming the buyer, who
+# may be anonymous to the factory).
+_MESSAGES = {
+    "buyer": N_("The buyer wrote to %(enterprise)s about enquiry %(enquiry_id)s: “%(text)s”"),
+    "enterprise": N_("%(enterprise)s wrote about enquiry %(enquiry_id)s: “%(text)s”"),
+}
+_MESSAGE_FILES = N_("%(enterprise)s: new files in the thread of enquiry %(enquiry_id)s")
 _LISTING_CERTIFICATE = N_("The certification %(code)s of listing %(sku)s (%(enterprise)s) "
                           "expires on %(valid_until)s")
 _UNKNOWN = N_("Something happened on Tradebase")
@@ -71,6 +78,7 @@ KIND_LABELS: dict[str, str] = {
     Kind.CERTIFICATE_EXPIRING: N_("Certifications about to expire"),
     Kind.REQUEST_CHANGED: N_("Requests to my enterprise edited, closed or withdrawn"),
     Kind.QUOTE_ACCEPTED: N_("Quotes of my enterprise accepted"),
+    Kind.MESSAGE_RECEIVED: N_("Messages in the threads of my enquiries"),
 }
 ORDER_STATUS_LABELS = {
     "contract_signed": N_("contract signed"),
@@ -101,6 +109,9 @@ def describe(kind: str, params: Mapping[str, Any], lang: str, gettext: Gettext) 
         which = "declined" if status == "declined" else (
             "quoted" if params.get("price") is not None else "answered")
         template = _ANSWERS[which]
+    elif kind == Kind.MESSAGE_RECEIVED:
+        template = (_MESSAGES.get(str(params.get("side")), _UNKNOWN) if params.get("text")
+                    else _MESSAGE_FILES)
     elif kind == Kind.CERTIFICATE_EXPIRING and params.get("sku"):
         template = _LISTING_CERTIFICATE
     elif kind == Kind.REQUEST_CHANGED:

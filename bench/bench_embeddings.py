@@ -1,7 +1,8 @@
 """Benchmark of the embedding retriever (docking/embedding.py) next to exact float search.
 
-    .venv/bin/python -m bench.bench_embeddings            # 10,000, 100,000 and 1,000,000
-    .venv/bin/python -m bench.bench_embeddings --quick    # 10,000 and 100,000
+    .venv/bin/python -m bench.bench_embeddings            # 10,000 and 100,000
+    .venv/bin/python -m bench.bench_embeddings --full     # 10,000, 100,000 and 1,000,000
+    .venv/bin/python -m bench.bench_embeddings --quick    # 10,000
 
 Run it with ``OPENBLAS_NUM_THREADS=1`` on a shared machine (the float baseline's BLAS
 threads otherwise spin against other processes).
@@ -122,11 +123,16 @@ def run_size(n: int, sample: Floats, sigma: float, queries: Floats, per_listing:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="embedding retriever benchmark")
-    parser.add_argument("--quick", action="store_true", help="10,000 and 100,000 vectors")
+    parser.add_argument("--quick", action="store_true", help="10,000 vectors")
+    parser.add_argument("--full", action="store_true", help="10,000, 100,000 and 1,000,000")
     parser.add_argument("--sizes", type=int, nargs="*", help="listing counts to run")
     parser.add_argument("--sample", type=int, default=1000, help="listings really encoded")
     args = parser.parse_args(argv)
-    sizes = args.sizes or ([10_000, 100_000] if args.quick else [10_000, 100_000, 1_000_000])
+    sizes = args.sizes or (
+        [10_000] if args.quick
+        else [10_000, 100_000, 1_000_000] if args.full
+        else [10_000, 100_000]
+    )
     sample_n = min(args.sample, 300) if args.quick else args.sample
     encoder = PackagedEncoder(threads=1)
     print(f"embedding benchmark: {encoder.name}, sizes {sizes}, {sample_n:,} listings encoded, "

@@ -1,21 +1,33 @@
-"""Benchmark of the matching engine next to bm25s, on generated catalogs.
+"""Benchmark of matching next to bm25s, on generated catalogs: the lexical path and the full path.
 
-    .venv/bin/python -m bench.bench_matching            # 10,000 and 1,000,000 listings
-    .venv/bin/python -m bench.bench_matching --quick    # 10,000 and 100,000 listings
+    .venv/bin/python -m bench.bench_matching                # 10,000 and 100,000 listings
+    .venv/bin/python -m bench.bench_matching --full         # and 1,000,000 (make bench-1m)
+    .venv/bin/python -m bench.bench_matching --quick        # 10,000
+    .venv/bin/python -m bench.bench_matching --sizes 10000,100000 [--no-vectors]
 
-For each size: feature extraction (per listing, as done at write time and stored), index build
-from stored features, index memory (RSS growth while building), single-request latency p50/p99
-and batch throughput (best of three passes, by wall clock and by CPU time: the machine is shared,
-so the CPU-time ratio is the steadier comparison) — and the same for bm25s (title + Chinese
-title + description, the engine's tokens, no filters) on the same listings. Listings are
-generated from the evaluation catalog's 50 categories with random attributes, sizes, model
-codes, made-up brand words and constraints, so the text is varied, not copies. Requests are
-the 300 evaluation requests (six languages) with random quantities, lead times, certifications
-and destinations.
+Run it with ``OPENBLAS_NUM_THREADS=1`` (the Makefile does). For each size: feature extraction
+(per listing, as done at write time and stored), index build from stored features, index memory
+(RSS growth while building), and the **lexical path** (``MatchingIndex.match``) single-request
+latency p50/p99 and batch throughput (best of three passes, by wall clock and by CPU time: the
+machine is shared, so the CPU-time ratio is the steadier comparison) — next to bm25s (title +
+Chinese title + description, the engine's tokens, no filters) on the same listings.
 
-The engine scores exactly (sparse BM25 over inverted lists, no approximate step), so its recall
-against exact search is 1.0 by construction; the figure is still computed, on a sample, by
-comparing ``match`` with a brute-force scoring of every listing.
+Then the **full path**, what ``service.search`` does per request: encode the text with the
+packaged encoder (multilingual-e5-small, one thread), the 50 nearest listing vectors from the
+int8 ``VectorIndex`` (sign bits first above 200 k rows, float re-rank), then the engine's
+``search`` with them as ``similar``. Its baseline is bm25s + the same encoder: bm25s top 50 and
+the exact float32 top 50, fused by reciprocal rank. Listing vectors are not encoded per size
+(a million would take hours): a sample is (``--sample``, 300), its time per listing is
+multiplied out, and the vectors searched are synthetic from it (``bench/vectors.py``), so
+search time and memory are real. The store's memory is its RSS growth while loading, and its
+recall@10 is measured against exact float32 search over the same vectors.
+
+Listings are generated from the evaluation catalog's 50 categories with random attributes,
+sizes, model codes, made-up brand words and constraints, so the text is varied, not copies.
+Requests are the 300 evaluation requests (six languages) with random quantities, lead times,
+certifications and destinations. The engine scores exactly (sparse BM25 over inverted lists, no
+approximate step), so its recall against exact search is 1.0 by construction; the figure is
+still computed, on a sample, by comparing ``match`` with a brute-force scoring of every listing.
 """
 
 from __future__ import annotations

@@ -9,7 +9,8 @@ VENDOR := src/tradebase/web/static/vendor
 ARTIFACTS := test-artifacts
 export UV_NO_PROGRESS := 1
 
-.PHONY: install assets run demo test lint typecheck pytest bench eval-match lock clean browser-deps
+.PHONY: install assets run demo test lint typecheck pytest bench bench-1m eval-match lock clean \
+	browser-deps
 
 install: $(STAMP) assets ## create .venv and install Tradebase from the hashed lock file
 
@@ -70,8 +71,12 @@ pytest: install browser-deps
 
 test: lint typecheck pytest ## ruff, import layers, mypy and the whole pytest suite
 
-bench: install ## benchmarks, each printed next to a baseline measured in the same run
-	$(BIN)/python -m bench
+# One BLAS thread: the float baselines' threads otherwise spin against other processes.
+bench: install ## benchmarks next to same-run baselines (matching at 10 k and 100 k listings)
+	OPENBLAS_NUM_THREADS=1 $(BIN)/python -m bench $(BENCH_ARGS)
+
+bench-1m: install ## the same with matching at 1 M listings too (~20 min, peak ~4 GB)
+	OPENBLAS_NUM_THREADS=1 $(BIN)/python -m bench --full $(BENCH_ARGS)
 
 eval-match: install ## matching quality per language, next to plain BM25, on eval/
 	$(BIN)/python -m eval.match

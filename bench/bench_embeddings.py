@@ -1,7 +1,8 @@
 """Benchmark of the embedding retriever (docking/embedding.py) next to exact float search.
 
-    .venv/bin/python -m bench.bench_embeddings            # 10,000, 100,000 and 1,000,000
-    .venv/bin/python -m bench.bench_embeddings --quick    # 10,000 and 100,000
+    .venv/bin/python -m bench.bench_embeddings            # 10,000 and 100,000
+    .venv/bin/python -m bench.bench_embeddings --full     # 10,000, 100,000 and 1,000,000
+    .venv/bin/python -m bench.bench_embeddings --quick    # 10,000
 
 Run it with ``OPENBLAS_NUM_THREADS=1`` on a shared machine (the float baseline's BLAS
 threads otherwise spin against other processes).
@@ -35,7 +36,8 @@ from functools import partial
 
 import numpy as np
 
-from bench.bench_matching import ROOT, _peak_mb, _rss_mb, generate_listings, percentile
+from bench.bench_matching import ROOT, _peak_mb, _rss_mb, percentile
+from bench.vectors import encode_sample, noise_sigma, synthetic
 from eval.data import read_requests
 from tradebase.docking.embedding import (
     Encoder,
@@ -43,38 +45,9 @@ from tradebase.docking.embedding import (
     PackagedEncoder,
     VectorIndex,
     exact_top,
-    passage_text,
 )
 
-BATCH = 32
 K = 10
-
-
-def encode_sample(encoder: Encoder, n: int) -> tuple[Floats, float]:
-    """``n`` generated listings encoded as the write path does; seconds per listing."""
-    texts = [passage_text(listing) for listing in generate_listings(0, n, seed=7)]
-    encoder.encode(texts[:2], "passage")  # load the model
-    t0 = time.perf_counter()
-    parts = [encoder.encode(texts[i : i + BATCH], "passage") for i in range(0, n, BATCH)]
-    per_listing = (time.perf_counter() - t0) / n
-    return np.vstack(parts).astype(np.float32), per_listing
-
-
-def synthetic(sample: Floats, n: int, sigma: float, seed: int = 11) -> Floats:
-    """``n`` vectors, each a random blend of two sample vectors (weights uniform) with
-    Gaussian noise, normalised: points spread over the sample's region rather than copies
-    of it, whose nearest neighbours would differ by noise alone. Chunked."""
-    rng = np.random.default_rng(seed)
-    out = np.empty((n, sample.shape[1]), dtype=np.float32)
-    for start in range(0, n, 100_000):
-        end = min(n, start + 100_000)
-        first = sample[rng.integers(0, len(sample), end - start)]
-        second = sample[rng.integers(0, len(sample), end - start)]
-        weight = rng.random((end - start, 1), dtype=np.float32)
-        rows = weight * first + (1 - weight) * second
-        rows += rng.standard_normal(rows.shape, dtype=np.float32) * sigma
-        out[start:end] = rows / np.linalg.norm(rows, axis=1, keepdims=True)
-    return out
 
 
 def timed(run: Callable[[], object], repeat: int) -> list[float]:
@@ -150,11 +123,16 @@ def run_size(n: int, sample: Floats, sigma: float, queries: Floats, per_listing:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="embedding retriever benchmark")
-    parser.add_argument("--quick", action="store_true", help="10,000 and 100,000 vectors")
+    parser.add_argument("--quick", action="store_true", help="10,000 vectors")
+    parser.add_argument("--full", action="store_true", help="10,000, 100,000 and 1,000,000")
     parser.add_argument("--sizes", type=int, nargs="*", help="listing counts to run")
     parser.add_argument("--sample", type=int, default=1000, help="listings really encoded")
     args = parser.parse_args(argv)
-    sizes = args.sizes or ([10_000, 100_000] if args.quick else [10_000, 100_000, 1_000_000])
+    sizes = args.sizes or (
+        [10_000] if args.quick
+        else [10_000, 100_000, 1_000_000] if args.full
+        else [10_000, 100_000]
+    )
     sample_n = min(args.sample, 300) if args.quick else args.sample
     encoder = PackagedEncoder(threads=1)
     print(f"embedding benchmark: {encoder.name}, sizes {sizes}, {sample_n:,} listings encoded, "
@@ -173,14 +151,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     queries = np.vstack(rows).astype(np.float32)
     print(f"query encoding: p50 {percentile(query_ms, 0.5):.2f} ms  p99 "
           f"{percentile(query_ms, 0.99):.2f} ms over {len(texts)} requests")
-    # Noise that keeps a copy about as near its source as the sample's nearest neighbours.
-    similarity = sample @ sample.T
-    np.fill_diagonal(similarity, -1.0)
-    nearest = float(np.median(similarity.max(axis=1)))
-    # x + noise of σ per dimension, normalised, has cosine 1 / sqrt(1 + dim σ²) with x.
-    sigma = float(np.sqrt((1 / nearest**2 - 1) / sample.shape[1]))
+    sigma, nearest, mean = noise_sigma(sample)
     print(f"sample: median cosine to its nearest other listing {nearest:.3f}, mean pairwise "
-          f"{float(similarity[similarity > -1].mean()):.3f}; synthetic noise σ {sigma:.4f}")
+          f"{mean:.3f}; synthetic noise σ {sigma:.4f}")
     for n in sizes:
         run_size(n, sample, sigma, queries, per_listing, query_ms, encoder, texts)
     return 0

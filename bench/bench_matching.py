@@ -1,21 +1,33 @@
-"""Benchmark of the matching engine next to bm25s, on generated catalogs.
+"""Benchmark of matching next to bm25s, on generated catalogs: the lexical path and the full path.
 
-    .venv/bin/python -m bench.bench_matching            # 10,000 and 1,000,000 listings
-    .venv/bin/python -m bench.bench_matching --quick    # 10,000 and 100,000 listings
+    .venv/bin/python -m bench.bench_matching                # 10,000 and 100,000 listings
+    .venv/bin/python -m bench.bench_matching --full         # and 1,000,000 (make bench-1m)
+    .venv/bin/python -m bench.bench_matching --quick        # 10,000
+    .venv/bin/python -m bench.bench_matching --sizes 10000,100000 [--no-vectors]
 
-For each size: feature extraction (per listing, as done at write time and stored), index build
-from stored features, index memory (RSS growth while building), single-request latency p50/p99
-and batch throughput (best of three passes, by wall clock and by CPU time: the machine is shared,
-so the CPU-time ratio is the steadier comparison) — and the same for bm25s (title + Chinese
-title + description, the engine's tokens, no filters) on the same listings. Listings are
-generated from the evaluation catalog's 50 categories with random attributes, sizes, model
-codes, made-up brand words and constraints, so the text is varied, not copies. Requests are
-the 300 evaluation requests (six languages) with random quantities, lead times, certifications
-and destinations.
+Run it with ``OPENBLAS_NUM_THREADS=1`` (the Makefile does). For each size: feature extraction
+(per listing, as done at write time and stored), index build from stored features, index memory
+(RSS growth while building), and the **lexical path** (``MatchingIndex.match``) single-request
+latency p50/p99 and batch throughput (best of three passes, by wall clock and by CPU time: the
+machine is shared, so the CPU-time ratio is the steadier comparison) — next to bm25s (title +
+Chinese title + description, the engine's tokens, no filters) on the same listings.
 
-The engine scores exactly (sparse BM25 over inverted lists, no approximate step), so its recall
-against exact search is 1.0 by construction; the figure is still computed, on a sample, by
-comparing ``match`` with a brute-force scoring of every listing.
+Then the **full path**, what ``service.search`` does per request: encode the text with the
+packaged encoder (multilingual-e5-small, one thread), the 50 nearest listing vectors from the
+int8 ``VectorIndex`` (sign bits first above 200 k rows, float re-rank), then the engine's
+``search`` with them as ``similar``. Its baseline is bm25s + the same encoder: bm25s top 50 and
+the exact float32 top 50, fused by reciprocal rank. Listing vectors are not encoded per size
+(a million would take hours): a sample is (``--sample``, 300), its time per listing is
+multiplied out, and the vectors searched are synthetic from it (``bench/vectors.py``), so
+search time and memory are real. The store's memory is its RSS growth while loading, and its
+recall@10 is measured against exact float32 search over the same vectors.
+
+Listings are generated from the evaluation catalog's 50 categories with random attributes,
+sizes, model codes, made-up brand words and constraints, so the text is varied, not copies.
+Requests are the 300 evaluation requests (six languages) with random quantities, lead times,
+certifications and destinations. The engine scores exactly (sparse BM25 over inverted lists, no
+approximate step), so its recall against exact search is 1.0 by construction; the figure is
+still computed, on a sample, by comparing ``match`` with a brute-force scoring of every listing.
 """
 
 from __future__ import annotations
@@ -29,6 +41,7 @@ import sys
 import time
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 from typing import TypeVar
@@ -36,13 +49,22 @@ from typing import TypeVar
 import bm25s  # type: ignore[import-untyped]
 import numpy as np
 
+from bench.vectors import encode_sample, exact_tops, noise_sigma, synthetic
 from eval.catalog_spec import CATEGORIES, MARKETS
 from eval.data import read_requests
 from tradebase.docking import Listing, MatchingIndex, MatchRequest
+from tradebase.docking.embedding import (
+    Encoder,
+    Floats,
+    PackagedEncoder,
+    VectorIndex,
+    exact_top,
+)
 from tradebase.docking.features import listing_features
 from tradebase.docking.text import raw_tokens
 
 T = TypeVar("T")
+SIMILAR_K = 50  # listings the vector retriever hands the engine (index_store.similar)
 ROOT = Path(__file__).resolve().parent.parent
 SYLLABLES = [
     "ka",
@@ -216,8 +238,97 @@ def exact_recall(index: MatchingIndex, requests: Sequence[MatchRequest], k: int 
     return hits / total if total else 1.0
 
 
-def run_size(n: int, workers: int, n_requests: int) -> None:
+@dataclass
+class Vectors:
+    """What the full path needs beside the listings: the encoder, the sample of really
+    encoded listings the synthetic vectors are made from, and the requests' query vectors."""
+
+    encoder: Encoder
+    sample: Floats
+    sigma: float
+    per_listing: float  # seconds of encoding per listing (batches of 32, one process)
+    queries: Floats  # the requests' texts encoded once (for recall against exact search)
+    query_ms: list[float]
+
+
+def prepare_vectors(requests: Sequence[MatchRequest], sample_n: int) -> Vectors:
+    encoder = PackagedEncoder(threads=1)
+    t0 = time.perf_counter()
+    encoder.encode(["warm"], "query")
+    print(f"encoder {encoder.name}: model load {(time.perf_counter() - t0) * 1000:.0f} ms")
+    sample, per_listing = encode_sample(encoder, sample_n)
+    sigma, nearest, mean = noise_sigma(sample)
+    query_ms: list[float] = []
+    rows = []
+    for request in requests:
+        t0 = time.perf_counter()
+        rows.append(encoder.encode([request.text], "query")[0])
+        query_ms.append((time.perf_counter() - t0) * 1000)
+    print(
+        f"listing encoding: {per_listing * 1000:.1f} ms per listing ({sample_n} listings, "
+        f"batches of 32, one thread); query encoding p50 {percentile(query_ms, 0.5):.1f} ms "
+        f"p99 {percentile(query_ms, 0.99):.1f} ms; sample median nearest cosine "
+        f"{nearest:.3f}, mean pairwise {mean:.3f}, synthetic noise σ {sigma:.4f}"
+    )
+    return Vectors(encoder, sample, sigma, per_listing, np.vstack(rows), query_ms)
+
+
+def _full_path(
+    index: MatchingIndex, store: VectorIndex, encoder: Encoder,
+    requests: Sequence[MatchRequest], i: int,
+) -> None:
+    """Request ``i``, as ``service.search`` does it: encode the text (``query:``), the 50 nearest
+    listing vectors, then the engine with them as ``similar``."""
+    request = requests[i]
+    query = encoder.encode([request.text], "query")[0]
+    hits = store.search(query, SIMILAR_K)
+    index.search(request, top_k=10, similar=[(hit.sku, hit.score) for hit in hits])
+
+
+def _bm25_full_path(
+    retriever: bm25s.BM25, vectors: Floats, encoder: Encoder,
+    requests: Sequence[MatchRequest], queries: Sequence[list[str]], i: int,
+) -> None:
+    """The baseline hybrid: bm25s top 50 and the exact float32 top 50 of the same encoder's
+    query vector, fused by reciprocal rank (k = 60), top 10."""
+    query = encoder.encode([requests[i].text], "query")[0]
+    scores = retriever.get_scores(queries[i])
+    lexical = np.argpartition(-scores, SIMILAR_K)[:SIMILAR_K]
+    lexical = lexical[np.argsort(-scores[lexical])]
+    fused: dict[int, float] = {}
+    for ranking in (lexical.tolist(), exact_top(vectors, query, SIMILAR_K)):
+        for rank, row in enumerate(ranking):
+            fused[row] = fused.get(row, 0.0) + 1 / (60 + rank)
+    sorted(fused.items(), key=lambda item: -item[1])[:10]
+
+
+def _timed_each(run: Callable[[int], object], count: int) -> tuple[list[float], float, float]:
+    """Latency of ``run(i)`` for each i in ms, and the req/s by wall clock and by CPU."""
+    latencies = []
+    wall, cpu = time.perf_counter(), time.process_time()
+    for i in range(count):
+        t0 = time.perf_counter()
+        run(i)
+        latencies.append((time.perf_counter() - t0) * 1000)
+    wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+    return latencies, count / max(wall, 1e-9), count / max(cpu, 1e-9)
+
+
+def _line(name: str, latencies: Sequence[float], qps: float, cpu_qps: float) -> str:
+    return (
+        f"{name:28s} p50 {percentile(latencies, 0.5):7.2f} ms  p99 "
+        f"{percentile(latencies, 0.99):7.2f} ms  {qps:8.1f} req/s (by CPU time {cpu_qps:8.1f})"
+    )
+
+
+def run_size(
+    n: int, workers: int, requests: Sequence[MatchRequest], vectors: Vectors | None,
+    n_full: int,
+) -> dict[str, float]:
+    """One size: the lexical path, then the full path, then the baselines. Returns the
+    figures (for the summary table)."""
     print(f"\n## {n:,} generated listings")
+    out: dict[str, float] = {"n": n}
     seed = 7
     t0 = time.perf_counter()
     rows = _parallel(_features_chunk, n, seed, workers)
@@ -235,13 +346,12 @@ def run_size(n: int, workers: int, n_requests: int) -> None:
     t_build = time.perf_counter() - t0
     del rows
     gc.collect()
-    index_mb = _rss_mb() - rss_before
+    out["index_mb"] = _rss_mb() - rss_before
     print(
         f"engine index build from stored features: {t_build:6.1f} s, "
-        f"memory {index_mb:,.0f} MB (RSS growth)"
+        f"memory {out['index_mb']:,.0f} MB (RSS growth)"
     )
 
-    requests = bench_requests(n_requests, seed)
     index.match(requests[0])  # warm the postings cache of the first terms
     latencies = []
     for request in requests:
@@ -249,14 +359,15 @@ def run_size(n: int, workers: int, n_requests: int) -> None:
         index.match(request, top_k=10)
         latencies.append((time.perf_counter() - t0) * 1000)
     engine_qps, engine_cpu_qps = throughput(partial(_match_all, index, requests), len(requests))
+    out.update(lex_p50=percentile(latencies, 0.5), lex_p99=percentile(latencies, 0.99),
+               lex_qps=engine_qps, lex_cpu_qps=engine_cpu_qps)
     recall = exact_recall(index, requests[:20])
     cached = sum(
         getattr(field_, "cached_postings", 0) for field_ in (index._concepts, index._words)
     )
     print(
-        f"engine   latency p50 {percentile(latencies, 0.5):7.2f} ms  p99 "
-        f"{percentile(latencies, 0.99):7.2f} ms  throughput {engine_qps:8.1f} req/s "
-        f"(by CPU time {engine_cpu_qps:8.1f})  recall@10 vs exact {recall:.3f}"
+        f"{_line('lexical path (engine)', latencies, engine_qps, engine_cpu_qps)}  "
+        f"recall@10 vs exact {recall:.3f}"
     )
     print(
         f"engine   cached term weights after the run: {cached:,} postings "
@@ -269,6 +380,51 @@ def run_size(n: int, workers: int, n_requests: int) -> None:
         index.upsert(listing)
     t_edit = (time.perf_counter() - t0) / len(edits) * 1000
     print(f"engine   incremental upsert: {t_edit:.2f} ms per edit (features included)")
+
+    if vectors is not None:
+        print(
+            f"listing vectors: {vectors.per_listing * n / 60:,.1f} min of encoding on one "
+            f"process ({vectors.per_listing * 1000:.1f} ms per listing, extrapolated from "
+            f"{len(vectors.sample)}; once per edit of a listing's text, stored); the "
+            f"{n:,} vectors here are synthetic from that sample"
+        )
+        floats = synthetic(vectors.sample, n, vectors.sigma)
+        exact = exact_tops(floats, vectors.queries, 10)
+        skus = [f"B{i:08d}" for i in range(n)]
+        gc.collect()
+        rss_before = _rss_mb()
+        t0 = time.perf_counter()
+        store = VectorIndex(floats.shape[1])
+        for start in range(0, n, 100_000):
+            store.add_vectors(skus[start : start + 100_000], floats[start : start + 100_000])
+        t_load = time.perf_counter() - t0
+        gc.collect()
+        out["vectors_mb"] = _rss_mb() - rss_before  # floats held before and after: not counted
+        del floats
+        store.search(vectors.queries[0], 10)  # the first search above 200 k rows recentres
+        found = 0
+        for i, query in enumerate(vectors.queries):
+            found += len({skus[j] for j in exact[i]} & {h.sku for h in store.search(query, 10)})
+        out["recall"] = found / (10 * len(exact))
+        mode = (
+            f"sign bits → {store.CANDIDATES:,} candidates → int8 → float re-rank"
+            if n >= store.BINARY_FROM else "int8 over every row → float re-rank"
+        )
+        print(
+            f"vector store (int8, {mode}): load {t_load:.1f} s, memory "
+            f"{out['vectors_mb']:,.0f} MB (RSS growth; arrays {store.nbytes / 2**20:,.0f} MB, "
+            f"float32 would be {n * store.dim * 4 / 2**20:,.0f} MB), recall@10 vs exact "
+            f"float32 {out['recall']:.3f} ({len(exact)} queries)"
+        )
+        latencies, qps, cpu_qps = _timed_each(
+            partial(_full_path, index, store, vectors.encoder, requests), n_full
+        )
+        out.update(full_p50=percentile(latencies, 0.5), full_p99=percentile(latencies, 0.99),
+                   full_qps=qps)
+        print(_line("full path (encode+vec+lex)", latencies, qps, cpu_qps))
+        del store, skus, exact
+    total = out["index_mb"] + out.get("vectors_mb", 0.0)
+    print(f"memory, engine index + vector store: {total:,.0f} MB")
     del index
     gc.collect()
 
@@ -297,34 +453,88 @@ def run_size(n: int, workers: int, n_requests: int) -> None:
     # bm25s's batch retrieve can be slower than scoring one query at a time: take the better.
     bm25_qps = max(retrieve_qps, loop_qps)
     bm25_cpu_qps = max(retrieve_cpu_qps, loop_cpu_qps)
+    out.update(bm25_p50=percentile(latencies, 0.5), bm25_qps=bm25_qps,
+               bm25_cpu_qps=bm25_cpu_qps)
     print(
-        f"bm25s    latency p50 {percentile(latencies, 0.5):7.2f} ms  p99 "
-        f"{percentile(latencies, 0.99):7.2f} ms  throughput {bm25_qps:8.1f} req/s "
-        f"(by CPU time {bm25_cpu_qps:8.1f}; best of batch retrieve and get_scores loop)"
+        f"{_line('bm25s (baseline)', latencies, bm25_qps, bm25_cpu_qps)}  best of batch "
+        "retrieve and get_scores loop"
     )
     print(
-        f"engine throughput / bm25s throughput: {engine_qps / bm25_qps:.2f} by wall clock, "
+        f"lexical throughput engine / bm25s: {engine_qps / bm25_qps:.2f} by wall clock, "
         f"{engine_cpu_qps / bm25_cpu_qps:.2f} by CPU time"
     )
+    if vectors is not None:
+        floats = synthetic(vectors.sample, n, vectors.sigma)
+        latencies, qps, cpu_qps = _timed_each(
+            partial(_bm25_full_path, retriever, floats, vectors.encoder, requests, queries),
+            n_full,
+        )
+        out.update(base_full_p50=percentile(latencies, 0.5),
+                   base_full_p99=percentile(latencies, 0.99), base_full_qps=qps)
+        print(
+            f"{_line('bm25s + encoder + exact f32', latencies, qps, cpu_qps)}  (baseline of "
+            "the full path, fused by reciprocal rank)"
+        )
+        del floats
     del retriever
     gc.collect()
-    print(f"peak RSS of this process so far: {_peak_mb():,.0f} MB")
+    out["peak_mb"] = _peak_mb()
+    print(f"peak RSS of this process so far: {out['peak_mb']:,.0f} MB")
+    return out
+
+
+def summary(rows: Sequence[dict[str, float]]) -> None:
+    """The figures of every size as one Markdown table (docs/matching.md's)."""
+    print("\n| listings | lexical p50 / p99 | lexical req/s | bm25s p50, req/s | ratio "
+          "| full p50 / p99 | bm25s+encoder p50 / p99 | memory index + vectors | recall@10 |")
+    print("| --- | --- | --- | --- | --- | --- | --- | --- | --- |")
+    for r in rows:
+        full = base = vec = recall = "–"
+        if "full_p50" in r:
+            full = f"{r['full_p50']:.1f} / {r['full_p99']:.1f} ms"
+            base = f"{r['base_full_p50']:.1f} / {r['base_full_p99']:.1f} ms"
+            vec = f" + {r['vectors_mb']:,.0f}"
+            recall = f"{r['recall']:.3f}"
+        print(
+            f"| {int(r['n']):,} | {r['lex_p50']:.2f} / {r['lex_p99']:.2f} ms "
+            f"| {r['lex_qps']:,.0f} | {r['bm25_p50']:.2f} ms, {r['bm25_qps']:,.0f} "
+            f"| {r['lex_qps'] / r['bm25_qps']:.2f} | {full} | {base} "
+            f"| {r['index_mb']:,.0f}{vec} MB | {recall} |"
+        )
+
+
+def _sizes(values: Sequence[str]) -> list[int]:
+    return [int(part.replace("_", "")) for value in values for part in value.split(",") if part]
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description="matching engine benchmark")
-    parser.add_argument("--quick", action="store_true", help="10,000 and 100,000 listings")
-    parser.add_argument("--sizes", type=int, nargs="*", help="listing counts to run")
+    parser = argparse.ArgumentParser(description="matching benchmark: lexical and full path")
+    parser.add_argument("--quick", action="store_true", help="10,000 listings only")
+    parser.add_argument("--full", action="store_true", help="10,000, 100,000 and 1,000,000")
+    parser.add_argument("--sizes", nargs="*", help="listing counts, e.g. 10000,100000")
     parser.add_argument("--requests", type=int, default=300)
+    parser.add_argument("--full-requests", type=int, default=150,
+                        help="requests timed on the full path (each encodes its text)")
+    parser.add_argument("--sample", type=int, default=300, help="listings really encoded")
+    parser.add_argument("--no-vectors", action="store_true", help="the lexical path only")
     args = parser.parse_args(argv)
-    sizes = args.sizes or ([10_000, 100_000] if args.quick else [10_000, 1_000_000])
+    sizes = (
+        _sizes(args.sizes) if args.sizes
+        else [10_000] if args.quick
+        else [10_000, 100_000, 1_000_000] if args.full
+        else [10_000, 100_000]
+    )
     workers = max(1, min(2, os.cpu_count() or 1))
     print(
         f"matching benchmark: sizes {sizes}, {args.requests} requests, {workers} processes for "
-        "feature extraction, queries single-threaded"
+        f"feature extraction, queries single-threaded; {os.cpu_count()} cores (shared), "
+        f"load {os.getloadavg()[0]:.1f}, {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}"
     )
-    for n in sizes:
-        run_size(n, workers, args.requests)
+    requests = bench_requests(args.requests, 7)
+    vectors = None if args.no_vectors else prepare_vectors(requests, args.sample)
+    n_full = min(args.full_requests, len(requests))
+    rows = [run_size(n, workers, requests, vectors, n_full) for n in sizes]
+    summary(rows)
     return 0
 
 

@@ -165,3 +165,18 @@ def test_packaged_encoder_puts_a_swedish_query_nearest_its_listing() -> None:
     index = VectorIndex(encoder.dim)
     index.add_vectors(list(CATALOG), passages)
     assert index.search(query[0], k=1)[0].sku == "HELMET"
+
+
+def test_default_search_of_a_large_index_uses_sign_bits_and_keeps_the_exact_top() -> None:
+    rows = _unit_rows(6000, 64, seed=7) + 0.3
+    rows /= np.linalg.norm(rows, axis=1, keepdims=True)
+    index = VectorIndex(64)
+    index.BINARY_FROM, index.CANDIDATES = 5000, 2000  # the path of indexes above 200 k rows
+    index.add_vectors([f"S{i:05d}" for i in range(6000)], rows)
+    queries = _unit_rows(20, 64, seed=8) + 0.3
+    found = 0
+    for query in queries / np.linalg.norm(queries, axis=1, keepdims=True):
+        exact = {f"S{i:05d}" for i in exact_top(rows, query, 10)}
+        found += len(exact & {hit.sku for hit in index.search(query, 10)})
+    assert index._centred_at == 6000  # the first search centred the sign bits
+    assert found / 200 >= 0.9

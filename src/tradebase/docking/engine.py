@@ -47,7 +47,7 @@ from tradebase.docking.constraints import certification_key, months_within, unit
 from tradebase.docking.exclusions import split_exclusions
 from tradebase.docking.features import ListingFeatures, listing_features
 from tradebase.docking.language import detect_language
-from tradebase.docking.nomenclature import Nomenclature
+from tradebase.docking.nomenclature import Nomenclature, Position
 from tradebase.docking.records import (
     HsProposal,
     Listing,
@@ -56,7 +56,7 @@ from tradebase.docking.records import (
     MatchResult,
     RequestAnalysis,
 )
-from tradebase.docking.text import raw_tokens
+from tradebase.docking.text import raw_tokens, without_salutation
 from tradebase.docking.vocabulary import (
     LANGUAGES,
     Vocabulary,
@@ -91,6 +91,7 @@ class MatchWeights:
             "material": 1.0,
             "attribute": 1.0,
             "audience": 0.8,
+            "packaging": 0.25,
         }
     )
     implied: float = 0.5
@@ -153,6 +154,8 @@ class MatchingIndex:
         self.nomenclature: Nomenclature | None = (
             Nomenclature.load() if nomenclature is True else (nomenclature or None)
         )
+        self._native: dict[str, frozenset[str]] | None = None
+        self._false: dict[str, frozenset[str]] = {}
         self._hs_order_stamp = -1
         self._hs_order: IntArray = np.zeros(0, dtype=np.int64)
         self._hs_sorted: IntArray = np.zeros(0, dtype=np.int64)
@@ -428,18 +431,36 @@ class MatchingIndex:
 
     # --- matching --------------------------------------------------------------------------------
 
+    def _lexicon(self) -> dict[str, frozenset[str]]:
+        """Per language, the words only it writes in the nomenclature (none without one)."""
+        if self._native is None:
+            nomenclature = self.nomenclature
+            self._native = {
+                lang: nomenclature.native_words(lang) if nomenclature is not None else frozenset()
+                for lang in PIVOT_LANGUAGES
+            }
+        return self._native
+
+    def _false_friends(self, language: str) -> frozenset[str]:
+        """Words of ``language`` spelt like an English term of the vocabulary (cached)."""
+        found = self._false.get(language)
+        if found is None:
+            words = self._lexicon().get(language, frozenset())
+            found = self._false[language] = self.vocabulary.english_false_friends(words, language)
+        return found
+
     def _query_terms(self, text: str) -> _QueryTerms:
-        detected = detect_language(text, self.vocabulary)
-        languages: Collection[str] = (
-            {detected.code, "en"}
-            if detected.confidence >= self.weights.language_confidence
-            else LANGUAGES
-        )
+        text = without_salutation(text)
+        detected = detect_language(text, self.vocabulary, self._lexicon())
+        confident = detected.confidence >= self.weights.language_confidence
+        languages: Collection[str] = {detected.code, "en"} if confident else LANGUAGES
+        native = self._false_friends(detected.code) if confident else frozenset()
         exclusions = split_exclusions(text)
         wanted = exclusions.wanted if exclusions else text
         concepts: dict[str, float] = {}
         heads: list[str] = []
-        for cid, role in sorted(self.vocabulary.concepts_by_role(wanted, languages).items()):
+        roles = self.vocabulary.concepts_by_role(wanted, languages, native)
+        for cid, role in sorted(roles.items()):
             kind = self.vocabulary.kind(cid)
             weight = self.weights.kind_weights.get(kind, 1.0)
             if role == "implied":
@@ -454,15 +475,15 @@ class MatchingIndex:
         positions: tuple[tuple[int, float], ...] = ()
         if not any(self.vocabulary.is_product(cid) for cid in concepts):
             # The vocabulary does not know the product: read the words through the nomenclature.
-            unread = self._words_no_concept_reads(wanted, words, languages)
-            positions = self._positions(wanted, detected.code)
+            unread = self._words_no_concept_reads(wanted, words, languages, native)
+            positions = self._positions(wanted, detected.code if confident else None)
         if not exclusions:
             return _QueryTerms(detected.code, detected.confidence, concepts, words,
                                tuple(heads), unread=unread, positions=positions)
         refused = " , ".join(exclusions.excluded)
         excluded_concepts = sorted(
             cid
-            for cid, role in self.vocabulary.concepts_by_role(refused, languages).items()
+            for cid, role in self.vocabulary.concepts_by_role(refused, languages, native).items()
             if role == "main" and cid not in concepts
         )
         excluded_words = sorted(set(raw_tokens(refused)) - set(words))
@@ -478,13 +499,19 @@ class MatchingIndex:
             positions,
         )
 
-    def _positions(self, text: str, language: str) -> tuple[tuple[int, float], ...]:
+    def _positions(self, text: str, language: str | None) -> tuple[tuple[int, float], ...]:
         """The HS subheadings the request's words reach through the nomenclature, with their
-        score relative to the best (Chinese is not in the nomenclature: none)."""
-        if self.nomenclature is None or language not in PIVOT_LANGUAGES:
+        score relative to the best (Chinese is not in the nomenclature: none). ``None``: the
+        language is uncertain ("vinkelslip 125 mm"), so the reading in the pivot language
+        that scores best is taken."""
+        if self.nomenclature is None or (language is not None and language not in PIVOT_LANGUAGES):
             return ()
         w = self.weights
-        found = self.nomenclature.positions(text, language, k=w.pivot_positions)
+        found: list[Position] = []
+        for lang in [language] if language is not None else sorted(PIVOT_LANGUAGES):
+            read = self.nomenclature.positions(text, lang, k=w.pivot_positions)
+            if read and (not found or read[0].score > found[0].score):
+                found = read
         if not found or found[0].score <= 0:
             return ()
         best = found[0].score
@@ -492,11 +519,15 @@ class MatchingIndex:
             (int(p.hs6), p.score / best) for p in found if p.score >= w.pivot_min * best
         )
     def _words_no_concept_reads(
-        self, text: str, words: Sequence[str], languages: Collection[str]
+        self,
+        text: str,
+        words: Sequence[str],
+        languages: Collection[str],
+        native: Collection[str] = (),
     ) -> tuple[str, ...]:
         """The request's words that no vocabulary term covers: when the request names no
         product the vocabulary knows, they are likely the product ("… kitchen knives")."""
-        terms = [hit.term for hit in self.vocabulary.extract(text, languages)]
+        terms = [hit.term for hit in self.vocabulary.extract(text, languages, native)]
         covered = set(raw_tokens(" ".join(terms)))
         return tuple(
             word for word in words

@@ -49,6 +49,7 @@ from tradebase.docking.stemming import (
     stem_en,
     words,
 )
+from tradebase.docking.text import fold, latin_tokens
 from tradebase.docking.vocabulary import PRODUCT_KINDS, hs_descriptions, vocabulary_text
 
 K1 = 1.2
@@ -95,11 +96,21 @@ class Nomenclature:
         codes: Sequence[str],
         descriptions: Mapping[str, Sequence[str]],
         indexes: Mapping[str, _LanguageIndex],
+        lexicon: Mapping[str, frozenset[str]] | None = None,
     ) -> None:
         self.codes: tuple[str, ...] = tuple(codes)
         self._descriptions = descriptions
         self._indexes = indexes
         self._codes_array = np.array(self.codes)
+        self._lexicon = lexicon or {}
+
+    def native_words(self, lang: str) -> frozenset[str]:
+        """Folded words the nomenclature writes in ``lang`` and never in English: words of that
+        language for certain ("tee", "stuhle", "sarten"), a signal for the language detector
+        and against reading them as English terms. Empty for English and unknown languages."""
+        if lang == "en":
+            return frozenset()
+        return self._lexicon.get(lang, frozenset()) - self._lexicon.get("en", frozenset())
 
     @classmethod
     def load(cls, *, everyday_names: bool = True) -> Nomenclature:
@@ -127,7 +138,7 @@ class Nomenclature:
         english = _english_counts(documents.texts("en"))
         indexes = {lang: _build_index(documents.texts(lang), lang, english) for lang in LANGUAGES}
         descriptions = {lang: documents.descriptions(lang) for lang in LANGUAGES}
-        return cls(documents.codes, descriptions, indexes)
+        return cls(documents.codes, descriptions, indexes, documents.lexicon())
 
     def query_terms(self, text: str, lang: str) -> dict[str, float]:
         """The request's stems known to the nomenclature, with their weight.
@@ -281,6 +292,18 @@ class _Documents:
                 out.append(_Texts([], english, [], names_en))
             else:
                 out.append(_Texts([row[lang] for row in rows], english, names, names_en))
+        return out
+
+    def lexicon(self) -> dict[str, frozenset[str]]:
+        """Per language, every folded word of its nomenclature text (English: of the English
+        text and the HS descriptions)."""
+        rows = [*self.headings.values(), *(row for own in self.own.values() for row in own)]
+        out: dict[str, frozenset[str]] = {}
+        for lang in LANGUAGES:
+            texts = [row[lang] for row in rows]
+            if lang == "en":
+                texts.extend(self.hs_english.values())
+            out[lang] = frozenset(word for text in set(texts) for word in latin_tokens(fold(text)))
         return out
 
     def descriptions(self, lang: str) -> list[str]:

@@ -103,6 +103,13 @@ class MatchWeights:
     pivot_min: float = 0.5
     vector: float = 1.0  # the embeddings' nearest listing adds this much (see ``search``)
     vector_min_similarity: float = 0.8  # below it a neighbour adds neither score nor evidence
+    # A neighbour that only the embeddings found counts as evidence only when its HS heading
+    # agrees with what the text says (see ``_vector_agreement``); with nothing to agree with,
+    # when this share of the close neighbours' similarity lies in its heading.
+    vector_consensus: float = 0.4
+    vector_consensus_of: int = 10  # the nearest neighbours the consensus is taken over
+    vector_disagreeing: float = 0.0  # the evidence share left to a neighbour that disagrees
+    vector_text_agreement: float = 0.7  # text evidence that makes a listing's heading agree
     floor_probe: int = 30  # text matches looked at to decide that nothing relevant exists
     floor_margin: int = 10  # extra results ranked so that the floor can drop some
     excluded: float = 0.1  # a listing holding what the request rules out keeps a tenth
@@ -562,25 +569,71 @@ class MatchingIndex:
         return concept_scores, word_scores, hits
 
     def _add_similar(
-        self, similar: Sequence[tuple[str, float]], hits: BoolArray, pivot: FloatArray | None
-    ) -> FloatArray | None:
-        """Fold a second retriever's listings into the pivot column (both add a score and
-        evidence that the text fields do not carry)."""
+        self,
+        similar: Sequence[tuple[str, float]],
+        hits: BoolArray,
+        pivot: FloatArray | None,
+        agreeing: Collection[int] | None = None,
+    ) -> tuple[FloatArray | None, FloatArray | None]:
+        """Fold a second retriever's listings into the pivot column (both add a score that
+        the text fields do not carry), and the evidence they add: only for neighbours whose
+        HS heading is in ``agreeing`` (None: every heading agrees)."""
         slots = [(self._slot_of.get(sku), sim) for sku, sim in similar]
         found = [(slot, sim) for slot, sim in slots if slot is not None]
         if not found:
-            return pivot
+            return pivot, None
         w = self.weights
         sims = np.array([sim for _, sim in found])
         low, high = float(sims.min()), float(sims.max())
         rescaled = (sims - low) / (high - low) if high > low else np.ones(len(sims))
         # evidence: only listings close in absolute terms, not merely the nearest of a few
-        strength = np.where(sims >= w.vector_min_similarity, rescaled, 0.0) * w.vector
-        column = pivot if pivot is not None else np.zeros(self._n_slots)
+        close = sims >= w.vector_min_similarity
+        strength = np.where(close, rescaled, 0.0) * w.vector
+        column = pivot.copy() if pivot is not None else np.zeros(self._n_slots)
         index = np.array([slot for slot, _ in found], dtype=np.int64)
         np.maximum.at(column, index, strength / max(w.pivot, 1e-9))
         hits[index] = True
-        return column
+        if agreeing is None:
+            vouched = strength
+        else:
+            headings = self._hs[index] // 100
+            vouched = np.where(
+                np.isin(headings, list(agreeing)), strength, w.vector_disagreeing * strength
+            )
+        evidence = np.zeros(self._n_slots)
+        np.maximum.at(evidence, index, w.pivot_evidence * vouched / max(w.pivot, 1e-9))
+        return column, evidence
+
+    def _vector_agreement(
+        self,
+        request: MatchRequest,
+        query: _QueryTerms,
+        similar: Sequence[tuple[str, float]],
+        evidence: _Evidence,
+    ) -> set[int]:
+        """The HS headings (four-digit numbers) a listing found only by the embeddings must
+        be filed under to count as evidence: the request's own code, else the headings its
+        words reach in the nomenclature, its vocabulary concepts propose and the listings
+        that show much of its text are filed under, and the heading holding a clear share of
+        the close neighbours. Neighbours scattered over headings nothing in the text points
+        to are what a request for a product nobody lists gets."""
+        if request.hs_code:
+            return {_hs_number(request.hs_code) // 100}
+        w = self.weights
+        headings = {code // 100 for code, _ in query.positions}
+        headings |= {_hs_number(code) // 100 for code in self._hs_candidates(query)}
+        strong = evidence.at_least(w.vector_text_agreement)
+        headings |= {int(code) // 100 for code in np.unique(self._hs[strong])}
+        headings.discard(-1)
+        mass: dict[int, float] = {}
+        for sku, sim in similar[: w.vector_consensus_of]:
+            slot = self._slot_of.get(sku)
+            if slot is None or sim < w.vector_min_similarity or self._hs[slot] < 0:
+                continue
+            heading = int(self._hs[slot]) // 100
+            mass[heading] = mass.get(heading, 0.0) + sim
+        total = sum(mass.values())
+        return headings | {h for h, m in mass.items() if total and m / total >= w.vector_consensus}
 
     def _pivot_scores(self, query: _QueryTerms, hits: BoolArray) -> FloatArray | None:
         """Each slot's agreement with the request's HS positions (1 same subheading, ½ same
@@ -682,8 +735,11 @@ class MatchingIndex:
         query = self._query_terms(request.text)
         concept_scores, word_scores, hits = self._text_scores(query)
         pivot = self._pivot_scores(query, hits)
-        pivot = self._add_similar(similar, hits, pivot)
         evidence = _Evidence(self, query, pivot)
+        if similar:
+            agreeing = self._vector_agreement(request, query, similar, evidence)
+            pivot, vouched = self._add_similar(similar, hits, pivot, agreeing)
+            evidence.vouch(vouched)
         if not self._relevant_exists(concept_scores, word_scores, pivot, hits, evidence):
             return MatchOutcome([], True)
         ranked = self._ranked(request, query, concept_scores, word_scores, pivot, hits,
@@ -963,6 +1019,15 @@ class _Evidence:
         if pivot is not None:
             seen = np.maximum(seen, w.pivot_evidence * pivot)
         self._seen = seen
+
+    def vouch(self, vouched: FloatArray | None) -> None:
+        """Add the evidence a second retriever's agreeing neighbours carry."""
+        if vouched is not None:
+            self._seen = np.maximum(self._seen, vouched)
+
+    def at_least(self, level: float) -> IntArray:
+        """The slots showing at least ``level`` of the request (retired slots show nothing)."""
+        return np.flatnonzero(self._seen >= level)
 
     def of(self, slot: int) -> float:
         return float(self._seen[slot])

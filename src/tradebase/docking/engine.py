@@ -106,7 +106,7 @@ class MatchWeights:
     # A neighbour that only the embeddings found counts as evidence only when its HS heading
     # agrees with what the text says (see ``_vector_agreement``); with nothing to agree with,
     # when this share of the close neighbours' similarity lies in its heading.
-    vector_consensus: float = 0.4
+    vector_consensus: float = 0.5
     vector_consensus_of: int = 10  # the nearest neighbours the consensus is taken over
     vector_disagreeing: float = 0.0  # the evidence share left to a neighbour that disagrees
     vector_text_agreement: float = 0.7  # text evidence that makes a listing's heading agree
@@ -477,7 +477,9 @@ class MatchingIndex:
             else:
                 heads.append(cid)
             concepts[cid] = weight
-        words = sorted(set(raw_tokens(wanted)))
+        # "Vinylhandschuhe": the modifier is a word of its own in an English listing.
+        modifiers = " ".join(self.vocabulary.compound_modifiers(wanted, languages))
+        words = sorted(set(raw_tokens(wanted)) | set(raw_tokens(modifiers)))
         unread: tuple[str, ...] = ()
         positions: tuple[tuple[int, float], ...] = ()
         if not any(self.vocabulary.is_product(cid) for cid in concepts):

@@ -340,6 +340,36 @@ class Vocabulary:
             return found
         return []
 
+    def compound_modifiers(self, text: str, languages: Collection[str]) -> list[str]:
+        """The modifiers of the German and Swedish compounds in ``text`` whose head is a
+        product, part or material term: "Vinylhandschuhe" → "vinyl", "latexhandskar" →
+        "latex". Listings written in English name the modifier as a word of its own ("vinyl
+        gloves"), so the request's words field can meet them there."""
+        out: list[str] = []
+        for lang in sorted(frozenset(languages) & COMPOUNDING_LANGUAGES):
+            single = self._by_lang[lang].single
+            for token in latin_tokens(fold(text)):
+                if len(token) < 7 or _lookup(token, single) is not None:
+                    continue
+                for start in range(_MIN_MODIFIER, len(token) - _MIN_PRODUCT_HEAD + 1):
+                    head = _lookup(token[start:], single)
+                    if head is None or not any(
+                        self.concepts[cid].kind in _HEAD_KINDS for cid in head
+                    ):
+                        continue
+                    if len(token) - start < (
+                        _MIN_PRODUCT_HEAD if self._names_product(head) else _MIN_HEAD
+                    ):
+                        continue
+                    rest = token[:start]
+                    out.append(rest)  # with and without a linking letter: "Taschen|schirm"
+                    for link in _LINKS:
+                        if rest.endswith(link) and len(rest) - len(link) >= _MIN_MODIFIER:
+                            out.append(rest[: -len(link)])
+                            break
+                    break
+        return out
+
     def _names_product(self, ids: Collection[str]) -> bool:
         return any(self.concepts[cid].kind in PRODUCT_KINDS for cid in ids)
 

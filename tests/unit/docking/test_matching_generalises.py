@@ -158,3 +158,20 @@ def test_with_nothing_to_agree_with_the_neighbours_consensus_decides() -> None:
     assert {result.sku for result in close.results} == {"TOY-1", "TOY-2"}
     scattered = index.search(request, similar=[("TOY-1", 0.9), ("BAG", 0.89), ("CHAIR", 0.88)])
     assert scattered.no_match
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [("batería de cocina de acero inoxidable", "es"), ("batterie de cuisine en inox", "fr")],
+)
+def test_a_cookware_set_is_no_battery(text: str, lang: str) -> None:
+    concepts = default_vocabulary().concepts_in(text, {lang, "en"})
+    assert "pan" in concepts
+    assert "battery" not in concepts
+
+
+def test_an_electric_kettle_is_no_glass_teapot() -> None:
+    vocabulary = default_vocabulary()
+    for text, lang in [("Wasserkocher", "de"), ("vattenkokare", "sv"), ("bouilloire", "fr")]:
+        assert vocabulary.concepts_in(text, {lang, "en"}) == {"kettle"}
+    assert vocabulary.hs_candidates({"kettle"}) == ["851679"]

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -62,6 +63,7 @@ SPLIT_PART_WEIGHT = 0.5
 EVERYDAY_WEIGHT = 1.5
 MODIFIER_WEIGHT = 0.45  # a request word other than the head of its first noun phrase
 _MIN_SPLIT_LENGTH = 7
+_WORD = re.compile(r"[^\W\d_]+")
 
 
 _Tf = dict[str, float]  # term frequencies of one document (compound parts count ½)
@@ -152,12 +154,21 @@ class Nomenclature:
         read = [[self._word_terms(word, lang) for word in phrase] for phrase in split]
         head: tuple[int, int] | None = None
         own_words = self._indexes[lang].known
+        # German writes its nouns with a capital: in "Fliesen matt" the head is "Fliesen",
+        # not the adjective after it.
+        nouns = (
+            {fold(word) for word in _WORD.findall(text) if word[:1].isupper()}
+            if lang == "de"
+            else set()
+        )
         for p, phrase in enumerate(read):
             known = [w for w, parts in enumerate(phrase) if parts and split[p][w] not in HEADLESS]
             # An English word in a German request ("Damenjeans High Waist") is no head when a
             # word of the request's own language is known.
             native = [w for w in known if any(term in own_words for term, _ in read[p][w])]
             candidates = native or known
+            capitalised = [w for w in candidates if split[p][w] in nouns]
+            candidates = capitalised or candidates
             if candidates:
                 head = (p, candidates[-1] if lang in HEAD_LAST else candidates[0])
                 break

@@ -175,3 +175,9 @@ def test_an_electric_kettle_is_no_glass_teapot() -> None:
     for text, lang in [("Wasserkocher", "de"), ("vattenkokare", "sv"), ("bouilloire", "fr")]:
         assert vocabulary.concepts_in(text, {lang, "en"}) == {"kettle"}
     assert vocabulary.hs_candidates({"kettle"}) == ["851679"]
+
+
+def test_a_german_head_is_a_capitalised_noun(nomenclature: Nomenclature) -> None:
+    # "matt" after the noun is an adjective (matte), not "Matte" (a mat): the head is Gläser.
+    terms = nomenclature.query_terms("Trinkgläser matt, 500 Stück", "de")
+    assert max(terms, key=lambda term: terms[term]) == "trinkglas"

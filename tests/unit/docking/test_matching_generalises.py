@@ -181,3 +181,19 @@ def test_a_german_head_is_a_capitalised_noun(nomenclature: Nomenclature) -> None
     # "matt" after the noun is an adjective (matte), not "Matte" (a mat): the head is Gläser.
     terms = nomenclature.query_terms("Trinkgläser matt, 500 Stück", "de")
     assert max(terms, key=lambda term: terms[term]) == "trinkglas"
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "material"),
+    [
+        ("keramiska koppar", "sv", "ceramic"),
+        ("keramische Tassen", "de", "ceramic"),
+        ("platos cerámicos", "es", "ceramic"),
+        ("casseroles en inox", "fr", "metal"),
+        ("fregadero de acero inoxidable", "es", "metal"),
+        ("rostfritt diskställ", "sv", "metal"),
+        ("sjal i silke", "sv", "silk"),
+    ],
+)
+def test_materials_are_read_in_their_adjective_forms(text: str, lang: str, material: str) -> None:
+    assert material in default_vocabulary().concepts_in(text, {lang, "en"})

@@ -197,3 +197,23 @@ def test_a_german_head_is_a_capitalised_noun(nomenclature: Nomenclature) -> None
 )
 def test_materials_are_read_in_their_adjective_forms(text: str, lang: str, material: str) -> None:
     assert material in default_vocabulary().concepts_in(text, {lang, "en"})
+
+
+@pytest.mark.parametrize(
+    ("text", "wanted", "not_wanted"),
+    [
+        ("牛皮纸信封", "paper", "leather"),  # kraft paper, not cowhide
+        ("合金发夹", "metal", "gold"),  # an alloy, not gold
+        ("包胶哑铃", "rubber", "bag"),  # rubber-coated, not a bag
+    ],
+)
+def test_a_chinese_word_is_not_read_by_one_of_its_characters(
+    text: str, wanted: str, not_wanted: str
+) -> None:
+    concepts = default_vocabulary().concepts_in(text)
+    assert wanted in concepts
+    assert not_wanted not in concepts
+
+
+def test_a_chinese_set_is_no_suit() -> None:
+    assert "suit" not in default_vocabulary().concepts_in("工具套装")

@@ -217,3 +217,11 @@ def test_a_chinese_word_is_not_read_by_one_of_its_characters(
 
 def test_a_chinese_set_is_no_suit() -> None:
     assert "suit" not in default_vocabulary().concepts_in("工具套装")
+
+
+def test_a_dash_between_spaces_ends_an_excluded_clause() -> None:
+    from tradebase.docking.exclusions import split_exclusions
+
+    assert split_exclusions("Inga plastlock – vi vill ha stållock").excluded == ("plastlock",)
+    assert split_exclusions("ohne Kunststoff - nur Edelstahl").excluded == ("kunststoff",)
+    assert "non-stick" in split_exclusions("no plastic, non-stick pans").wanted

@@ -9,6 +9,7 @@ import pytest
 
 from tests.unit.docking.conftest import make_listing
 from tradebase.docking import MatchingIndex, MatchRequest, detect_language
+from tradebase.docking.exclusions import split_exclusions
 from tradebase.docking.nomenclature import Nomenclature
 from tradebase.docking.text import without_salutation
 from tradebase.docking.vocabulary import default_vocabulary
@@ -220,8 +221,6 @@ def test_a_chinese_set_is_no_suit() -> None:
 
 
 def test_a_dash_between_spaces_ends_an_excluded_clause() -> None:
-    from tradebase.docking.exclusions import split_exclusions
-
     assert split_exclusions("Inga plastlock – vi vill ha stållock").excluded == ("plastlock",)
     assert split_exclusions("ohne Kunststoff - nur Edelstahl").excluded == ("kunststoff",)
     assert "non-stick" in split_exclusions("no plastic, non-stick pans").wanted

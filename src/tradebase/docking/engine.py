@@ -47,7 +47,7 @@ from tradebase.docking.constraints import certification_key, months_within, unit
 from tradebase.docking.exclusions import split_exclusions
 from tradebase.docking.features import ListingFeatures, listing_features
 from tradebase.docking.language import detect_language
-from tradebase.docking.nomenclature import Nomenclature
+from tradebase.docking.nomenclature import Nomenclature, Position
 from tradebase.docking.records import (
     HsProposal,
     Listing,
@@ -56,7 +56,7 @@ from tradebase.docking.records import (
     MatchResult,
     RequestAnalysis,
 )
-from tradebase.docking.text import raw_tokens
+from tradebase.docking.text import raw_tokens, without_salutation
 from tradebase.docking.vocabulary import (
     LANGUAGES,
     Vocabulary,
@@ -91,6 +91,7 @@ class MatchWeights:
             "material": 1.0,
             "attribute": 1.0,
             "audience": 0.8,
+            "packaging": 0.25,
         }
     )
     implied: float = 0.5
@@ -102,6 +103,13 @@ class MatchWeights:
     pivot_min: float = 0.5
     vector: float = 1.0  # the embeddings' nearest listing adds this much (see ``search``)
     vector_min_similarity: float = 0.8  # below it a neighbour adds neither score nor evidence
+    # A neighbour that only the embeddings found counts as evidence only when its HS heading
+    # agrees with what the text says (see ``_vector_agreement``); with nothing to agree with,
+    # when this share of the close neighbours' similarity lies in its heading.
+    vector_consensus: float = 0.5
+    vector_consensus_of: int = 10  # the nearest neighbours the consensus is taken over
+    vector_disagreeing: float = 0.0  # the evidence share left to a neighbour that disagrees
+    vector_text_agreement: float = 0.7  # text evidence that makes a listing's heading agree
     floor_probe: int = 30  # text matches looked at to decide that nothing relevant exists
     floor_margin: int = 10  # extra results ranked so that the floor can drop some
     excluded: float = 0.1  # a listing holding what the request rules out keeps a tenth
@@ -153,6 +161,8 @@ class MatchingIndex:
         self.nomenclature: Nomenclature | None = (
             Nomenclature.load() if nomenclature is True else (nomenclature or None)
         )
+        self._native: dict[str, frozenset[str]] | None = None
+        self._false: dict[str, frozenset[str]] = {}
         self._hs_order_stamp = -1
         self._hs_order: IntArray = np.zeros(0, dtype=np.int64)
         self._hs_sorted: IntArray = np.zeros(0, dtype=np.int64)
@@ -428,18 +438,36 @@ class MatchingIndex:
 
     # --- matching --------------------------------------------------------------------------------
 
+    def _lexicon(self) -> dict[str, frozenset[str]]:
+        """Per language, the words only it writes in the nomenclature (none without one)."""
+        if self._native is None:
+            nomenclature = self.nomenclature
+            self._native = {
+                lang: nomenclature.native_words(lang) if nomenclature is not None else frozenset()
+                for lang in PIVOT_LANGUAGES
+            }
+        return self._native
+
+    def _false_friends(self, language: str) -> frozenset[str]:
+        """Words of ``language`` spelt like an English term of the vocabulary (cached)."""
+        found = self._false.get(language)
+        if found is None:
+            words = self._lexicon().get(language, frozenset())
+            found = self._false[language] = self.vocabulary.english_false_friends(words, language)
+        return found
+
     def _query_terms(self, text: str) -> _QueryTerms:
-        detected = detect_language(text, self.vocabulary)
-        languages: Collection[str] = (
-            {detected.code, "en"}
-            if detected.confidence >= self.weights.language_confidence
-            else LANGUAGES
-        )
+        text = without_salutation(text)
+        detected = detect_language(text, self.vocabulary, self._lexicon())
+        confident = detected.confidence >= self.weights.language_confidence
+        languages: Collection[str] = {detected.code, "en"} if confident else LANGUAGES
+        native = self._false_friends(detected.code) if confident else frozenset()
         exclusions = split_exclusions(text)
         wanted = exclusions.wanted if exclusions else text
         concepts: dict[str, float] = {}
         heads: list[str] = []
-        for cid, role in sorted(self.vocabulary.concepts_by_role(wanted, languages).items()):
+        roles = self.vocabulary.concepts_by_role(wanted, languages, native)
+        for cid, role in sorted(roles.items()):
             kind = self.vocabulary.kind(cid)
             weight = self.weights.kind_weights.get(kind, 1.0)
             if role == "implied":
@@ -449,20 +477,22 @@ class MatchingIndex:
             else:
                 heads.append(cid)
             concepts[cid] = weight
-        words = sorted(set(raw_tokens(wanted)))
+        # "Vinylhandschuhe": the modifier is a word of its own in an English listing.
+        modifiers = " ".join(self.vocabulary.compound_modifiers(wanted, languages))
+        words = sorted(set(raw_tokens(wanted)) | set(raw_tokens(modifiers)))
         unread: tuple[str, ...] = ()
         positions: tuple[tuple[int, float], ...] = ()
         if not any(self.vocabulary.is_product(cid) for cid in concepts):
             # The vocabulary does not know the product: read the words through the nomenclature.
-            unread = self._words_no_concept_reads(wanted, words, languages)
-            positions = self._positions(wanted, detected.code)
+            unread = self._words_no_concept_reads(wanted, words, languages, native)
+            positions = self._positions(wanted, detected.code if confident else None)
         if not exclusions:
             return _QueryTerms(detected.code, detected.confidence, concepts, words,
                                tuple(heads), unread=unread, positions=positions)
         refused = " , ".join(exclusions.excluded)
         excluded_concepts = sorted(
             cid
-            for cid, role in self.vocabulary.concepts_by_role(refused, languages).items()
+            for cid, role in self.vocabulary.concepts_by_role(refused, languages, native).items()
             if role == "main" and cid not in concepts
         )
         excluded_words = sorted(set(raw_tokens(refused)) - set(words))
@@ -478,13 +508,19 @@ class MatchingIndex:
             positions,
         )
 
-    def _positions(self, text: str, language: str) -> tuple[tuple[int, float], ...]:
+    def _positions(self, text: str, language: str | None) -> tuple[tuple[int, float], ...]:
         """The HS subheadings the request's words reach through the nomenclature, with their
-        score relative to the best (Chinese is not in the nomenclature: none)."""
-        if self.nomenclature is None or language not in PIVOT_LANGUAGES:
+        score relative to the best (Chinese is not in the nomenclature: none). ``None``: the
+        language is uncertain ("vinkelslip 125 mm"), so the reading in the pivot language
+        that scores best is taken."""
+        if self.nomenclature is None or (language is not None and language not in PIVOT_LANGUAGES):
             return ()
         w = self.weights
-        found = self.nomenclature.positions(text, language, k=w.pivot_positions)
+        found: list[Position] = []
+        for lang in [language] if language is not None else sorted(PIVOT_LANGUAGES):
+            read = self.nomenclature.positions(text, lang, k=w.pivot_positions)
+            if read and (not found or read[0].score > found[0].score):
+                found = read
         if not found or found[0].score <= 0:
             return ()
         best = found[0].score
@@ -492,11 +528,15 @@ class MatchingIndex:
             (int(p.hs6), p.score / best) for p in found if p.score >= w.pivot_min * best
         )
     def _words_no_concept_reads(
-        self, text: str, words: Sequence[str], languages: Collection[str]
+        self,
+        text: str,
+        words: Sequence[str],
+        languages: Collection[str],
+        native: Collection[str] = (),
     ) -> tuple[str, ...]:
         """The request's words that no vocabulary term covers: when the request names no
         product the vocabulary knows, they are likely the product ("… kitchen knives")."""
-        terms = [hit.term for hit in self.vocabulary.extract(text, languages)]
+        terms = [hit.term for hit in self.vocabulary.extract(text, languages, native)]
         covered = set(raw_tokens(" ".join(terms)))
         return tuple(
             word for word in words
@@ -531,25 +571,71 @@ class MatchingIndex:
         return concept_scores, word_scores, hits
 
     def _add_similar(
-        self, similar: Sequence[tuple[str, float]], hits: BoolArray, pivot: FloatArray | None
-    ) -> FloatArray | None:
-        """Fold a second retriever's listings into the pivot column (both add a score and
-        evidence that the text fields do not carry)."""
+        self,
+        similar: Sequence[tuple[str, float]],
+        hits: BoolArray,
+        pivot: FloatArray | None,
+        agreeing: Collection[int] | None = None,
+    ) -> tuple[FloatArray | None, FloatArray | None]:
+        """Fold a second retriever's listings into the pivot column (both add a score that
+        the text fields do not carry), and the evidence they add: only for neighbours whose
+        HS heading is in ``agreeing`` (None: every heading agrees)."""
         slots = [(self._slot_of.get(sku), sim) for sku, sim in similar]
         found = [(slot, sim) for slot, sim in slots if slot is not None]
         if not found:
-            return pivot
+            return pivot, None
         w = self.weights
         sims = np.array([sim for _, sim in found])
         low, high = float(sims.min()), float(sims.max())
         rescaled = (sims - low) / (high - low) if high > low else np.ones(len(sims))
         # evidence: only listings close in absolute terms, not merely the nearest of a few
-        strength = np.where(sims >= w.vector_min_similarity, rescaled, 0.0) * w.vector
-        column = pivot if pivot is not None else np.zeros(self._n_slots)
+        close = sims >= w.vector_min_similarity
+        strength = np.where(close, rescaled, 0.0) * w.vector
+        column = pivot.copy() if pivot is not None else np.zeros(self._n_slots)
         index = np.array([slot for slot, _ in found], dtype=np.int64)
         np.maximum.at(column, index, strength / max(w.pivot, 1e-9))
         hits[index] = True
-        return column
+        if agreeing is None:
+            vouched = strength
+        else:
+            headings = self._hs[index] // 100
+            vouched = np.where(
+                np.isin(headings, list(agreeing)), strength, w.vector_disagreeing * strength
+            )
+        evidence = np.zeros(self._n_slots)
+        np.maximum.at(evidence, index, w.pivot_evidence * vouched / max(w.pivot, 1e-9))
+        return column, evidence
+
+    def _vector_agreement(
+        self,
+        request: MatchRequest,
+        query: _QueryTerms,
+        similar: Sequence[tuple[str, float]],
+        evidence: _Evidence,
+    ) -> set[int]:
+        """The HS headings (four-digit numbers) a listing found only by the embeddings must
+        be filed under to count as evidence: the request's own code, else the headings its
+        words reach in the nomenclature, its vocabulary concepts propose and the listings
+        that show much of its text are filed under, and the heading holding a clear share of
+        the close neighbours. Neighbours scattered over headings nothing in the text points
+        to are what a request for a product nobody lists gets."""
+        if request.hs_code:
+            return {_hs_number(request.hs_code) // 100}
+        w = self.weights
+        headings = {code // 100 for code, _ in query.positions}
+        headings |= {_hs_number(code) // 100 for code in self._hs_candidates(query)}
+        strong = evidence.at_least(w.vector_text_agreement)
+        headings |= {int(code) // 100 for code in np.unique(self._hs[strong])}
+        headings.discard(-1)
+        mass: dict[int, float] = {}
+        for sku, sim in similar[: w.vector_consensus_of]:
+            slot = self._slot_of.get(sku)
+            if slot is None or sim < w.vector_min_similarity or self._hs[slot] < 0:
+                continue
+            heading = int(self._hs[slot]) // 100
+            mass[heading] = mass.get(heading, 0.0) + sim
+        total = sum(mass.values())
+        return headings | {h for h, m in mass.items() if total and m / total >= w.vector_consensus}
 
     def _pivot_scores(self, query: _QueryTerms, hits: BoolArray) -> FloatArray | None:
         """Each slot's agreement with the request's HS positions (1 same subheading, ½ same
@@ -651,8 +737,11 @@ class MatchingIndex:
         query = self._query_terms(request.text)
         concept_scores, word_scores, hits = self._text_scores(query)
         pivot = self._pivot_scores(query, hits)
-        pivot = self._add_similar(similar, hits, pivot)
         evidence = _Evidence(self, query, pivot)
+        if similar:
+            agreeing = self._vector_agreement(request, query, similar, evidence)
+            pivot, vouched = self._add_similar(similar, hits, pivot, agreeing)
+            evidence.vouch(vouched)
         if not self._relevant_exists(concept_scores, word_scores, pivot, hits, evidence):
             return MatchOutcome([], True)
         ranked = self._ranked(request, query, concept_scores, word_scores, pivot, hits,
@@ -932,6 +1021,15 @@ class _Evidence:
         if pivot is not None:
             seen = np.maximum(seen, w.pivot_evidence * pivot)
         self._seen = seen
+
+    def vouch(self, vouched: FloatArray | None) -> None:
+        """Add the evidence a second retriever's agreeing neighbours carry."""
+        if vouched is not None:
+            self._seen = np.maximum(self._seen, vouched)
+
+    def at_least(self, level: float) -> IntArray:
+        """The slots showing at least ``level`` of the request (retired slots show nothing)."""
+        return np.flatnonzero(self._seen >= level)
 
     def of(self, slot: int) -> float:
         return float(self._seen[slot])

@@ -40,7 +40,9 @@ _MARKER_RE = re.compile(
 # Chinese markers: 不要 / 不是 / 不含 / 不用 / 非 (but not 非洲, 非常, 非凡), 除了 … (之外).
 _ZH_MARKER_RE = re.compile(r"不要|不是|不含|不用|不需要|除了|非(?![洲常凡])")
 # Where a clause ends, and words that turn back to what is wanted.
-_CLAUSE_END = re.compile(r"[,;.!?()\[\]\n，；。！？（）、]")
+# A dash between spaces ("no glass lids – we want steel") ends a clause as a comma does; a
+# hyphen inside a word ("non-stick") does not.
+_CLAUSE_END = re.compile(r"[,;.!?()\[\]\n，；。！？（）、]|\s[–—-]\s")
 _TURN = re.compile(
     r"(?<![\w-])(?:but|only|aber|sondern|nur|mais|seulement|pero|sino|solo|solamente|men|bara|endast)"
     r"(?![\w-])|但|而是|只要|只"

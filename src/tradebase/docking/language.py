@@ -8,6 +8,7 @@ function words and the product terms of our own vocabulary in that language.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from tradebase.docking.text import cjk_ratio, fold, latin_tokens
@@ -186,8 +187,17 @@ class DetectedLanguage:
     confidence: float  # 0..1: the winning score's share of all scores
 
 
-def detect_language(text: str, vocabulary: Vocabulary | None = None) -> DetectedLanguage:
-    """Guess the language of a buyer's request; English when nothing points elsewhere."""
+def detect_language(
+    text: str,
+    vocabulary: Vocabulary | None = None,
+    lexicon: Mapping[str, frozenset[str]] | None = None,
+) -> DetectedLanguage:
+    """Guess the language of a buyer's request; English when nothing points elsewhere.
+
+    ``lexicon``: folded words that belong to one language for certain (the nomenclature's
+    words of that language that English never uses, see ``Nomenclature.native_words``); a
+    request of two words ("Winkelschleifer 125 mm") has no function word, but its product
+    word is one of those. With no signal at all the guess is English with confidence 0."""
     if cjk_ratio(text) >= 0.3:
         return DetectedLanguage("zh", 1.0)
     vocab = vocabulary or default_vocabulary()
@@ -202,6 +212,11 @@ def detect_language(text: str, vocabulary: Vocabulary | None = None) -> Detected
         scores[lang] += 0.75 * sum(1 for ch in lowered if ch in letters)
     for lang in ("en", "sv", "de", "es", "fr"):
         scores[lang] += 0.75 * len(tokens & vocab.language_terms(lang))
+    for lang, known in (lexicon or {}).items():
+        if lang in scores:
+            scores[lang] += 0.75 * len(tokens & known)
+    if not any(scores.values()):
+        return DetectedLanguage("en", 0.0)
     # "é" is common in French and Spanish alike; "ä"/"ö" in Swedish and German alike: words decide.
     scores["en"] += 0.25  # a tie goes to English
     best = max(scores, key=lambda lang: scores[lang])

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -49,6 +50,7 @@ from tradebase.docking.stemming import (
     stem_en,
     words,
 )
+from tradebase.docking.text import fold, latin_tokens
 from tradebase.docking.vocabulary import PRODUCT_KINDS, hs_descriptions, vocabulary_text
 
 K1 = 1.2
@@ -61,6 +63,7 @@ SPLIT_PART_WEIGHT = 0.5
 EVERYDAY_WEIGHT = 1.5
 MODIFIER_WEIGHT = 0.45  # a request word other than the head of its first noun phrase
 _MIN_SPLIT_LENGTH = 7
+_WORD = re.compile(r"[^\W\d_]+")
 
 
 _Tf = dict[str, float]  # term frequencies of one document (compound parts count ½)
@@ -95,11 +98,21 @@ class Nomenclature:
         codes: Sequence[str],
         descriptions: Mapping[str, Sequence[str]],
         indexes: Mapping[str, _LanguageIndex],
+        lexicon: Mapping[str, frozenset[str]] | None = None,
     ) -> None:
         self.codes: tuple[str, ...] = tuple(codes)
         self._descriptions = descriptions
         self._indexes = indexes
         self._codes_array = np.array(self.codes)
+        self._lexicon = lexicon or {}
+
+    def native_words(self, lang: str) -> frozenset[str]:
+        """Folded words the nomenclature writes in ``lang`` and never in English: words of that
+        language for certain ("tee", "stuhle", "sarten"), a signal for the language detector
+        and against reading them as English terms. Empty for English and unknown languages."""
+        if lang == "en":
+            return frozenset()
+        return self._lexicon.get(lang, frozenset()) - self._lexicon.get("en", frozenset())
 
     @classmethod
     def load(cls, *, everyday_names: bool = True) -> Nomenclature:
@@ -127,7 +140,7 @@ class Nomenclature:
         english = _english_counts(documents.texts("en"))
         indexes = {lang: _build_index(documents.texts(lang), lang, english) for lang in LANGUAGES}
         descriptions = {lang: documents.descriptions(lang) for lang in LANGUAGES}
-        return cls(documents.codes, descriptions, indexes)
+        return cls(documents.codes, descriptions, indexes, documents.lexicon())
 
     def query_terms(self, text: str, lang: str) -> dict[str, float]:
         """The request's stems known to the nomenclature, with their weight.
@@ -141,12 +154,21 @@ class Nomenclature:
         read = [[self._word_terms(word, lang) for word in phrase] for phrase in split]
         head: tuple[int, int] | None = None
         own_words = self._indexes[lang].known
+        # German writes its nouns with a capital: in "Fliesen matt" the head is "Fliesen",
+        # not the adjective after it.
+        nouns = (
+            {fold(word) for word in _WORD.findall(text) if word[:1].isupper()}
+            if lang == "de"
+            else set()
+        )
         for p, phrase in enumerate(read):
             known = [w for w, parts in enumerate(phrase) if parts and split[p][w] not in HEADLESS]
             # An English word in a German request ("Damenjeans High Waist") is no head when a
             # word of the request's own language is known.
             native = [w for w in known if any(term in own_words for term, _ in read[p][w])]
             candidates = native or known
+            capitalised = [w for w in candidates if split[p][w] in nouns]
+            candidates = capitalised or candidates
             if candidates:
                 head = (p, candidates[-1] if lang in HEAD_LAST else candidates[0])
                 break
@@ -281,6 +303,18 @@ class _Documents:
                 out.append(_Texts([], english, [], names_en))
             else:
                 out.append(_Texts([row[lang] for row in rows], english, names, names_en))
+        return out
+
+    def lexicon(self) -> dict[str, frozenset[str]]:
+        """Per language, every folded word of its nomenclature text (English: of the English
+        text and the HS descriptions)."""
+        rows = [*self.headings.values(), *(row for own in self.own.values() for row in own)]
+        out: dict[str, frozenset[str]] = {}
+        for lang in LANGUAGES:
+            texts = [row[lang] for row in rows]
+            if lang == "en":
+                texts.extend(self.hs_english.values())
+            out[lang] = frozenset(word for text in set(texts) for word in latin_tokens(fold(text)))
         return out
 
     def descriptions(self, lang: str) -> list[str]:

@@ -231,3 +231,27 @@ def raw_tokens(text: str) -> list[str]:
     for run in cjk_runs(folded):
         out.extend(_cjk_bigrams(run))
     return out
+
+
+# Greetings and closings of a letter in the six request languages: "Sehr geehrte Damen und
+# Herren" asks for nothing made for women or men, "Mesdames, Messieurs" neither.
+_SALUTATION = re.compile(
+    r"(?<!\w)(?:"
+    r"dear\s+(?:sirs?(?:\s*(?:or|/)\s*madam)?|madam|all|team)|to\s+whom\s+it\s+may\s+concern"
+    r"|(?:best|kind|warm)\s+regards|hello|hi"
+    r"|sehr\s+geehrte[rn]?\s+damen\s+und\s+herren|sehr\s+geehrte[rn]?(?:\s+(?:frau|herr))?"
+    r"|meine\s+damen\s+und\s+herren|damen\s+und\s+herren"
+    r"|mit\s+freundlichen\s+gr(?:ü|ue)(?:ß|ss)en|(?:viele|liebe|beste)\s+gr(?:ü|ue)(?:ß|ss)e"
+    r"|guten\s+tag|hallo"
+    r"|mesdames(?:\s*,?\s*messieurs)?|madame\s*,?\s*monsieur|messieurs|bonjour|cordialement"
+    r"|estimad[oa]s?(?:\s+se(?:ñ|n)or(?:es|as?)?)?|muy\s+se(?:ñ|n)ores\s+m[ií]os|hola"
+    r"|(?:un\s+)?(?:cordial\s+)?saludos?|atentamente"
+    r"|(?:med\s+)?v(?:ä|a)nliga\s+h(?:ä|a)lsningar|hejsan|hej|mvh"
+    r")(?!\w)|您好|你好|此致敬礼|此致|敬礼",
+    re.IGNORECASE,
+)
+
+
+def without_salutation(text: str) -> str:
+    """``text`` without the greetings and closings of a letter, each replaced by a comma."""
+    return _SALUTATION.sub(",", text)

@@ -27,7 +27,11 @@ from pathlib import Path
 from tradebase.docking.text import cjk_runs, fold, has_cjk, latin_tokens
 
 LANGUAGES: tuple[str, ...] = ("en", "zh", "sv", "de", "es", "fr")
-KINDS: frozenset[str] = frozenset({"product", "part", "material", "attribute", "audience"})
+# "packaging": how goods come ("set", "kit", "lot"), said of almost anything: it barely tells
+# one product from another.
+KINDS: frozenset[str] = frozenset(
+    {"product", "part", "material", "attribute", "audience", "packaging"}
+)
 PRODUCT_KINDS: frozenset[str] = frozenset({"product", "part"})
 # Languages that glue nouns into compounds ("Esszimmerstühle", "rottingfåtöljer").
 COMPOUNDING_LANGUAGES: frozenset[str] = frozenset({"de", "sv"})
@@ -53,6 +57,11 @@ INFLECTIONS: tuple[str, ...] = (
 _LINKS: tuple[str, ...] = ("s", "es", "e", "en", "n", "er")
 _MIN_HEAD = 4
 _MIN_PRODUCT_HEAD = 3
+# A compound's modifier is a word of its own: two letters are a fragment ("Pf|licht").
+_MIN_MODIFIER = 3
+# Kinds a compound may end in: German and Swedish compounds end in a noun (the thing), and
+# attribute or audience terms are mostly adjectives ("matt", "Druck" in "Fingerabdruck").
+_HEAD_KINDS: frozenset[str] = PRODUCT_KINDS | {"material"}
 # Swedish plurals that replace the final -a ("lykta" → "lyktor", "känga" → "kängor").
 _REPLACED_ENDINGS: tuple[tuple[str, str], ...] = (("orna", "a"), ("or", "a"), ("ar", "e"))
 # Clauses are read apart; inside one, what follows "with …" / "for …" (an accessory or a
@@ -160,16 +169,26 @@ class Vocabulary:
 
     # --- matching ------------------------------------------------------------------------------
 
-    def extract(self, text: str, languages: Collection[str] = LANGUAGES) -> list[ConceptHit]:
+    def extract(
+        self,
+        text: str,
+        languages: Collection[str] = LANGUAGES,
+        native: Collection[str] = (),
+    ) -> list[ConceptHit]:
         """The concepts named in ``text``, reading Latin words as ``languages``.
 
         Chinese terms are always looked for (longest match first, so 鞋垫 is an insole and not a
         shoe); German and Swedish words are also split into compounds when they are not terms.
         Concepts implied by a found one (an armchair is a chair) are added.
+
+        ``native``: folded words of the request's own language that are no term of it in this
+        vocabulary; such a word is not read as an English term either (German "Tee" is tea,
+        not the English "tee" shirt).
         """
         hits: list[ConceptHit] = []
+        blocked = frozenset(native)
         for segment, main in _segments(fold(text)):
-            hits.extend(self._extract_segment(segment, languages, main))
+            hits.extend(self._extract_segment(segment, languages, main, blocked))
         implied = [
             ConceptHit(self.implies[cid], hit.term, hit.language, hit.main, implied=True)
             for hit in hits
@@ -179,7 +198,11 @@ class Vocabulary:
         return hits + implied
 
     def _extract_segment(
-        self, folded: str, languages: Collection[str], main: bool
+        self,
+        folded: str,
+        languages: Collection[str],
+        main: bool,
+        blocked: frozenset[str] = frozenset(),
     ) -> list[ConceptHit]:
         hits: list[ConceptHit] = []
         if has_cjk(folded):
@@ -197,13 +220,22 @@ class Vocabulary:
                 hits.append(ConceptHit(ids, " ".join(tokens[i : i + length]), language, main))
                 i += length
                 continue
+            if tokens[i] in blocked:
+                i += 1
+                continue
             ids_single = _lookup(tokens[i], terms.single)
             if ids_single is not None:
                 hits.append(ConceptHit(ids_single, tokens[i], language, main))
             elif len(tokens[i]) >= 6:
                 for own_terms in compounding:
                     parts = self._split_compound(tokens[i], own_terms, depth=0)
-                    hits.extend(ConceptHit(ids, tokens[i], language, main) for ids in parts)
+                    hits.extend(
+                        # The head names the thing; a product named in a modifier is its
+                        # context ("Hunde|leine", "Hartschalen|koffer"), as after "for".
+                        ConceptHit(ids, tokens[i], language,
+                                   main and (n == 0 or not self._names_product(ids)))
+                        for n, ids in enumerate(parts)
+                    )
                     if parts:
                         break
             i += 1
@@ -215,12 +247,17 @@ class Vocabulary:
             found |= hit.concepts
         return found
 
-    def concepts_by_role(self, text: str, languages: Collection[str] = LANGUAGES) -> dict[str, str]:
+    def concepts_by_role(
+        self,
+        text: str,
+        languages: Collection[str] = LANGUAGES,
+        native: Collection[str] = (),
+    ) -> dict[str, str]:
         """Concept → "main" when named in the main part of a clause, "implied" when only
         implied by a narrower one, "secondary" when only after "with …" / "for …"."""
         order = {"main": 2, "implied": 1, "secondary": 0}
         found: dict[str, str] = {}
-        for hit in self.extract(text, languages):
+        for hit in self.extract(text, languages, native):
             role = "secondary" if not hit.main else ("implied" if hit.implied else "main")
             for cid in hit.concepts:
                 if cid not in found or order[role] > order[found[cid]]:
@@ -283,11 +320,13 @@ class Vocabulary:
         """Split a compound at its longest known head, then split what is left before it."""
         if depth > 2:
             return []
-        for start in range(2, len(token) - _MIN_PRODUCT_HEAD + 1):
+        for start in range(_MIN_MODIFIER, len(token) - _MIN_PRODUCT_HEAD + 1):
             head = _lookup(token[start:], single)
             if head is None:
                 continue
-            is_product = any(self.concepts[cid].kind in PRODUCT_KINDS for cid in head)
+            if depth == 0 and not any(self.concepts[cid].kind in _HEAD_KINDS for cid in head):
+                continue
+            is_product = self._names_product(head)
             if len(token) - start < (_MIN_PRODUCT_HEAD if is_product else _MIN_HEAD):
                 continue
             found = [head]
@@ -300,6 +339,60 @@ class Vocabulary:
                     found.extend(self._split_compound(rest, single, depth + 1))
             return found
         return []
+
+    def compound_modifiers(self, text: str, languages: Collection[str]) -> list[str]:
+        """The modifiers of the German and Swedish compounds in ``text`` whose head is a
+        product, part or material term: "Vinylhandschuhe" → "vinyl", "latexhandskar" →
+        "latex". Listings written in English name the modifier as a word of its own ("vinyl
+        gloves"), so the request's words field can meet them there."""
+        out: list[str] = []
+        for lang in sorted(frozenset(languages) & COMPOUNDING_LANGUAGES):
+            single = self._by_lang[lang].single
+            for token in latin_tokens(fold(text)):
+                if len(token) < 7 or _lookup(token, single) is not None:
+                    continue
+                for start in range(_MIN_MODIFIER, len(token) - _MIN_PRODUCT_HEAD + 1):
+                    head = _lookup(token[start:], single)
+                    if head is None or not any(
+                        self.concepts[cid].kind in _HEAD_KINDS for cid in head
+                    ):
+                        continue
+                    if len(token) - start < (
+                        _MIN_PRODUCT_HEAD if self._names_product(head) else _MIN_HEAD
+                    ):
+                        continue
+                    rest = token[:start]
+                    out.append(rest)  # with and without a linking letter: "Taschen|schirm"
+                    for link in _LINKS:
+                        if rest.endswith(link) and len(rest) - len(link) >= _MIN_MODIFIER:
+                            out.append(rest[: -len(link)])
+                            break
+                    break
+        return out
+
+    def _names_product(self, ids: Collection[str]) -> bool:
+        return any(self.concepts[cid].kind in PRODUCT_KINDS for cid in ids)
+
+    def native_terms(self, lang: str) -> frozenset[str]:
+        """Every folded word of ``lang``'s terms, single words and parts of longer ones."""
+        terms = self._by_lang.get(lang)
+        if terms is None:
+            return frozenset()
+        words = set(terms.single)
+        for entries in terms.multi.values():
+            for tokens, _ in entries:
+                words.update(tokens)
+        return frozenset(words)
+
+    def english_false_friends(self, words: Iterable[str], lang: str) -> frozenset[str]:
+        """Of ``words`` (words of ``lang`` for certain), those spelt like an English term that
+        no term of ``lang`` reads: German "Tee" (tea) is no English "tee", Swedish "mat"
+        (food) no English mat, French "pendant" (during) no pendant lamp."""
+        own = self._by_lang.get(lang)
+        if lang in {"en", "zh"} or own is None:
+            return frozenset()
+        english = self._by_lang["en"].single
+        return frozenset(w for w in words if w in english and _lookup(w, own.single) is None)
 
     # --- HS -----------------------------------------------------------------------------------
 
@@ -393,9 +486,11 @@ def _segments(folded: str) -> list[tuple[str, bool]]:
         if not clause.strip():
             continue
         cut = len(clause)
+        # A marker that opens the clause ("für unsere Hotels suchen wir …") cuts nothing.
+        opening = len(clause) - len(clause.lstrip())
         for pattern in (_LATIN_MARKER, _CJK_MARKER):
             found = pattern.search(clause)
-            if found is not None and found.start() > 0:
+            if found is not None and found.start() > opening:
                 cut = min(cut, found.start())
         out.append((clause[:cut], True))
         if cut < len(clause):

@@ -57,6 +57,13 @@ browser-deps:
 			exit 1; \
 		fi; \
 	fi
+	@# Chinese pages in the screenshots need a CJK font (the tests read text, not pixels).
+	@if ! fc-list 2>/dev/null | grep -qi 'wqy\|cjk'; then \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+			apt-get install -y -qq fonts-wqy-microhei >/dev/null 2>&1 || \
+			echo "No CJK font: Chinese text in screenshots shows as boxes (apt-get install fonts-wqy-microhei)"; \
+		fi; \
+	fi
 
 lint: install
 	$(BIN)/ruff check src tests bench

@@ -4,6 +4,7 @@ reads them in Chinese next to the buyer's original."""
 
 from __future__ import annotations
 
+from tradebase.docking.schemas import EnquiryStatus
 from tradebase.docking.terms import (
     ChangeKind,
     EnquiryOrigin,
@@ -59,6 +60,12 @@ REQUEST_STATUSES: dict[str, str] = {
     RequestStatus.CLOSED: N_("closed"),
     RequestStatus.WITHDRAWN: N_("withdrawn"),
     RequestStatus.AWARDED: N_("awarded"),
+}
+ENQUIRY_STATUSES: dict[str, str] = {
+    EnquiryStatus.SHORTLISTED: N_("shortlisted"),
+    EnquiryStatus.SENT: N_("sent"),
+    EnquiryStatus.ANSWERED: N_("answered"),
+    EnquiryStatus.DECLINED: N_("declined"),
 }
 CHANGES: dict[str, str] = {
     ChangeKind.PUBLISHED: N_("Published as an open request"),
@@ -121,5 +128,5 @@ CODED_MESSAGES.update({
 LABELS = {
     "incoterm": INCOTERMS, "payment_terms": PAYMENT_TERMS, "packaging": PACKAGING,
     "samples": SAMPLES, "status": REQUEST_STATUSES, "change": CHANGES, "origin": ORIGINS,
-    "landed": LANDED, "field": FIELDS,
+    "landed": LANDED, "field": FIELDS, "enquiry_status": ENQUIRY_STATUSES,
 }

@@ -34,6 +34,7 @@ from tradebase.db import make_engine
 from tradebase.migrate import upgrade
 from tradebase.registry import service
 from tradebase.registry.demo import load_demo
+from tradebase.settings import get_settings
 from tradebase.uow import unit_of_work
 from tradebase.web.app import create_app
 
@@ -109,8 +110,13 @@ def live_server(live_engine: Engine) -> Iterator[str]:
     engine = live_engine
     port = _free_port()
     config = uvicorn.Config(
-        create_app(engine), host="127.0.0.1", port=port, log_level="warning",
-        http="h11", ws="none", lifespan="on", access_log=False,
+        # Every browser test signs in through the login page, from one address: the login
+        # limit is raised so that the suite's sign-ins never trip it (its 429 is tested in
+        # tests/integration/security).
+        create_app(engine, settings=get_settings().model_copy(
+            update={"login_limit": "1000/minute"})),
+        host="127.0.0.1", port=port, log_level="warning", http="h11", ws="none",
+        lifespan="on", access_log=False,
     )
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, name="uvicorn", daemon=True)

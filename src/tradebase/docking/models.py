@@ -158,7 +158,18 @@ class RequestChange(Model):
     request: Mapped[BuyerRequest] = relationship(back_populates="changes")
 
 
-class RequestAttachment(Model):
+class StoredFile:
+    """The columns of an uploaded file whose bytes are in the storage (``tradebase.storage``)
+    under ``key``: its name as sent, its checked type and its size."""
+
+    filename: Mapped[str] = mapped_column(String(200))
+    content_type: Mapped[str] = mapped_column(String(100))
+    size: Mapped[int] = mapped_column(Integer)
+    key: Mapped[str] = mapped_column(String(200), unique=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
+
+
+class RequestAttachment(StoredFile, Model):
     """A file attached to a request (a drawing, a specification sheet); its bytes are in the
     storage (``tradebase.storage``) under ``key``."""
 
@@ -168,11 +179,6 @@ class RequestAttachment(Model):
     request_id: Mapped[int] = mapped_column(
         ForeignKey("docking_requests.id", ondelete="CASCADE"), index=True
     )
-    filename: Mapped[str] = mapped_column(String(200))
-    content_type: Mapped[str] = mapped_column(String(100))
-    size: Mapped[int] = mapped_column(Integer)
-    key: Mapped[str] = mapped_column(String(200), unique=True)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
 
     request: Mapped[BuyerRequest] = relationship(back_populates="attachments")
 
@@ -334,7 +340,7 @@ class EnquiryMessage(Model):
     )
 
 
-class MessageAttachment(Model):
+class MessageAttachment(StoredFile, Model):
     """A file sent with a message (a drawing, a photo of a sample); its bytes are in the
     storage under ``key``, checked like a request's attachments."""
 
@@ -344,11 +350,6 @@ class MessageAttachment(Model):
     message_id: Mapped[int] = mapped_column(
         ForeignKey("docking_messages.id", ondelete="CASCADE"), index=True
     )
-    filename: Mapped[str] = mapped_column(String(200))
-    content_type: Mapped[str] = mapped_column(String(100))
-    size: Mapped[int] = mapped_column(Integer)
-    key: Mapped[str] = mapped_column(String(200), unique=True)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
 
     message: Mapped[EnquiryMessage] = relationship(back_populates="attachments")
 

@@ -24,7 +24,7 @@ $(STAMP): pyproject.toml requirements.lock requirements-bootstrap.txt
 
 # Front-end assets come from pinned npm packages (package-lock.json has their integrity
 # hashes); pages load them from /static/vendor, never from a CDN.
-assets: $(VENDOR)/htmx.min.js $(VENDOR)/chart.umd.js
+assets: $(VENDOR)/htmx.min.js $(VENDOR)/chart.umd.js $(VENDOR)/swagger-ui-bundle.js
 
 node_modules/.package-lock.json: package.json package-lock.json
 	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
@@ -36,6 +36,11 @@ $(VENDOR)/htmx.min.js: node_modules/.package-lock.json
 $(VENDOR)/chart.umd.js: node_modules/.package-lock.json
 	mkdir -p $(VENDOR)
 	cp node_modules/chart.js/dist/chart.umd.js $@
+
+$(VENDOR)/swagger-ui-bundle.js: node_modules/.package-lock.json
+	mkdir -p $(VENDOR)
+	cp node_modules/swagger-ui-dist/swagger-ui-bundle.js node_modules/swagger-ui-dist/swagger-ui.css \
+		$(VENDOR)/
 
 run: install ## migrate, load the demo data into an empty database, serve on :8000
 	$(BIN)/tradebase init

@@ -167,3 +167,14 @@ def test_a_form_with_an_error_shows_the_message_by_the_field(
     expect(page.locator("#field-employees")).to_have_value("many")
     expect(page.locator("#field-markets")).to_have_value("US; XX")
     expect(page.locator("#field-employees")).to_have_attribute("aria-invalid", "true")
+
+
+def test_api_docs_render_swagger_ui_under_the_csp(
+    page: Page, live_server: str, artifacts: Path
+) -> None:
+    """Swagger UI comes from /static/vendor and starts without inline script: the page
+    fixture fails the test on any CSP violation or script error."""
+    page.goto(live_server + "/api/v1/docs")
+    expect(page.locator(".swagger-ui .info .title")).to_contain_text("Tradebase")
+    expect(page.locator(".opblock-summary-path", has_text="/api/v1/bases").first).to_be_visible()
+    _shoot(page, artifacts, "api-docs-en")

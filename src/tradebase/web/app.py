@@ -21,8 +21,10 @@ from tradebase.web.api import docking_threads as docking_threads_api
 from tradebase.web.api import imports as imports_api
 from tradebase.web.api import product_photos as photos_api
 from tradebase.web.api import registry as registry_api
+from tradebase.web.api_docs import install_api_docs
 from tradebase.web.auth import install_csrf_cookie
 from tradebase.web.errors import install_error_handlers
+from tradebase.web.head import HeadAsGet
 from tradebase.web.limits import BodySizeLimit
 from tradebase.web.security import RateLimiter, RejectNulBytes, install_security_headers
 
@@ -43,7 +45,7 @@ def create_app(
         version=tradebase.__version__,
         summary="Register, indicators and docking for industrial clusters and export bases.",
         openapi_url="/api/v1/openapi.json",
-        docs_url="/api/v1/docs",
+        docs_url=None,  # served from /static/vendor by web/api_docs.py
         redoc_url=None,
     )
     app.state.settings = settings
@@ -54,6 +56,7 @@ def create_app(
     install_error_handlers(app)
     install_csrf_cookie(app)
     app.add_middleware(RejectNulBytes)
+    app.add_middleware(HeadAsGet)
     # Outermost but for the body limit: every response gets the headers, also the
     # refusals of the middleware above (the last-resort 500 handler sets them itself).
     install_security_headers(app)
@@ -74,5 +77,6 @@ def create_app(
 
     # beyond the inbox, which always gets every notification (web/notices.py)
     app.state.notification_channels = (MailChannel(app.state.mailer, mail_renderer(settings)),)
+    install_api_docs(app)
     pages.install(app)
     return app

@@ -1,0 +1,12 @@
+// Starts Swagger UI on /api/v1/docs (no inline script: the Content-Security-Policy forbids it).
+"use strict";
+(function () {
+  var root = document.getElementById("swagger-ui");
+  window.SwaggerUIBundle({
+    url: root.getAttribute("data-openapi-url"),
+    domNode: root,
+    deepLinking: true,
+    presets: [window.SwaggerUIBundle.presets.apis],
+    layout: "BaseLayout",
+  });
+})();

@@ -96,6 +96,11 @@ def test_base_page_draws_its_published_and_sample_charts(
 
     published = page.evaluate(CHART_STATE, "published-chart")
     assert published["type"] == "bar"
+    axis = page.evaluate(
+        "() => window.Chart.getChart(document.getElementById('published-chart'))"
+        ".options.scales.y.title.text"
+    )
+    assert axis == "Chinese Yuan (CNY)"
     assert published["painted"] > 1000, "the canvas is blank"
     # Only what was published: Anxi's money figures are for 2020, and nothing else is drawn.
     assert published["labels"] == ["2020"]

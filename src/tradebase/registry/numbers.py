@@ -5,7 +5,7 @@ Pure functions over Babel's CLDR data; no database, no web.
 
 from __future__ import annotations
 
-from babel.numbers import format_compact_decimal, format_decimal
+from babel.numbers import format_compact_decimal, format_decimal, get_currency_name
 
 # Babel locale per interface language.
 LOCALES = {"zh": "zh_Hans_CN", "en": "en"}
@@ -88,3 +88,16 @@ def format_figure(
         sep = "" if lang == "zh" and unit in _UNIT_WORDS_ZH else " "
         return f"{prefix}{number}{sep}{word}"
     return f"{prefix}{number}"
+
+
+def axis_label(*, lang: str, currency: str | None = None, unit: str | None = None) -> str:
+    """What the values of a chart axis count: the currency by name with its code ("Chinese
+    Yuan (CNY)", "人民币 (CNY)"), else the unit ("enterprises", "家", "%"); "" for none."""
+    lang = lang if lang in LOCALES else "en"
+    if currency:
+        return f"{get_currency_name(currency, locale=LOCALES[lang])} ({currency})"
+    if unit == "rank":
+        return "名次" if lang == "zh" else "rank"
+    if unit:
+        return _UNIT_WORDS_ZH.get(unit, unit) if lang == "zh" else unit
+    return ""

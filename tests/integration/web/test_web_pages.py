@@ -56,7 +56,13 @@ def test_every_base_page_renders(speak: Callable[[str], TestClient]) -> None:
     assert len(ids) == 5
     for base_id in ids:
         for lang in LANGS:
-            assert speak(lang).get(f"/bases/{base_id}").status_code == 200
+            page = speak(lang).get(f"/bases/{base_id}")
+            assert page.status_code == 200
+            # A chart panel is shown only with something to draw (Liaoning and Zigong have
+            # no dated figure and no sample series: no empty panels).
+            for panel, chart in (("published-figures", "published-chart-data"),
+                                 ("sample-series", "sample-chart-data")):
+                assert (f'id="{panel}"' in page.text) == (f'id="{chart}"' in page.text)
 
 
 def test_the_interface_follows_the_language(speak: Callable[[str], TestClient]) -> None:
@@ -112,6 +118,7 @@ def test_charts_hold_only_published_periods(
     assert {label for group in chart["groups"] for label in group["labels"]} == {"2020"}
     money = next(group for group in chart["groups"] if group["key"] == "CNY")
     values = {d["label"]: d["data"] for d in money["datasets"]}
+    assert money["axis"] == "Chinese Yuan (CNY)"
     assert values["Output value"] == [2.0e10]
     assert values["Import and export"] == [1.7e9]
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tradebase.registry.numbers import format_figure, format_number
+from tradebase.registry.numbers import axis_label, format_figure, format_number
 
 
 @pytest.mark.parametrize(
@@ -39,3 +39,13 @@ def test_units_qualifiers_and_percentages() -> None:
     assert format_figure(150_000, lang="zh", unit="persons") == "15 万人"
     assert format_figure(90, lang="en", unit="%") == "90%"
     assert format_figure(5.4e10, lang="zh", currency="CNY", qualifier="nearly") == "近 540 亿元"
+
+
+def test_axis_labels_name_the_currency_or_the_unit() -> None:
+    assert axis_label(lang="en", currency="CNY") == "Chinese Yuan (CNY)"
+    assert axis_label(lang="zh", currency="CNY") == "人民币 (CNY)"
+    assert axis_label(lang="zh", currency="USD") == "美元 (USD)"
+    assert axis_label(lang="en", unit="enterprises") == "enterprises"
+    assert axis_label(lang="zh", unit="enterprises") == "家"
+    assert axis_label(lang="zh", unit="%") == "%"
+    assert axis_label(lang="en") == ""

@@ -2,9 +2,10 @@
 
 Charts show what exists and nothing else: a published figure is a point at its period; a year
 with no figure has no point; an undated figure is not drawn (the indicator table shows it).
-Every chart is ``{"labels": [period, ...], "datasets": [{"label", "data", "texts"}]}`` where
-``data`` holds the values (null where there is no figure) and ``texts`` the figures as the
-interface language writes them, for tooltips.
+Every chart is ``{"labels": [period, ...], "datasets": [{"label", "data", "texts"}], "axis"}``
+where ``data`` holds the values (null where there is no figure), ``texts`` the figures as the
+interface language writes them, for tooltips, and ``axis`` the currency or unit of the values.
+A base with nothing to draw shows no chart panel at all (``templates/base.html``).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from tradebase.registry.models import Enterprise, IndicatorFact
+from tradebase.registry.numbers import axis_label
 from tradebase.web.i18n import localized
 from tradebase.web.pages.templating import fact_figure, metric_label, period
 
@@ -44,8 +46,10 @@ def published_chart(series: Mapping[str, Sequence[IndicatorFact]], lang: str) ->
         groups.setdefault(key, []).append((metric_label(metric, lang), facts))
     charts = []
     for key, lines in groups.items():
+        first = lines[0][1][0]
         chart = _chart(lines, lang)
-        chart |= {"key": key, "title": " · ".join(label for label, _ in lines)}
+        chart |= {"key": key, "title": " · ".join(label for label, _ in lines),
+                  "axis": axis_label(lang=lang, currency=first.currency, unit=first.unit)}
         charts.append(chart)
     return {"lang": lang, "groups": charts}
 
@@ -55,4 +59,6 @@ def sample_chart(
 ) -> dict[str, Any]:
     """One line per sample enterprise over the periods any of them has; gaps stay gaps."""
     lines = [(localized(enterprise, "name", lang), facts) for enterprise, facts in series]
-    return {"lang": lang, **_chart(lines, lang)}
+    first = next((facts[0] for _, facts in series if facts), None)
+    axis = axis_label(lang=lang, currency=first.currency, unit=first.unit) if first else ""
+    return {"lang": lang, "axis": axis, **_chart(lines, lang)}

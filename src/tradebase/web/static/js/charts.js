@@ -47,7 +47,11 @@
         maintainAspectRatio: false,
         animation: false,
         scales: {
-          y: { beginAtZero: true, ticks: { callback: function (value) { return format(value); } } }
+          y: {
+            beginAtZero: true,
+            title: { display: Boolean(spec.axis), text: spec.axis || "" },
+            ticks: { callback: function (value) { return format(value); } }
+          }
         },
         plugins: {
           legend: { position: "bottom" },

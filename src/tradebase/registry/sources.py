@@ -170,10 +170,12 @@ def list_sources(
     *, session: Session, limit: int = 100, offset: int = 0
 ) -> tuple[list[schemas.SourceOut], int]:
     """Every source with the number of facts citing it, by id."""
-    counts = dict(session.execute(
-        select(IndicatorFact.source_id, func.count())
-        .where(IndicatorFact.source_id.is_not(None)).group_by(IndicatorFact.source_id)
-    ).tuples().all())
+    counts: dict[str, int] = {
+        ident: count for ident, count in session.execute(
+            select(IndicatorFact.source_id, func.count())
+            .where(IndicatorFact.source_id.is_not(None)).group_by(IndicatorFact.source_id))
+        if ident is not None
+    }
     total = session.scalar(select(func.count()).select_from(Source)) or 0
     rows = session.scalars(select(Source).order_by(Source.id).limit(limit).offset(offset))
     return [as_out(row, counts.get(row.id, 0)) for row in rows], total

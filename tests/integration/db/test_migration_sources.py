@@ -95,7 +95,7 @@ def test_sources_migrate_up_and_down_keeping_every_citation(bare_engine: Engine)
     assert facts[0].source_id == facts[1].source_id
     assert facts[3].source_id is None
     assert all(ident.startswith("src_") for ident in sources)
-    assert "source_title" not in columns and "source_url" not in columns
+    assert not {"source_title", "source_url"} & columns
 
     _migrate(bare_engine, "downgrade", BEFORE)
     with bare_engine.connect() as connection:

@@ -198,6 +198,12 @@ def test_the_base_page_cites_each_figure_to_its_article(client: TestClient) -> N
     assert "Swedish" in en
     assert "Untitled article" in en
     assert "Tradebase product brief" not in en
+    footwear = next(b for b in bases if b["key"] == "putian_quanzhou_footwear")
+    row = client.get(f"/bases/{footwear['id']}", headers={"Accept-Language": "en"}).text
+    row = row.split('data-metric="docking_intention_value"', 1)[1].split("</tr>", 1)[0]
+    assert "undated as published" in row  # the year is the article's, not the figure's
+    assert "source dated 2022-06-16" in row
+    assert "exceeded 6.5 million pairs" in row
 
 
 def test_quotes_render_as_text(session: Session, client: TestClient) -> None:

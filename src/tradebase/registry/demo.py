@@ -1,10 +1,11 @@
-"""The demo data set: the five reference bases of the brief with their published figures,
+"""The demo data set: the five reference bases with the figures of their published articles,
 and sample enterprises and catalogs (marked ``is_sample``)."""
 
 from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -12,9 +13,22 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tradebase.registry import indicators, schemas, service
-from tradebase.registry.models import Base, Designation, Industry, KeyEnterprise, KeyProject, Region
+from tradebase.registry.models import (
+    Base,
+    Designation,
+    Industry,
+    KeyEnterprise,
+    KeyProject,
+    Region,
+    Source,
+)
 
 DEMO_DIR = Path(__file__).parent / "demo"
+# The articles the reference bases' figures come from (demo/sources/, see its README).
+ARTICLES_DIR = DEMO_DIR / "sources"
+# What the sample enterprises' made-up series cite.
+SAMPLE_SOURCE_ID = "sample-data"
+SAMPLE_SOURCE_TITLE = "Sample data (fictitious enterprises)"
 
 
 @dataclass(frozen=True)
@@ -40,7 +54,16 @@ def load_demo(*, session: Session) -> DemoSummary:
         return DemoSummary(0, 0, 0, 0, loaded=False)
     service.load_hs_codes(session=session)
     data = _read("bases.json")
-    source = data.get("source") or {}
+    for item in data["sources"]:
+        if session.get(Source, item["id"]) is None:
+            session.add(Source(
+                id=item["id"], title=item.get("title") or "",
+                publisher=item.get("publisher") or "",
+                published_on=date.fromisoformat(item["date"]) if item.get("date") else None,
+                language=item.get("language") or "", url=item.get("url") or "",
+            ))
+    if session.get(Source, SAMPLE_SOURCE_ID) is None:
+        session.add(Source(id=SAMPLE_SOURCE_ID, title=SAMPLE_SOURCE_TITLE, language="en"))
 
     regions: dict[str, Region] = {}
     for item in data["regions"]:
@@ -83,7 +106,7 @@ def load_demo(*, session: Session) -> DemoSummary:
         for fact in item.get("indicators", []):
             indicators.create_indicator(
                 session=session,
-                data=_fact(fact, base_id=base.id, source=source, is_sample=False),
+                data=_fact(fact, base_id=base.id, source_id=fact["source"], is_sample=False),
             )
             facts += 1
 
@@ -119,7 +142,7 @@ def load_demo(*, session: Session) -> DemoSummary:
                 session=session,
                 data=_fact(
                     fact, enterprise_id=enterprise.id, is_sample=True,
-                    source={"title": "Sample data (fictitious enterprise)", "url": None},
+                    source_id=SAMPLE_SOURCE_ID,
                 ),
             )
             facts += 1
@@ -153,16 +176,13 @@ def load_demo(*, session: Session) -> DemoSummary:
 
 
 def _fact(
-    item: dict[str, Any], *, source: dict[str, Any], is_sample: bool,
+    item: dict[str, Any], *, source_id: str, is_sample: bool,
     base_id: int | None = None, enterprise_id: int | None = None,
 ) -> schemas.IndicatorCreate:
     return schemas.IndicatorCreate(
         base_id=base_id, enterprise_id=enterprise_id, metric=item["metric"],
         value=item["value"], currency=item.get("currency"), unit=item.get("unit"),
         year=item.get("year"), month=item.get("month"), qualifier=item.get("qualifier"),
-        source=schemas.Source(
-            title=source.get("title") or "", url=source.get("url") or "",
-            quote=item.get("quote") or "",
-        ),
+        source=schemas.Source(id=source_id, quote=item.get("quote") or ""),
         note=item.get("note") or "", is_sample=is_sample,
     )

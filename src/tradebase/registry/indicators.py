@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from tradebase.accounts.guard import authorize
 from tradebase.accounts.policy import Permission
 from tradebase.errors import InvalidInput, NotFound
-from tradebase.registry import schemas
+from tradebase.registry import schemas, sources
 from tradebase.registry.enums import Qualifier
 from tradebase.registry.metrics import METRICS
 from tradebase.registry.models import Base, Enterprise, IndicatorFact
@@ -70,18 +70,18 @@ def _check_subject(session: Session, fact: schemas.IndicatorFields) -> None:
         )
 
 
-def _columns(data: schemas.IndicatorFields) -> dict[str, object]:
+def _columns(session: Session, data: schemas.IndicatorFields) -> dict[str, object]:
     fields = data.model_dump(exclude={"source"})
     fields["qualifier"] = data.qualifier.value if data.qualifier else None
-    fields["source_title"] = data.source.title
-    fields["source_url"] = data.source.url
+    source = sources.resolve(session=session, given=data.source)
+    fields["source_id"] = source.id if source is not None else None
     fields["source_quote"] = data.source.quote
     return fields
 
 
 def create_indicator(*, session: Session, data: schemas.IndicatorCreate) -> IndicatorFact:
     _check_subject(session, data)
-    fact = IndicatorFact(**_columns(data))
+    fact = IndicatorFact(**_columns(session, data))
     session.add(fact)
     session.flush()
     return fact
@@ -100,9 +100,7 @@ def as_schema(fact: IndicatorFact) -> schemas.IndicatorOut:
         year=fact.year,
         month=fact.month,
         qualifier=Qualifier(fact.qualifier) if fact.qualifier else None,
-        source=schemas.Source(
-            title=fact.source_title, url=fact.source_url, quote=fact.source_quote
-        ),
+        source=sources.as_citation(fact),
         note=fact.note,
         is_sample=fact.is_sample,
     )
@@ -137,7 +135,7 @@ def update_indicator(
     except ValueError as exc:
         raise InvalidInput(_first_error(exc)[1], field=_first_error(exc)[0]) from exc
     _check_subject(session, checked)
-    for name, value in _columns(checked).items():
+    for name, value in _columns(session, checked).items():
         setattr(fact, name, value)
     session.flush()
     return fact

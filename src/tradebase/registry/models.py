@@ -365,6 +365,25 @@ class KeyProject(Model, Versioned):
     description_en: Mapped[str] = mapped_column(Text, default="")
 
 
+class Source(Model):
+    """A publication that figures are cited to: an article, a report, a data set.
+
+    ``id`` is a stable text key (the demo's articles keep their file names' stems). Whatever
+    the publication does not say stays empty (``""``, or ``None`` for the date): shown as
+    unknown, never invented. ``language`` is the BCP 47 tag of the publication's text, the
+    language its quotes are in."""
+
+    __tablename__ = "sources"
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    title: Mapped[str] = mapped_column(String(300), default="")
+    publisher: Mapped[str] = mapped_column(String(200), default="")
+    published_on: Mapped[date | None] = mapped_column(Date)
+    language: Mapped[str] = mapped_column(String(12), default="")
+    url: Mapped[str] = mapped_column(String(500), default="", index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
+
+
 class IndicatorFact(Model, Timestamped, Versioned):
     """One published (or sample) figure: a metric of a base or an enterprise for a period."""
 
@@ -390,14 +409,17 @@ class IndicatorFact(Model, Timestamped, Versioned):
     year: Mapped[int | None] = mapped_column(Integer)
     month: Mapped[int | None] = mapped_column(Integer)
     qualifier: Mapped[str | None] = mapped_column(String(12))
-    source_title: Mapped[str] = mapped_column(String(300), default="")
-    source_url: Mapped[str] = mapped_column(String(500), default="")
+    source_id: Mapped[str | None] = mapped_column(
+        ForeignKey("sources.id", ondelete="RESTRICT"), index=True
+    )
     source_quote: Mapped[str] = mapped_column(Text, default="")
+    """The sentence of the source the figure was read from, in the source's language."""
     note: Mapped[str] = mapped_column(Text, default="")
     is_sample: Mapped[bool] = mapped_column(Boolean, default=False)
 
     base: Mapped[Base | None] = relationship(lazy="raise_on_sql")
     enterprise: Mapped[Enterprise | None] = relationship(lazy="raise_on_sql")
+    source: Mapped[Source | None] = relationship(lazy="joined")
 
     @property
     def subject_type(self) -> str:
@@ -420,6 +442,7 @@ __all__ = [
     "ProductPhoto",
     "ProductTitle",
     "Region",
+    "Source",
     "Timestamped",
     "Versioned",
     "base_regions",

@@ -477,10 +477,56 @@ class ProductOut(ProductFields):
 # --- indicators ------------------------------------------------------------------------------
 
 
+SOURCE_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,39}$"
+_Date = date  # ``Source.date`` is a field name; the type keeps its own name here
+
+
+def _source_url(url: str) -> str:
+    """A source's address: empty (none known) or a web address, never a ``javascript:``."""
+    if url and not re.match(r"^https?://[^\s]+$", url, re.IGNORECASE):
+        raise ValueError(f"'{url[:60]}' is not a web address (http:// or https://)")
+    return url
+
+
+def _source_language(tag: str) -> str:
+    if tag and not LANG_PATTERN.fullmatch(tag):
+        raise ValueError(f"'{tag[:20]}' is not a language tag such as zh, en or sv")
+    return tag
+
+
 class Source(Schema):
+    """Where a figure was published, and the sentence it was read from (``quote``, in the
+    source's language). Empty fields are what the publication does not say.
+
+    In: ``id`` cites a stored source (``GET /api/v1/sources``); without it, the title, URL,
+    publisher, date and language name one, created if there is none (see
+    ``registry/sources.py``). Out: the cited source's fields, and its ``id``."""
+
+    id: Annotated[str, Field(pattern=SOURCE_ID_PATTERN)] | None = None
     title: Annotated[str, Field(max_length=300)] = ""
-    url: Annotated[str, Field(max_length=500)] = ""
-    quote: str = ""
+    url: Annotated[str, Field(max_length=500), AfterValidator(_source_url)] = ""
+    quote: Annotated[str, Field(max_length=20_000)] = ""
+    publisher: Annotated[str, Field(max_length=200)] = ""
+    date: _Date | None = Field(default=None, description="The date it was published")
+    language: Annotated[str, Field(max_length=12), AfterValidator(_source_language)] = Field(
+        default="", description="BCP 47 tag of the publication's language (its quotes')")
+
+    @property
+    def names_a_source(self) -> bool:
+        return bool(self.id or self.title or self.url or self.publisher or self.date
+                    or self.language)
+
+
+class SourceOut(Schema):
+    """A publication that figures are cited to, as the API lists it."""
+
+    id: str
+    title: str
+    publisher: str
+    date: _Date | None
+    language: str
+    url: str
+    facts: int = Field(default=0, description="Indicator facts citing it")
 
 
 class IndicatorFields(Schema):

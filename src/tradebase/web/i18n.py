@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Protocol
 
 import pycountry
+from babel import Locale, UnknownLocaleError
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import NullTranslations, Translations
@@ -121,3 +122,14 @@ def country_name(code: str, lang: str) -> str:
     name = str(getattr(country, "common_name", None) or country.name)
     translated = _country_catalog(lang).gettext(str(country.name))
     return translated if lang != "en" else name
+
+
+@lru_cache(maxsize=256)
+def language_name(tag: str, lang: str) -> str:
+    """The name of the language ``tag`` (BCP 47, "sv") in ``lang``: "瑞典语", "Swedish"; the
+    tag itself when Babel does not know it."""
+    try:
+        name = Locale.parse(tag.replace("-", "_")).get_display_name(Locale.parse(lang))
+    except (UnknownLocaleError, ValueError):
+        return tag
+    return name or tag

@@ -46,7 +46,12 @@ def test_footwear_base_spans_two_cities_and_holds_the_docking_outcome(client: Te
     assert by_metric["docking_intention_quantity"]["qualifier"] == "more_than"
     assert by_metric["docking_intention_value"]["value"] == 3.0e8
     assert by_metric["docking_intention_value"]["qualifier"] == "about"
-    assert by_metric["docking_intention_value"]["year"] == 2022
+    # 2022 is known only from the article's date: the source's date, not the figure's period
+    assert by_metric["docking_intention_value"]["year"] is None
+    source = by_metric["docking_intention_value"]["source"]
+    assert (source["id"], source["date"], source["publisher"], source["language"]) == (
+        "002_820f995f7a0f82cf", "2022-06-16", "China News Service", "en")
+    assert "exceeded 6.5 million pairs" in source["quote"]
 
 
 def test_product_search_needs_every_term_and_reads_chinese(client: TestClient) -> None:

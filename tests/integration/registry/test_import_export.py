@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import string
+from datetime import date
 from pathlib import Path
 
 import openpyxl
@@ -359,7 +360,8 @@ def test_indicators_import_creates_then_updates_by_subject_metric_and_period(
     assert (again.created, again.updated, again.ids) == (0, 1, [summary.ids[1]])
     fact = session.get(IndicatorFact, summary.ids[1])
     assert fact is not None
-    assert (fact.value, fact.source_title) == (90, "Fixture survey")  # source kept
+    assert fact.source is not None
+    assert (fact.value, fact.source.title) == (90, "Fixture survey")  # source kept
     export = session.get(IndicatorFact, summary.ids[0])
     assert export is not None
     assert (export.value, export.currency, export.qualifier) == (1.5e9, "CNY", "about")
@@ -487,13 +489,23 @@ def _register(draw: st.DrawFn) -> dict[str, list[dict[str, object]]]:
     periods = draw(st.lists(st.tuples(st.integers(0, count - 1), st.integers(2000, 2030),
                                       st.none() | st.integers(1, 12)),
                             max_size=5, unique=True))
+    cited = draw(st.lists(
+        st.fixed_dictionaries({
+            "title": _TEXT.filter(bool), "publisher": _TEXT,
+            "date": st.none() | st.dates(date(1990, 1, 1), date(2030, 12, 31)),
+            "language": st.sampled_from(["", "en", "zh", "sv", "zh-Hant"]),
+            "url": st.sampled_from(["", "https://example.org/a?b=1", "http://例子.cn/报告"]),
+        }),
+        min_size=1, max_size=3, unique_by=(lambda s: s["title"], lambda s: s["url"] or s["title"]),
+    ))
     facts = [
         {
             "enterprise": who, "year": year, "month": month,
+            "source": draw(st.sampled_from(cited)),
             "value": draw(st.floats(-1e12, 1e12, allow_nan=False, allow_infinity=False)),
             "metric": draw(st.sampled_from(["employees", "export_value", "growth_rate"])),
             "qualifier": draw(st.sampled_from([None, "more_than", "nearly", "about"])),
-            "source_title": draw(_TEXT), "source_quote": draw(_CHINESE | _TEXT),
+            "source_quote": draw(_CHINESE | _TEXT),
         }
         for who, year, month in periods
     ]
@@ -528,7 +540,8 @@ def _store(session: Session, data: dict[str, list[dict[str, object]]], base_id: 
             "enterprise_id": owner, "metric": fields["metric"], "value": fields["value"],
             "year": fields["year"], "month": fields["month"], "qualifier": fields["qualifier"],
             "currency": "CNY" if money else None, "unit": None if money else unit,
-            "source": {"title": fields["source_title"], "quote": fields["source_quote"]},
+            "source": {**fields["source"],  # type: ignore[dict-item]
+                       "quote": fields["source_quote"]},
         }))
 
 

@@ -114,7 +114,8 @@ def _ids(session: Session) -> dict[str, Any]:
     return _docking_ids(session, enterprise) | {
         "photo_id": photo.id,
         "base_id": anxi.id, "enterprise_id": enterprise.id, "product_id": product.id,
-        "fact_id": fact.id, "designation_id": designation.id, "region_id": anxi.regions[0].id,
+        "fact_id": fact.id, "source_id": fact.source_id, "designation_id": designation.id,
+        "region_id": anxi.regions[0].id,
         "industry_id": anxi.industry_id, "code": "940153", "kind": "products",
         "enterprise_name": enterprise.name_en, "round_id": make_round(session).id,
     }
@@ -239,6 +240,8 @@ API_RULES: dict[tuple[str, str], Rule] = {
     ("GET", "/api/v1/products/{product_id}"): Rule(EVERYONE),
     ("GET", "/api/v1/indicators"): Rule(EVERYONE),
     ("GET", "/api/v1/indicators/{fact_id}"): Rule(EVERYONE),
+    ("GET", "/api/v1/sources"): Rule(EVERYONE),
+    ("GET", "/api/v1/sources/{source_id}"): Rule(EVERYONE),
     # writes
     ("POST", "/api/v1/bases"): Rule(
         ADMIN, lambda ids: {"name_en": "New base", "region_ids": [ids["region_id"]]}

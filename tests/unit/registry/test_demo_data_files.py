@@ -1,6 +1,7 @@
 """Checks on the demo data files in src/tradebase/registry/demo/ (plain json and csv only).
 
-bases.json holds the reference bases with the figures published in the product brief;
+bases.json holds the reference bases with the figures published in the five articles of
+demo/sources/ (each figure cites one, with its sentence);
 enterprises.json holds fictitious sample enterprises and products.
 See src/tradebase/registry/demo/README.md.
 """
@@ -24,7 +25,14 @@ HS_CANDIDATES = [
     REPO / "src" / "tradebase" / "registry" / "hs" / "harmonized-system.csv",
     SHARED / "data" / "hs" / "harmonized-system.csv",
 ]
-BRIEF_CANDIDATES = [REPO / "docs" / "BRIEF.md", SHARED / "BRIEF.md"]
+ARTICLES = DEMO / "sources"
+ARTICLE_IDS = {
+    "000_5b35a5ebd794a189": ("anxi", "en"),
+    "001_3388ec278a7de759": ("liaoning_textiles", "en"),
+    "002_820f995f7a0f82cf": ("putian_quanzhou_footwear", "en"),
+    "003_93c45358806676ea": ("xuzhou_glass", "sv"),
+    "004_e8f15583c4f9aee7": ("zigong_lanterns", "en"),
+}
 
 REGION_LEVELS = {"province", "city", "county"}
 DESIGNATION_LEVELS = {"national", "provincial", "municipal"}
@@ -51,7 +59,10 @@ CERTIFICATIONS = {
     "REACH",
 }
 ENTERPRISE_METRICS = {"output_value", "export_value", "employees"}
-FACT_FIELDS = {"metric", "value", "currency", "unit", "year", "month", "qualifier", "quote", "note"}
+FACT_FIELDS = {
+    "metric", "value", "currency", "unit", "year", "month", "qualifier", "source", "quote", "note",
+}
+SOURCE_FIELDS = {"id", "title", "publisher", "date", "language", "url"}
 MIN_ENTERPRISES_PER_BASE = {
     "anxi": 8,
     "putian_quanzhou_footwear": 8,
@@ -110,9 +121,40 @@ def all_products() -> list[dict[str, Any]]:
 
 def test_bases_top_level_structure() -> None:
     doc = bases_doc()
-    assert set(doc) == {"source", "regions", "industries", "bases"}
-    assert doc["source"]["title"]
-    assert "url" in doc["source"]
+    assert set(doc) == {"sources", "regions", "industries", "bases"}
+
+
+def article(source_id: str) -> str:
+    return normalise_space((ARTICLES / f"{source_id}.txt").read_text(encoding="utf-8"))
+
+
+def test_the_sources_are_the_five_articles_shipped_with_their_note() -> None:
+    listed = {s["id"]: s for s in bases_doc()["sources"]}
+    assert set(listed) == set(ARTICLE_IDS)
+    assert {p.stem for p in ARTICLES.glob("*.txt")} == set(ARTICLE_IDS)
+    assert "not named" in (ARTICLES / "README.md").read_text(encoding="utf-8")
+    for ident, source in listed.items():
+        assert set(source) == SOURCE_FIELDS, ident
+        assert source["language"] == ARTICLE_IDS[ident][1], ident
+        assert source["url"] is None, ident  # no address is known for any of them
+        if source["title"] is not None:  # as published: its first lines
+            assert normalise_space(source["title"]) in article(ident)[:300], ident
+        if source["date"] is not None:
+            assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", source["date"]), ident
+    # what the articles do not say stays unknown
+    assert [listed[i]["title"] for i in sorted(listed)][3:] == [None, None]
+    assert [listed[i]["date"] for i in sorted(listed)] == [
+        "2021-07-23", "2020-10-14", "2022-06-16", None, None]
+    assert [listed[i]["publisher"] for i in sorted(listed)] == [
+        None, None, "China News Service", None, None]
+
+
+def test_shipped_articles_are_the_published_ones() -> None:
+    if not (SHARED / "sources").is_dir():
+        pytest.skip("../shared/sources not found next to the repository")
+    for ident in ARTICLE_IDS:
+        shipped = (ARTICLES / f"{ident}.txt").read_bytes()
+        assert shipped == (SHARED / "sources" / f"{ident}.txt").read_bytes(), ident
 
 
 def test_regions_form_a_hierarchy_with_real_codes() -> None:
@@ -190,6 +232,7 @@ def test_base_indicator_facts_are_well_formed() -> None:
             assert f["month"] is None or (f["year"] is not None and 1 <= f["month"] <= 12), where
             assert isinstance(f["quote"], str), where
             assert f["quote"], where
+            assert f["source"] in ARTICLE_IDS, where
             assert f["note"] is None or isinstance(f["note"], str), where
             assert f["note"] != "", where
             identity = (f["metric"], f["year"], f["month"], f["note"])
@@ -211,14 +254,40 @@ def test_money_facts_have_currency_and_other_facts_a_unit() -> None:
             assert 0 <= f["value"] <= 100, f
 
 
-def test_every_quote_is_a_sentence_of_the_brief() -> None:
-    brief_path = first_existing(BRIEF_CANDIDATES)
-    if brief_path is None:
-        pytest.skip("BRIEF.md not found next to the repository")
-    brief = normalise_space(brief_path.read_text(encoding="utf-8"))
+def test_every_quote_is_a_sentence_of_its_article() -> None:
     for b in bases_doc()["bases"]:
         for f in b["indicators"]:
-            assert normalise_space(f["quote"]) in brief, (b["key"], f["metric"], f["quote"])
+            where = (b["key"], f["metric"])
+            assert ARTICLE_IDS[f["source"]][0] == b["key"], where
+            quote = normalise_space(f["quote"])
+            assert quote in article(f["source"]), (*where, quote)
+            assert quote[0].isupper() or quote[0].isdigit(), where  # a whole sentence
+            assert quote.endswith("."), where
+            assert not re.search(r"[*_`#]", quote), where  # text, no markdown
+
+
+def test_where_the_brief_and_an_article_differ_the_article_wins() -> None:
+    growth = only_fact("zigong_lanterns", "growth_rate")
+    assert growth["qualifier"] == "nearly"  # the brief says "about"
+    assert "nearly 70%" in growth["quote"]
+    visitors = only_fact("zigong_lanterns", "visitors")
+    assert (visitors["value"], visitors["qualifier"]) == (4e8, "more_than")  # brief: none
+    assert "exceeded 400 million" in visitors["quote"]
+    assert only_fact("xuzhou_glass", "years_of_history")["qualifier"] == "more_than"
+    assert "mer än 40 år" in only_fact("xuzhou_glass", "years_of_history")["quote"]
+
+
+def test_a_year_known_only_from_the_post_date_is_not_a_period() -> None:
+    # The footwear docking event: "June 15" in the dateline, 2022 only as the article's date.
+    for metric in ("docking_intention_companies", "docking_intention_quantity",
+                   "docking_intention_value"):
+        fact = only_fact("putian_quanzhou_footwear", metric)
+        assert (fact["year"], fact["month"]) == (None, None), metric
+    # Anxi's 2020 is in the sentence itself.
+    assert "In 2020" in only_fact("anxi", "output_value")["quote"]
+    dated = [(b["key"], f["metric"]) for b in bases_doc()["bases"] for f in b["indicators"]
+             if f["year"] is not None]
+    assert {key for key, _ in dated} == {"anxi"}
 
 
 def test_anxi_published_figures() -> None:
@@ -243,11 +312,11 @@ def test_footwear_docking_event_facts() -> None:
     key = "putian_quanzhou_footwear"
     fields = ("value", "unit", "currency", "qualifier", "year", "month")
     companies = only_fact(key, "docking_intention_companies")
-    assert pick(companies, *fields) == (6, "companies", None, None, 2022, 6)
+    assert pick(companies, *fields) == (6, "companies", None, None, None, None)
     quantity = only_fact(key, "docking_intention_quantity")
-    assert pick(quantity, *fields) == (6.5e6, "pairs", None, "more_than", 2022, 6)
+    assert pick(quantity, *fields) == (6.5e6, "pairs", None, "more_than", None, None)
     value = only_fact(key, "docking_intention_value")
-    assert pick(value, *fields) == (3.0e8, None, "CNY", "about", 2022, 6)
+    assert pick(value, *fields) == (3.0e8, None, "CNY", "about", None, None)
 
 
 def test_other_bases_key_figures() -> None:
@@ -257,7 +326,7 @@ def test_other_bases_key_figures() -> None:
     exports = only_fact("zigong_lanterns", "export_value")
     assert pick(exports, *fields) == (2.0e7, "USD", None, "more_than", None)
     growth = only_fact("zigong_lanterns", "growth_rate")
-    assert pick(growth, *fields) == (70, None, "%", "about", None)
+    assert pick(growth, *fields) == (70, None, "%", "nearly", None)
     share = only_fact("liaoning_textiles", "exporter_coverage_share")
     assert pick(share, *fields) == (80, None, "%", None, None)
 

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from tradebase.registry import indicators, schemas
+from tradebase.registry import indicators, schemas, sources
 from tradebase.registry.models import Base, Enterprise, IndicatorFact
 from tradebase.registry.transfer.checking import (
     Errors,
@@ -30,7 +30,11 @@ _INDICATOR_FIELDS = {  # column -> field of schemas.IndicatorCreate filled strai
     "metric": "metric", "value": "value", "currency": "currency", "unit": "unit",
     "year": "year", "month": "month", "qualifier": "qualifier", "note": "note",
 }
-_SOURCE_FIELDS = {"source_title": "title", "source_url": "url", "source_quote": "quote"}
+_SOURCE_FIELDS = {  # column -> field of schemas.Source
+    "source_title": "title", "source_url": "url", "source_quote": "quote",
+    "source_publisher": "publisher", "source_date": "date", "source_language": "language",
+}
+_SOURCE_DETAILS = {column for column, name in _SOURCE_FIELDS.items() if name != "quote"}
 
 _FactKey = tuple[str, int, str, int | None, int | None]
 
@@ -47,6 +51,7 @@ class IndicatorColumns:
     columns: tuple[str, ...] = (
         "base", "enterprise", "metric", "value", "currency", "unit", "year", "month",
         "qualifier", "source_title", "source_url", "source_quote", "note",
+        "source_publisher", "source_date", "source_language",
     )
     required: tuple[tuple[str, ...], ...] = (("base", "enterprise"), ("metric",), ("value",))
 
@@ -72,6 +77,7 @@ class IndicatorColumns:
         for fact in session.scalars(locked):  # to the end of the import (see products)
             stored[_fact_key(fact)] = fact  # by id descending: the oldest of equal keys wins
         seen: dict[_FactKey, int] = {}
+        cited = _Citations(sources.stored_citations(session=session))
         total = len(table.rows)
         for done, row in enumerate(table.rows, start=1):
             line = row.line
@@ -90,6 +96,8 @@ class IndicatorColumns:
             if key in seen:
                 errors.add(line, "metric", "the same subject, metric, year and month appear "
                                            f"already on line {seen[key]}")
+                continue
+            if not cited.check(checked.source, line, errors):
                 continue
             seen[key] = line
             plan.rows.append((checked, stored.get(key)))
@@ -119,8 +127,10 @@ class IndicatorColumns:
         for column, name in _INDICATOR_FIELDS.items():
             if column in row.cells:
                 given[name] = cell_value(row, column, schemas.IndicatorCreate, name)
-        source = {name: row.cells[column] for column, name in _SOURCE_FIELDS.items()
-                  if column in row.cells}
+        source: dict[str, Any] = {name: row.cells[column] or None if name == "date"
+                                  else row.cells[column]
+                                  for column, name in _SOURCE_FIELDS.items()
+                                  if column in row.cells}
         key = (subject[0], subject[1], row.cells.get("metric", ""),
                _whole(row.cells.get("year", "")), _whole(row.cells.get("month", "")))
         fact = stored.get(key)
@@ -128,6 +138,8 @@ class IndicatorColumns:
             return {**given, "source": source}
         data = indicators.as_schema(fact).model_dump(exclude={"id", "subject_type"})
         data.update(given)
+        if _SOURCE_DETAILS & row.cells.keys():  # the row names its source: found by that
+            data["source"].pop("id", None)
         data["source"] = {**data["source"], **source}
         return data
 
@@ -163,15 +175,58 @@ class IndicatorColumns:
 
         def rows() -> Iterator[list[Cell]]:
             for fact in session.scalars(select(IndicatorFact).order_by(IndicatorFact.id)):
+                source = fact.source
                 yield [
                     base_refs.get(fact.base_id) if fact.base_id else None,
                     enterprise_refs.get(fact.enterprise_id) if fact.enterprise_id else None,
                     fact.metric, fact.value, fact.currency, fact.unit, fact.year, fact.month,
-                    fact.qualifier, fact.source_title, fact.source_url, fact.source_quote,
-                    fact.note,
+                    fact.qualifier, source.title if source else None,
+                    source.url if source else None, fact.source_quote, fact.note,
+                    source.publisher if source else None,
+                    source.published_on.isoformat() if source and source.published_on
+                    else None,
+                    source.language if source else None,
                 ]
 
         return list(self.columns), rows()
+
+
+class _Citations:
+    """The sources an import's rows cite, checked against the stored ones and against each
+    other: a row naming a source that the database or an earlier row states otherwise is
+    refused at the column that differs."""
+
+    def __init__(self, stored: Mapping[sources.SourceKey, tuple[str, sources.Citation]]) -> None:
+        self.stored = stored
+        self.in_file: dict[sources.SourceKey, tuple[sources.Citation, int]] = {}
+
+    def check(self, given: schemas.Source, line: int, errors: Errors) -> bool:
+        if given.id is not None:  # the row keeps the stored fact's source
+            return True
+        citation = sources.Citation.of(given)
+        key = citation.key()
+        if key is None:
+            return True
+        earlier = self.in_file.get(key)
+        if earlier is not None:
+            clashes = sources.conflicts(earlier[0], citation, sources.new_source_id(key))
+            for clash in clashes:
+                errors.add(line, f"source_{clash.field}",
+                           f"line {earlier[1]} cites this source with {clash.stored!r}, "
+                           f"not {clash.given!r}", code="source_conflict_in_file",
+                           params={"line": str(earlier[1]), "stored": clash.stored,
+                                   "given": clash.given})
+            return not clashes
+        stored = self.stored.get(key)
+        if stored is not None:
+            clashes = sources.conflicts(stored[1], citation, stored[0])
+            for clash in clashes:
+                errors.add(line, f"source_{clash.field}", clash.message, code="source_conflict",
+                           params={"source": clash.source_id, "stored": clash.stored,
+                                   "given": clash.given})
+            return not clashes
+        self.in_file[key] = (citation, line)
+        return True
 
 
 def _whole(cell: str) -> int | None:

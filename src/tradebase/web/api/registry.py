@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, Path, Query, Response
 
-from tradebase.registry import indicators, schemas, service
+from tradebase.registry import indicators, schemas, service, sources
 from tradebase.registry.service import ListFilters
 from tradebase.web.api.versioning import IfMatch, guarded, tagged
 from tradebase.web.deps import DbSession, IdPath, IdQuery, Paging, YearQuery
@@ -343,6 +343,23 @@ def delete_product(product_id: IdPath, db: DbSession, if_match: IfMatch = None) 
         session=db, product_id=product_id, expected_version=expected,
     ))
     return NO_CONTENT
+
+
+# --- sources ---------------------------------------------------------------------------------
+
+SourceIdPath = Annotated[str, Path(pattern=schemas.SOURCE_ID_PATTERN)]
+
+
+@router.get("/sources", response_model=schemas.Page[schemas.SourceOut], tags=["indicators"])
+def list_sources(db: DbSession, paging: Paging) -> dict[str, object]:
+    """The publications indicator facts are cited to, with how many facts cite each."""
+    items, total = sources.list_sources(session=db, limit=paging.limit, offset=paging.offset)
+    return _page(list(items), total, paging)
+
+
+@router.get("/sources/{source_id}", response_model=schemas.SourceOut, tags=["indicators"])
+def get_source(source_id: SourceIdPath, db: DbSession) -> object:
+    return sources.get_source(session=db, source_id=source_id)
 
 
 # --- indicators ------------------------------------------------------------------------------

@@ -6,7 +6,7 @@ from fastapi.responses import HTMLResponse
 from sqlalchemy.orm import Session
 from starlette.requests import Request
 
-from tradebase.registry import indicators, service
+from tradebase.registry import indicators, service, sources
 from tradebase.registry.models import IndicatorFact, Region
 from tradebase.web.deps import DbSession
 from tradebase.web.i18n import request_language
@@ -84,10 +84,12 @@ def base_page(base_id: int, request: Request, db: DbSession) -> HTMLResponse:
 
     facts, _ = indicators.list_indicators(session=db, base_id=base.id, limit=10_000)
     published = indicators.series(facts)
+    latest = indicators.latest_by_metric(facts)
     samples = reads.sample_series_of_base(session=db, base_id=base.id, metric=SAMPLE_METRIC)
     context |= {
         "region_paths": region_paths(session=db),
-        "latest": indicators.latest_by_metric(facts),
+        "latest": latest,
+        "cited_sources": sources.cited_by(latest),
         "published_chart": charts.published_chart(published, lang),
         "sample_chart": charts.sample_chart(samples, lang),
         "key_enterprises": service.list_key_enterprises(session=db, base_id=base.id),

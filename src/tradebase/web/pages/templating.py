@@ -22,6 +22,7 @@ from tradebase.web.i18n import (
     LANGUAGES,
     country_name,
     get_translations,
+    language_name,
     localized,
     request_language,
 )
@@ -73,6 +74,7 @@ def environment(lang: str) -> Environment:
         country=lambda code: country_name(code, lang),
         metric=lambda name: metric_label(name, lang),
         period=period,
+        language=lambda tag: language_name(tag, lang) if tag else "",
     )
     env.globals.update(
         lang=lang,

@@ -92,3 +92,14 @@ def test_the_docking_request_names_the_proposed_and_the_confirmed_hs_code_in_chi
     confirmed = re.search(r'<strong id="hs-confirmed">940153</strong>(.*?)</p>', page, re.S)
     assert confirmed is not None
     assert "藤制的坐具" in confirmed.group(1)
+
+
+def test_the_analysis_api_adds_the_chinese_name_of_the_proposed_code(
+    client: TestClient, tokens: dict[str, str],
+) -> None:
+    answer = client.post("/api/v1/docking/analyse", headers=auth(tokens["buyer"]),
+                         json={"text": "rottingstolar"})
+    assert answer.status_code == 200, answer.text
+    hs = answer.json()["hs"]
+    assert hs["description"]  # English, as before
+    assert hs["description_zh"] == chinese_names()[hs["code"]].name

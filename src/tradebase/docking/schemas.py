@@ -92,6 +92,8 @@ class AnalyseIn(BaseModel):
 class HsProposalOut(BaseModel):
     code: str | None
     description: str
+    description_zh: str | None = None
+    """The Chinese name of ``code`` the project has written; None until one is."""
     source: str
     candidates: list[str]
 

@@ -14,6 +14,7 @@ from pydantic import (
     ConfigDict,
     Field,
     ValidationInfo,
+    computed_field,
     field_validator,
     model_validator,
 )
@@ -22,6 +23,7 @@ from pydantic_core import PydanticCustomError
 from tradebase.figures.certifications import split_certifications, split_list
 from tradebase.registry.enums import DesignationLevel, EnterpriseSize, Qualifier, RegionLevel
 from tradebase.registry.hs_codes import HsCodeError, read_edition, read_hs
+from tradebase.registry.hs_names import chinese_names
 from tradebase.registry.metrics import METRICS, MetricKind
 
 T = TypeVar("T")
@@ -169,6 +171,13 @@ class HsCodeOut(Schema):
     description: str
     parent_code: str | None
     section: str
+
+    @computed_field  # type: ignore[prop-decorator]  # pydantic's documented use on a property
+    @property
+    def description_zh(self) -> str | None:
+        """The Chinese name the project has written (``hs/hs-names-zh.csv``); None until one is."""
+        found = chinese_names().get(self.code)
+        return found.name if found else None
 
 
 # --- designations and bases ---------------------------------------------------------------

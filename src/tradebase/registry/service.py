@@ -19,6 +19,7 @@ from tradebase.accounts.policy import Permission
 from tradebase.errors import Conflict, InvalidInput, NotFound, StaleObject
 from tradebase.registry import schemas
 from tradebase.registry.certificates import updated_rows
+from tradebase.registry.hs_names import HsName, hs_name
 from tradebase.registry.models import (
     Base,
     Designation,
@@ -156,12 +157,17 @@ def get_hs_code(*, session: Session, code: str) -> HsCode:
     return _get(session, HsCode, code, "HS code")
 
 
-def hs_descriptions(*, session: Session, codes: Iterable[str]) -> dict[str, str]:
+def hs_descriptions(
+    *, session: Session, codes: Iterable[str], language: str = "en"
+) -> dict[str, HsName]:
+    """The name in ``language`` of each of ``codes`` the register knows: Chinese where the
+    project has one, else the register's English description marked as a fallback."""
     wanted = {code for code in codes if code}
     if not wanted:
         return {}
     rows = session.execute(select(HsCode.code, HsCode.description).where(HsCode.code.in_(wanted)))
-    return {row.code: row.description for row in rows}
+    names = {row.code: hs_name(row.code, language, english=row.description) for row in rows}
+    return {code: name for code, name in names.items() if name is not None}
 
 
 # --- regions and industries -------------------------------------------------------------

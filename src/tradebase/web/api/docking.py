@@ -11,6 +11,7 @@ from tradebase.docking import rfq, schemas, service
 from tradebase.docking.index_store import ListingIndex
 from tradebase.docking.models import BuyerRequest, CapacityOffer
 from tradebase.docking.records import RequestAnalysis
+from tradebase.registry.hs_names import chinese_names
 from tradebase.web.api.versioning import IfMatch, guarded, tagged
 from tradebase.web.deps import DbSession, IdPath
 
@@ -29,13 +30,19 @@ def listing_index(request: Request) -> ListingIndex:
     return index
 
 
+def _name_zh(code: str | None) -> str | None:
+    found = chinese_names().get(code) if code else None
+    return found.name if found else None
+
+
 def analysis_out(analysis: RequestAnalysis) -> schemas.AnalysisOut:
     hs = analysis.hs
     return schemas.AnalysisOut(
         language=analysis.language, language_confidence=analysis.language_confidence,
         concepts=list(analysis.concepts),
         hs=schemas.HsProposalOut(code=hs.code, description=hs.description, source=hs.source,
-                                 candidates=list(hs.candidates)),
+                                 candidates=list(hs.candidates),
+                                 description_zh=_name_zh(hs.code)),
     )
 
 

@@ -12,6 +12,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.requests import Request
 
 from tradebase.accounts.policy import ANONYMOUS
+from tradebase.registry.hs_names import hs_name
 from tradebase.registry.metrics import METRICS
 from tradebase.registry.models import IndicatorFact
 from tradebase.registry.numbers import format_figure, format_number
@@ -75,6 +76,7 @@ def environment(lang: str) -> Environment:
         metric=lambda name: metric_label(name, lang),
         period=period,
         language=lambda tag: language_name(tag, lang) if tag else "",
+        hs=lambda code: hs_name(code, lang) if code else None,
     )
     env.globals.update(
         lang=lang,

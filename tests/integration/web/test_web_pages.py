@@ -180,7 +180,7 @@ def test_missing_records_and_bad_parameters_get_html_error_pages(
     client = speak(lang)
     for path, status in [
         ("/bases/999999", 404), ("/enterprises/999999", 404), ("/products/999999/edit", 404),
-        ("/no-such-page", 404), ("/bases/not-a-number", 422), ("/products/new", 422),
+        ("/no-such-page", 404), ("/bases/not-a-number", 404), ("/products/new", 422),
     ]:
         response = client.get(path)
         assert response.status_code == status, path

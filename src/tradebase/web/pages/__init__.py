@@ -30,6 +30,7 @@ from tradebase.web.pages import (
     products,
     search,
     threads,
+    workspace,
 )
 from tradebase.web.pages.routing import page_router, render_error
 
@@ -66,6 +67,6 @@ def install(app: FastAPI) -> None:
     for router in (
         language_router, accounts.router, bases.router, enterprises.router, products.router,
         search.router, docking.router, docking_rfq.router, capacity.router, procurement.router,
-        inbox.router, product_page.router, enquire.router, threads.router,
+        inbox.router, product_page.router, enquire.router, threads.router, workspace.router,
     ):
         app.include_router(router)

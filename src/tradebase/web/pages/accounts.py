@@ -33,7 +33,7 @@ CHALLENGE_COOKIE = "tb_2fa"  # the password step was passed: a signed, short-liv
 def _next(target: str | None) -> str:
     from tradebase.web.pages import safe_next
 
-    return safe_next(target)
+    return safe_next(target) if target else "/my"  # after signing in: the role's own home
 
 
 def _text(posted: Posted, name: str) -> str:

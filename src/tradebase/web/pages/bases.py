@@ -6,6 +6,7 @@ from fastapi.responses import HTMLResponse
 from sqlalchemy.orm import Session
 from starlette.requests import Request
 
+from tradebase.accounts.policy import Permission, is_allowed
 from tradebase.registry import indicators, service, sources
 from tradebase.registry.models import IndicatorFact, Region
 from tradebase.web.deps import DbSession
@@ -60,7 +61,7 @@ def home(request: Request, db: DbSession) -> HTMLResponse:
     )
 
 
-@router.get("/bases/{base_id}", response_class=HTMLResponse)
+@router.get("/bases/{base_id:int}", response_class=HTMLResponse)
 def base_page(base_id: int, request: Request, db: DbSession) -> HTMLResponse:
     lang = request_language(request)
     gettext = gettext_for(request)
@@ -78,6 +79,8 @@ def base_page(base_id: int, request: Request, db: DbSession) -> HTMLResponse:
         "certification_codes": reads.certification_codes(session=db, base_id=base.id),
         "market_codes": reads.market_codes(session=db, base_id=base.id),
         "show_base_column": False,
+        "may_view_dashboard": is_allowed(
+            request.state.actor, Permission.VIEW_DOCKING_DASHBOARD, base_id=base.id),
     }
     if is_htmx(request) and request.headers.get("hx-target") == "enterprise-list":
         return render(request, "partials/enterprise_list.html", context, lang=lang)

@@ -180,19 +180,24 @@ def _product_fields(
     return fields
 
 
+_KINDS: dict[type[Any], str] = {Base: BASE, Enterprise: ENTERPRISE, Product: PRODUCT}
 _READERS = {BASE: _base_fields, ENTERPRISE: _enterprise_fields, PRODUCT: _product_fields}
 
 
-def index_objects(connection: Connection, kind: str, ids: Iterable[int]) -> int:
-    """Write the documents of these objects afresh (dropping those of objects that are gone).
-    Returns the documents written."""
+def index_objects(
+    connection: Connection, kind: str, ids: Iterable[int], *, new: bool = False
+) -> int:
+    """Write the documents of these objects afresh (dropping those of objects that are gone);
+    ``new``: no document has their ids (all were just deleted), nothing to drop. Returns the
+    documents written."""
     written = 0
     for chunk in _chunks(ids):
         fields = _READERS[kind](connection, chunk)
-        connection.execute(
-            delete(SearchDocument)
-            .where(SearchDocument.kind == kind, SearchDocument.object_id.in_(chunk))
-        )
+        if not new:
+            connection.execute(
+                delete(SearchDocument)
+                .where(SearchDocument.kind == kind, SearchDocument.object_id.in_(chunk))
+            )
         if fields:
             connection.execute(insert(SearchDocument), [
                 {"kind": kind, "object_id": ident, "tokens": document_tokens(parts)}
@@ -223,7 +228,7 @@ def rebuild(connection: Connection) -> int:
     written = index_hs_codes(connection)
     for kind, model in ((BASE, Base), (ENTERPRISE, Enterprise), (PRODUCT, Product)):
         ids = connection.execute(select(model.id)).scalars()
-        written += index_objects(connection, kind, ids)
+        written += index_objects(connection, kind, ids, new=True)
     return written
 
 
@@ -246,13 +251,15 @@ def _after_flush(session: Session, _context: UOWTransaction) -> None:
         elif isinstance(obj, Base | Enterprise) and obj.id is not None:
             if obj in session.dirty and not _renamed(obj):
                 continue
-            changed[BASE if isinstance(obj, Base) else ENTERPRISE].add(obj.id)
+            changed[_KINDS[type(obj)]].add(obj.id)
             enterprises_gone = enterprises_gone or (
                 isinstance(obj, Enterprise) and obj in session.deleted)
     if not any(changed.values()):
         return
     connection = session.connection()
     for kind, ids in changed.items():
+        # New objects too drop what their id had: a bulk DELETE (``delete_enterprise``, a
+        # cleared register) leaves documents that no listener saw go.
         index_objects(connection, kind, ids)
     if enterprises_gone:  # its listings went by a bulk DELETE, which no listener sees
         connection.execute(delete(SearchDocument).where(

@@ -33,8 +33,8 @@ def upgrade() -> None:
                             name=op.f("uq_search_documents_kind_object_id")),
     )
     connection = op.get_bind()
+    search.rebuild(connection)  # before the full-text index: building it at once is faster
     search.create_search_schema(connection)
-    search.rebuild(connection)
 
 
 def downgrade() -> None:

@@ -13,9 +13,10 @@ def load_all_models() -> None:
     from tradebase.accounts import audit
     from tradebase.docking import sync
     from tradebase.notifications import channels
-    from tradebase.registry import versioning
+    from tradebase.registry import search, versioning
 
     audit.install()
     channels.install()
     sync.install()
     versioning.install()
+    search.install()

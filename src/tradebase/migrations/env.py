@@ -7,6 +7,7 @@ from sqlalchemy.engine import Connection
 
 from tradebase.db import Model, make_engine
 from tradebase.models import load_all_models
+from tradebase.registry.search import include_name
 from tradebase.settings import get_settings
 
 load_all_models()
@@ -20,6 +21,7 @@ def _run(connection: Connection) -> None:
         target_metadata=target_metadata,
         render_as_batch=connection.dialect.name == "sqlite",  # SQLite alters by copying
         compare_type=True,
+        include_name=include_name,  # the full-text index is outside the models
     )
     with context.begin_transaction():
         context.run_migrations()

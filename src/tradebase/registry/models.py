@@ -21,6 +21,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    UniqueConstraint,
     and_,
     or_,
 )
@@ -114,6 +115,21 @@ class HsCode(Model):
     description: Mapped[str] = mapped_column(Text)
     parent_code: Mapped[str | None] = mapped_column(String(6))
     section: Mapped[str] = mapped_column(String(5))
+
+
+class SearchDocument(Model):
+    """The searchable words of one base, enterprise, listing or HS code, normalised by
+    ``registry/search_text.py`` (written by ``registry/search.py``; the full-text index over
+    ``tokens`` is FTS5 on SQLite and a GIN index on PostgreSQL, created by the migration)."""
+
+    __tablename__ = "search_documents"
+    __table_args__ = (UniqueConstraint("kind", "object_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(12))
+    object_id: Mapped[int] = mapped_column(Integer)
+    """The object's id; for an HS code its digits as a number (unique across the levels)."""
+    tokens: Mapped[str] = mapped_column(Text)
 
 
 base_regions = Table(

@@ -17,7 +17,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from tradebase.accounts.guard import authorize
 from tradebase.accounts.policy import Permission
 from tradebase.errors import Conflict, InvalidInput, NotFound, StaleObject
-from tradebase.registry import schemas
+from tradebase.registry import schemas, search
 from tradebase.registry.certificates import updated_rows
 from tradebase.registry.hs_names import HsName, hs_name
 from tradebase.registry.models import (
@@ -73,8 +73,9 @@ def _is_cjk(char: str) -> bool:
 
 
 def search_terms(q: str | None) -> list[str]:
-    """The terms of a search box: words split on spaces, and a run of Chinese characters split
-    into single characters, since Chinese writes no spaces ("藤椅" finds "藤编扶手餐椅")."""
+    """The terms of a search box as written: words split on spaces, and a run of Chinese
+    characters split into single characters, since Chinese writes no spaces. (The lists search
+    through ``registry/search.py``, which also stems the words.)"""
     terms: list[str] = []
     for word in (q or "").split()[:12]:
         if len(word) > 1 and all(_is_cjk(char) for char in word):
@@ -87,6 +88,15 @@ def search_terms(q: str | None) -> list[str]:
 def search_patterns(q: str | None) -> list[str]:
     """One LIKE pattern per term; a row must match every term (in any of its fields)."""
     return [_like(term) for term in search_terms(q)]
+
+
+def _searched(
+    session: Session, stmt: Select[Any], kind: str, id_column: Any, q: str | None
+) -> Select[Any]:
+    """``stmt`` narrowed to the objects whose names or titles match every word of ``q``
+    (stemmed, in any order, Chinese without spaces: ``registry/search.py``)."""
+    condition = search.matching(session, kind, id_column, q)
+    return stmt if condition is None else stmt.where(condition)
 
 
 def _get(session: Session, model: type[M], ident: object, what: str) -> M:
@@ -136,6 +146,7 @@ def load_hs_codes(*, session: Session, path: Path | None = None) -> int:
                 }
             )
     session.execute(insert(HsCode), rows)
+    search.index_hs_codes(session.connection())
     return len(rows)
 
 
@@ -148,8 +159,9 @@ def list_hs_codes(
         stmt = stmt.where(HsCode.code.startswith(prefix))
     if level:
         stmt = stmt.where(HsCode.level == level)
-    if q:
-        stmt = stmt.where(HsCode.description.ilike(_like(q), escape="\\"))
+    condition = search.hs_matching(session, q)
+    if condition is not None:
+        stmt = stmt.where(condition)
     return _page(session, stmt, limit=limit, offset=offset)
 
 
@@ -240,10 +252,7 @@ def list_bases(
     *, session: Session, filters: ListFilters = ListFilters(), limit: int = 50, offset: int = 0
 ) -> tuple[list[Base], int]:
     stmt = select(Base).order_by(Base.id)
-    for pattern in search_patterns(filters.q):
-        stmt = stmt.where(
-            or_(Base.name_en.ilike(pattern, escape="\\"), Base.name_zh.ilike(pattern, escape="\\"))
-        )
+    stmt = _searched(session, stmt, search.BASE, Base.id, filters.q)
     if filters.region:
         region = resolve_region(session=session, ref=filters.region)
         ids = region_and_descendants(session=session, region_id=region.id)
@@ -394,13 +403,7 @@ def list_key_projects(*, session: Session, base_id: int) -> list[KeyProject]:
 
 
 def _enterprise_filters(session: Session, stmt: Select[Any], filters: ListFilters) -> Select[Any]:
-    for pattern in search_patterns(filters.q):
-        stmt = stmt.where(
-            or_(
-                Enterprise.name_en.ilike(pattern, escape="\\"),
-                Enterprise.name_zh.ilike(pattern, escape="\\"),
-            )
-        )
+    stmt = _searched(session, stmt, search.ENTERPRISE, Enterprise.id, filters.q)
     if filters.base_id is not None:
         stmt = stmt.where(Enterprise.base_id == filters.base_id)
     if filters.region:
@@ -559,17 +562,7 @@ def list_products(
                 func.upper(ProductCertification.code) == filters.certification.upper(),
             )
         )
-    for pattern in search_patterns(filters.q):
-        stmt = stmt.where(
-            or_(
-                Product.title.ilike(pattern, escape="\\"),
-                Product.sku.ilike(pattern, escape="\\"),
-                exists().where(
-                    ProductTitle.product_id == Product.id,
-                    ProductTitle.text.ilike(pattern, escape="\\"),
-                ),
-            )
-        )
+    stmt = _searched(session, stmt, search.PRODUCT, Product.id, filters.q)
     enterprise_level = ListFilters(
         region=filters.region, industry=filters.industry, market=filters.market,
         base_id=filters.base_id,

@@ -8,12 +8,15 @@ from sqlalchemy.engine import Engine
 
 from tradebase.db import Model
 from tradebase.models import load_all_models
+from tradebase.registry.search import include_name
 
 
 def test_models_and_migrations_agree(engine: Engine) -> None:
     load_all_models()
     with engine.connect() as connection:
-        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        context = MigrationContext.configure(
+            connection, opts={"compare_type": True, "include_name": include_name}
+        )
         differences = compare_metadata(context, Model.metadata)
     assert differences == []
 

@@ -22,7 +22,7 @@ from tradebase.web.deps import DbSession
 from tradebase.web.i18n import N_, request_language
 from tradebase.web.pages.enterprises import Posted
 from tradebase.web.pages.forms import Form, apply
-from tradebase.web.pages.messages import add_messages, say
+from tradebase.web.pages.messages import add_messages, say, say_error
 from tradebase.web.pages.products import render_edit_page
 from tradebase.web.pages.routing import page_router
 from tradebase.web.pages.templating import gettext_for, render
@@ -116,11 +116,16 @@ def upload_photo(product_id: int, request: Request, db: DbSession, posted: Poste
     if not isinstance(upload, UploadFile) or not (upload.filename or upload.size):
         form.errors["file"] = say("photo.empty", {}, gettext)
     else:
-        done = apply(db, form, gettext, lambda: photos.add_photo(
-            session=db, storage=file_storage(request), product_id=product_id,
-            data=upload.file.read(settings.photo_max_bytes + 1),
-            max_bytes=settings.photo_max_bytes, max_pixels=settings.photo_max_pixels,
-            max_count=settings.photos_per_product), default_field="file")
+        try:
+            done = apply(db, form, gettext, lambda: photos.add_photo(
+                session=db, storage=file_storage(request), product_id=product_id,
+                data=upload.file.read(settings.photo_max_bytes + 1),
+                max_bytes=settings.photo_max_bytes, max_pixels=settings.photo_max_pixels,
+                max_count=settings.photos_per_product), default_field="file")
+        except photos.UnsupportedPhoto as exc:  # not a photo: beside the file input too
+            db.rollback()
+            form.errors["file"] = say_error(exc, gettext)
+            form.status_code = exc.status_code
     if done is None:
         product = service.get_product(session=db, product_id=product_id)
         return render_edit_page(request, product, photo_form=form,

@@ -9,6 +9,8 @@ class TradebaseError(Exception):
     """Base of every error the domain raises on purpose."""
 
     status_code = 400
+    default_code = "error"
+    """The code of an error raised without one: what its kind says (``not_found``, ...)."""
 
     def __init__(
         self, message: str, *, field: str | None = None, code: str = "",
@@ -18,8 +20,8 @@ class TradebaseError(Exception):
         self.message = message
         self.field = field
         # What went wrong, for the web and CLI layers to say in the user's language
-        # (e.g. "rfq.closed"), and the values the sentence names.
-        self.code = code
+        # (e.g. "rfq.closed"), and the values the sentence names; without one, its kind's.
+        self.code = code or self.default_code
         self.params = dict(params or {})
 
 
@@ -27,24 +29,28 @@ class NotFound(TradebaseError):
     """The object asked for does not exist."""
 
     status_code = 404
+    default_code = "not_found"
 
 
 class InvalidInput(TradebaseError):
     """A value breaks a rule of the domain; ``field`` names the offending field."""
 
     status_code = 422
+    default_code = "invalid"
 
 
 class TooLarge(TradebaseError):
     """A file or request is larger than a byte limit (the message names the limit)."""
 
     status_code = 413
+    default_code = "too_large"
 
 
 class Conflict(TradebaseError):
     """The change would clash with existing data (a duplicate key, a row still referenced)."""
 
     status_code = 409
+    default_code = "conflict"
 
 
 class StaleObject(Conflict):
@@ -53,6 +59,7 @@ class StaleObject(Conflict):
     ORM update); ``current`` is the object as stored now, ``version`` its version."""
 
     status_code = 409
+    default_code = "stale"
 
     def __init__(
         self, message: str, *, current: object = None, version: int | None = None,
@@ -67,6 +74,7 @@ class PreconditionFailed(StaleObject):
     """The API's ``If-Match`` names another version than the stored one (HTTP 412)."""
 
     status_code = 412
+    default_code = "precondition_failed"
 
 
 @dataclass(frozen=True)
@@ -100,24 +108,28 @@ class ImportRejected(TradebaseError):
         )
 
     status_code = 422
+    default_code = "import_rejected"
 
 
 class Unauthenticated(TradebaseError):
     """The action needs a logged-in user or an API token."""
 
     status_code = 401
+    default_code = "unauthenticated"
 
 
 class Forbidden(TradebaseError):
     """The user is known but may not do this."""
 
     status_code = 403
+    default_code = "forbidden"
 
 
 class RateLimited(TradebaseError):
     """Too many attempts; ``retry_after`` seconds until the next one is allowed."""
 
     status_code = 429
+    default_code = "rate_limited"
 
     def __init__(
         self, message: str, *, retry_after: int, code: str = "",

@@ -74,9 +74,9 @@ def test_a_swedish_request_becomes_a_signed_intention(
     page.fill("#answer-form #field-lead_time_days", "45")
     page.click("#answer-form button[type=submit]")
     expect(page.locator("#enquiry-status")).to_have_text("answered")
-    page.fill("#intention-form #field-quantity", "2000")
-    page.fill("#intention-form #field-value", "55000")
-    page.fill("#intention-form #field-currency", "EUR")
+    page.fill("#field-intention-quantity", "2000")
+    page.fill("#field-intention-value", "55000")
+    page.fill("#field-intention-currency", "EUR")
     page.click("#intention-form button[type=submit]")
     expect(page.locator("#intentions .intention-status")).to_have_text("proposed")
     expect(page.locator(".accept-form")).to_have_count(0)  # the proposer does not accept

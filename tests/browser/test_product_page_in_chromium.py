@@ -56,7 +56,7 @@ def test_a_product_page_with_a_photo_fits_a_phone_and_a_desktop(
     image.save(photo, format="JPEG")
     log_in(page, live_server, "works@example.com")
     page.goto(f"{live_server}/products/{product_id}/edit")
-    page.set_input_files("#field-photo", str(photo))
+    page.set_input_files("#field-file", str(photo))
     page.click("#photo-form button[type=submit]")
     expect(page.locator("#photos .photo-grid img")).to_have_count(1)
     try:

@@ -86,10 +86,12 @@ def _check_memberships(
 ) -> None:
     for base_id in base_ids:
         if session.get(Base, base_id) is None:
-            raise InvalidInput(f"base {base_id} does not exist", field="base")
+            raise InvalidInput(f"base {base_id} does not exist", field="base",
+                           code="choice_missing")
     for enterprise_id in enterprise_ids:
         if session.get(Enterprise, enterprise_id) is None:
-            raise InvalidInput(f"enterprise {enterprise_id} does not exist", field="enterprise")
+            raise InvalidInput(f"enterprise {enterprise_id} does not exist", field="enterprise",
+                           code="choice_missing")
     if role is Role.BASE_ADMIN and not base_ids:
         raise InvalidInput("a base administrator needs at least one --base", field="base")
     if role is Role.ENTERPRISE and not enterprise_ids:

@@ -8,6 +8,7 @@ from datetime import date
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic_core import PydanticCustomError
 
 from tradebase.allocation.schemas import PriceBreakIn
 
@@ -32,14 +33,16 @@ class MaterialIn(BaseModel):
     def _stripped(cls, value: str) -> str:
         value = value.strip()
         if not value:
-            raise ValueError("must not be blank")
+            raise PydanticCustomError("blank", "must not be blank")
         return value
 
     @field_validator("published_tiers")
     @classmethod
     def _tiers(cls, value: list[int]) -> list[int]:
         if any(t < 1 or t > MAX_QUANTITY for t in value):
-            raise ValueError(f"each threshold must be between 1 and {MAX_QUANTITY}")
+            raise PydanticCustomError("round.tier_range",
+                                      "each threshold must be between 1 and {limit}",
+                                      {"limit": MAX_QUANTITY})
         return sorted(set(value))
 
 
@@ -56,7 +59,7 @@ class RoundCreate(BaseModel):
     def _title(cls, value: str) -> str:
         value = value.strip()
         if not value:
-            raise ValueError("must not be blank")
+            raise PydanticCustomError("blank", "must not be blank")
         return value
 
     @field_validator("materials")
@@ -64,7 +67,7 @@ class RoundCreate(BaseModel):
     def _distinct(cls, value: list[MaterialIn]) -> list[MaterialIn]:
         names = [m.name.casefold() for m in value]
         if len(set(names)) != len(names):
-            raise ValueError("each material may be listed once")
+            raise PydanticCustomError("round.material_twice", "each material may be listed once")
         return value
 
 
@@ -85,7 +88,7 @@ class NeedCreate(BaseModel):
     @classmethod
     def _month(cls, value: str) -> str:
         if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", value):
-            raise ValueError("must be a month as YYYY-MM")
+            raise PydanticCustomError("round.month", "must be a month as YYYY-MM")
         return value
 
 
@@ -103,7 +106,7 @@ class QuoteCreate(BaseModel):
     def _supplier(cls, value: str) -> str:
         value = value.strip()
         if not value:
-            raise ValueError("must not be blank")
+            raise PydanticCustomError("blank", "must not be blank")
         return value
 
     @field_validator("price_breaks")
@@ -112,9 +115,10 @@ class QuoteCreate(BaseModel):
         seen: set[int] = set()
         for tier in value:
             if tier.min_quantity in seen:
-                raise ValueError(f"duplicate tier {tier.min_quantity}")
+                raise PydanticCustomError("round.tier_twice", "duplicate tier {quantity}",
+                                          {"quantity": tier.min_quantity})
             if tier.min_quantity > MAX_QUANTITY or tier.unit_price > 1e12:
-                raise ValueError("tier out of range")
+                raise PydanticCustomError("round.tier_out_of_range", "tier out of range")
             seen.add(tier.min_quantity)
         return value
 

@@ -88,7 +88,8 @@ def _require_open(found: ProcurementRound) -> None:
 def open_round(*, session: Session, data: rs.RoundCreate) -> ProcurementRound:
     authorize(session, Permission.MANAGE_PROCUREMENT, base_id=data.base_id)
     if session.get(Base, data.base_id) is None:
-        raise InvalidInput(f"base {data.base_id} does not exist", field="base_id")
+        raise InvalidInput(f"base {data.base_id} does not exist", field="base_id",
+                           code="choice_missing")
     made = ProcurementRound(base_id=data.base_id, title=data.title, closes_on=data.closes_on,
                             status="open")
     made.materials = [

@@ -9,6 +9,7 @@ from enum import StrEnum
 from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic_core import PydanticCustomError
 
 from tradebase.docking.records import MatchRequest
 from tradebase.docking.terms import Incoterm, Packaging, PaymentTerms, Samples
@@ -145,7 +146,10 @@ class RequestTerms(BaseModel):
     @model_validator(mode="after")
     def _deadline_before_expiry(self) -> RequestTerms:
         if self.quote_deadline and self.expires_on and self.expires_on < self.quote_deadline:
-            raise ValueError("expires_on: the request cannot expire before its quote deadline")
+            raise PydanticCustomError(
+                "request.expires_before_deadline",
+                "expires_on: the request cannot expire before its quote deadline",
+                {"field": "expires_on"})
         return self
 
 
@@ -168,7 +172,9 @@ class RequestCreate(RequestTerms):
     @model_validator(mode="after")
     def _price_has_currency(self) -> RequestCreate:
         if self.target_price is not None and not self.currency:
-            raise ValueError("currency: give the currency of the target price")
+            raise PydanticCustomError("request.currency_needed",
+                                      "currency: give the currency of the target price",
+                                      {"field": "currency"})
         return self
 
 
@@ -224,7 +230,9 @@ class IntentionCreate(BaseModel):
     @model_validator(mode="after")
     def _dates_in_order(self) -> IntentionCreate:
         if self.start_date and self.delivery_date and self.delivery_date < self.start_date:
-            raise ValueError("delivery_date: must not be before the start date")
+            raise PydanticCustomError("intention.delivery_before_start",
+                                      "delivery_date: must not be before the start date",
+                                      {"field": "delivery_date"})
         return self
 
 
@@ -381,7 +389,9 @@ class CapacityOfferCreate(BaseModel):
     @model_validator(mode="after")
     def _says_what(self) -> CapacityOfferCreate:
         if not self.hs_code and not self.product.strip():
-            raise ValueError("hs_code: give an HS code or a product")
+            raise PydanticCustomError("capacity.hs_or_product",
+                                      "hs_code: give an HS code or a product",
+                                      {"field": "hs_code"})
         return self
 
 

@@ -56,7 +56,8 @@ def _check_subject(session: Session, fact: schemas.IndicatorFields) -> None:
     """The subject exists and the actor may record its figures."""
     if fact.base_id is not None:
         if session.get(Base, fact.base_id) is None:
-            raise InvalidInput(f"base {fact.base_id} does not exist", field="base_id")
+            raise InvalidInput(f"base {fact.base_id} does not exist", field="base_id",
+                           code="choice_missing")
         authorize(session, Permission.MANAGE_BASE, base_id=fact.base_id)
     if fact.enterprise_id is not None:
         enterprise = session.get(Enterprise, fact.enterprise_id)

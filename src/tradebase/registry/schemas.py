@@ -35,14 +35,17 @@ LANG_PATTERN = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 def _country(code: str) -> str:
     code = code.strip().upper()
     if len(code) != 2 or pycountry.countries.get(alpha_2=code) is None:
-        raise ValueError(f"'{code}' is not an ISO 3166 alpha-2 country code")
+        raise PydanticCustomError(
+            "country_code", "'{code}' is not an ISO 3166 alpha-2 country code",
+            {"code": code[:20]})
     return code
 
 
 def _currency(code: str) -> str:
     code = code.strip().upper()
     if pycountry.currencies.get(alpha_3=code) is None:
-        raise ValueError(f"'{code}' is not an ISO 4217 currency code")
+        raise PydanticCustomError("currency_code", "'{code}' is not an ISO 4217 currency code",
+                                  {"code": code[:20]})
     return code
 
 
@@ -81,7 +84,8 @@ def _split_certifications(value: Any) -> Any:
 def _certification(code: str) -> str:
     code = code.strip()
     if not code or len(code) > 40:
-        raise ValueError("a certification is a short code such as FSC or ISO9001")
+        raise PydanticCustomError("certification_form",
+                                  "a certification is a short code such as FSC or ISO9001")
     return code
 
 
@@ -225,7 +229,7 @@ class BaseCreate(Schema):
     @model_validator(mode="after")
     def _named(self) -> BaseCreate:
         if not (self.name_zh or self.name_en):
-            raise ValueError("a base needs a name in Chinese or English")
+            raise PydanticCustomError("name_required", "a base needs a name in Chinese or English")
         return self
 
 
@@ -281,14 +285,14 @@ class EnterpriseFields(Schema):
     @classmethod
     def _founded_not_future(cls, value: int | None) -> int | None:
         if value is not None and value > datetime.now(UTC).year:
-            raise ValueError("founded cannot be in the future")
+            raise PydanticCustomError("founded_future", "founded cannot be in the future")
         return value
 
     @field_validator("contact_email")
     @classmethod
     def _email(cls, value: str) -> str:
         if value and not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", value):
-            raise ValueError("not an e-mail address")
+            raise PydanticCustomError("email_form", "not an e-mail address")
         return value
 
     @field_validator("certifications", "markets")
@@ -301,7 +305,8 @@ class EnterpriseCreate(EnterpriseFields):
     @model_validator(mode="after")
     def _named(self) -> EnterpriseCreate:
         if not (self.name_zh or self.name_en):
-            raise ValueError("an enterprise needs a name in Chinese or English")
+            raise PydanticCustomError("name_required",
+                                      "an enterprise needs a name in Chinese or English")
         return self
 
 
@@ -341,7 +346,9 @@ class EnterpriseOut(EnterpriseFields):
 def _titles(value: dict[str, str]) -> dict[str, str]:
     for lang in value:
         if not LANG_PATTERN.fullmatch(lang):
-            raise ValueError(f"'{lang}' is not a language tag such as zh or de")
+            raise PydanticCustomError(
+                "language_tag", "'{lang}' is not a language tag such as zh or de",
+                {"lang": lang[:20]})
     return {lang: text.strip() for lang, text in value.items() if text and text.strip()}
 
 
@@ -355,9 +362,13 @@ def check_price_range(low: float | None, high: float | None, currency: str | Non
     """A unit price range needs its currency, and its low end must not be above its high
     end; raises ValueError naming the field."""
     if low is not None and high is not None and high < low:
-        raise ValueError("price_max: the highest price must not be below the lowest")
+        raise PydanticCustomError(
+            "price_range", "price_max: the highest price must not be below the lowest",
+            {"field": "price_max"})
     if (low is not None or high is not None) and not currency:
-        raise ValueError("price_currency: give the currency of the price range")
+        raise PydanticCustomError(
+            "price_currency_needed", "price_currency: give the currency of the price range",
+            {"field": "price_currency"})
 
 
 class ProductFields(Schema):

@@ -208,7 +208,7 @@ def resolve_region(*, session: Session, ref: str) -> Region:
             )
         ).first()
     if region is None:
-        raise InvalidInput(f"unknown region '{ref}'", field="region")
+        raise InvalidInput(f"unknown region '{ref}'", field="region", code="choice_unknown")
     return region
 
 
@@ -241,7 +241,8 @@ def resolve_industry(*, session: Session, ref: str) -> Industry:
             )
         ).first()
     if industry is None:
-        raise InvalidInput(f"unknown industry '{ref}'", field="industry")
+        raise InvalidInput(f"unknown industry '{ref}'", field="industry",
+                           code="choice_unknown")
     return industry
 
 
@@ -279,14 +280,16 @@ def _regions(session: Session, ids: Sequence[int]) -> list[Region]:
     for region_id in dict.fromkeys(ids):
         region = session.get(Region, region_id)
         if region is None:
-            raise InvalidInput(f"region {region_id} does not exist", field="region_ids")
+            raise InvalidInput(f"region {region_id} does not exist",
+                           field="region_ids", code="choice_missing")
         regions.append(region)
     return regions
 
 
 def _check_industry(session: Session, industry_id: int | None) -> None:
     if industry_id is not None and session.get(Industry, industry_id) is None:
-        raise InvalidInput(f"industry {industry_id} does not exist", field="industry_id")
+        raise InvalidInput(f"industry {industry_id} does not exist",
+                           field="industry_id", code="choice_missing")
 
 
 def create_base(*, session: Session, data: schemas.BaseCreate) -> Base:
@@ -327,7 +330,8 @@ def update_base(
             raise InvalidInput(f"{name} cannot be null", field=name)
         setattr(base, name, value)
     if not (base.name_zh or base.name_en):
-        raise InvalidInput("a base needs a name in Chinese or English", field="name_en")
+        raise InvalidInput("a base needs a name in Chinese or English", field="name_en",
+                           code="name_required")
     _flush(session, "Base")
     return base
 
@@ -442,7 +446,8 @@ def _enterprise_filters(session: Session, stmt: Select[Any], filters: ListFilter
 def _hs_prefix(code: str) -> str:
     prefix = code.replace(".", "").strip()
     if not prefix.isdecimal() or len(prefix) > 6:
-        raise InvalidInput("hs_code filters by a prefix of up to six digits", field="hs_code")
+        raise InvalidInput("hs_code filters by a prefix of up to six digits", field="hs_code",
+                           code="hs_prefix")
     return prefix
 
 
@@ -467,9 +472,11 @@ def find_enterprise_by_name(*, session: Session, name: str) -> Enterprise | None
 
 def _check_refs(session: Session, base_id: int | None, region_id: int | None) -> None:
     if base_id is not None and session.get(Base, base_id) is None:
-        raise InvalidInput(f"base {base_id} does not exist", field="base_id")
+        raise InvalidInput(f"base {base_id} does not exist",
+                           field="base_id", code="choice_missing")
     if region_id is not None and session.get(Region, region_id) is None:
-        raise InvalidInput(f"region {region_id} does not exist", field="region_id")
+        raise InvalidInput(f"region {region_id} does not exist",
+                           field="region_id", code="choice_missing")
 
 
 def _set_enterprise_lists(
@@ -528,7 +535,8 @@ def update_enterprise(
             raise InvalidInput(f"{name} cannot be null", field=name)
         setattr(enterprise, name, value)
     if not (enterprise.name_zh or enterprise.name_en):
-        raise InvalidInput("an enterprise needs a name in Chinese or English", field="name_en")
+        raise InvalidInput("an enterprise needs a name in Chinese or English", field="name_en",
+                           code="name_required")
     _flush(session, "Enterprise")
     return enterprise
 
@@ -612,7 +620,8 @@ def check_can_create_enterprise(*, session: Session, base_id: int | None) -> Non
 def create_product(*, session: Session, data: schemas.ProductCreate) -> Product:
     _authorize_catalog(session, get_enterprise(session=session, enterprise_id=data.enterprise_id))
     if get_product_by_sku(session=session, sku=data.sku) is not None:
-        raise Conflict(f"sku {data.sku} exists already; skus are unique", field="sku")
+        raise Conflict(f"sku {data.sku} exists already; skus are unique", field="sku",
+                       code="sku_taken", params={"sku": data.sku})
     product = Product(**data.columns())
     _set_product_lists(product, data.titles, data.certifications, data.certificates)
     session.add(product)
@@ -640,7 +649,8 @@ def update_product(
     if changes.get("sku") and changes["sku"] != product.sku:
         other = get_product_by_sku(session=session, sku=changes["sku"])
         if other is not None:
-            raise Conflict(f"sku {changes['sku']} exists already; skus are unique", field="sku")
+            raise Conflict(f"sku {changes['sku']} exists already; skus are unique",
+                           field="sku", code="sku_taken", params={"sku": changes["sku"]})
     changes.pop("certificates", None)
     _set_product_lists(product, changes.pop("titles", None), changes.pop("certifications", None),
                        data.certificates)

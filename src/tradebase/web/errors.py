@@ -1,9 +1,15 @@
-"""Every error leaves the API as ``{"error": {"message": ..., "field": ...}}``, in one place."""
+"""Every error leaves the API as ``{"error": {"message", "field", "code", "params"}}``, in one
+place. ``code`` and ``params`` are what the pages say in the user's language
+(``web/pages/messages.py``): a domain error's own, a schema's ``PydanticCustomError`` code, or
+Pydantic's error type with its context."""
 
 from __future__ import annotations
 
 import logging
 import re
+from dataclasses import dataclass
+from dataclasses import field as _field
+from decimal import Decimal
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -30,8 +36,12 @@ UNAVAILABLE: tuple[type[Exception], ...] = (
 )
 
 
-def error_body(message: str, field: str | None = None, **extra: Any) -> dict[str, Any]:
-    return {"error": {"message": message, "field": field, **extra}}
+def error_body(
+    message: str, field: str | None = None, *, code: str = "error",
+    params: dict[str, Any] | None = None, **extra: Any,
+) -> dict[str, Any]:
+    return {"error": {"message": message, "field": field, "code": code,
+                      "params": dict(params or {}), **extra}}
 
 
 def _field_of(loc: tuple[Any, ...] | list[Any]) -> str | None:
@@ -39,16 +49,57 @@ def _field_of(loc: tuple[Any, ...] | list[Any]) -> str | None:
     return ".".join(parts) or None
 
 
-def validation_message(errors: list[Any]) -> tuple[str, str | None]:
-    """The first validation error as (message, field), with model-level errors that name their
-    field ("currency: ...") split apart."""
-    first = errors[0]
-    field = _field_of(first.get("loc", ()))
-    message = str(first.get("msg", "invalid input")).removeprefix("Value error, ")
+@dataclass(frozen=True)
+class FieldError:
+    """One validation error as a code and its parameters, against the field it is about."""
+
+    field: str | None
+    code: str
+    params: dict[str, str | int | float] = _field(default_factory=dict)
+    message: str = ""
+    """The English text (the API's ``message``)."""
+
+
+def _params(ctx: Any) -> dict[str, str | int | float]:
+    """The JSON-safe values of a Pydantic error's context (not its exception objects)."""
+    found: dict[str, str | int | float] = {}
+    for key, value in (ctx or {}).items():
+        if isinstance(value, bool):
+            found[key] = int(value)
+        elif isinstance(value, str | int | float):
+            found[key] = value
+        elif isinstance(value, Decimal):
+            found[key] = str(value)
+    return found
+
+
+def field_errors(errors: list[Any]) -> list[FieldError]:
+    """Pydantic's errors as coded field errors. A model-level error names its field in its
+    parameters (``field``), or, from older schemas, as the prefix of its message."""
+    found: list[FieldError] = []
+    for error in errors:
+        params = _params(error.get("ctx"))
+        message, name = _split_named(error, _field_of(error.get("loc", ())))
+        named = params.pop("field", None)
+        if isinstance(named, str) and named:
+            name = named
+        found.append(FieldError(name, str(error.get("type", "value_error")), params, message))
+    return found
+
+
+def _split_named(error: Any, field: str | None) -> tuple[str, str | None]:
+    message = str(error.get("msg", "invalid input")).removeprefix("Value error, ")
     if ": " in message and re.fullmatch(r"[A-Za-z_][\w.\[\]]*", message.split(": ", 1)[0]):
         named, message = message.split(": ", 1)
         field = f"{field}.{named}" if field and not field.endswith(named) else named
     return message, field
+
+
+def validation_message(errors: list[Any]) -> tuple[str, str | None]:
+    """The first validation error as (message, field), with model-level errors that name their
+    field ("currency: ...") split apart."""
+    first = field_errors(errors[:1])[0]
+    return first.message, first.field
 
 
 def _wants_html(request: Request) -> bool:
@@ -75,7 +126,8 @@ def _error(request: Request, status_code: int, message: str,
         response = _render(request, status_code, message)
         response.headers.update(headers or {})
         return response
-    return JSONResponse(error_body(message), status_code, headers=headers)
+    code = {503: "database_unavailable", 500: "internal_error"}.get(status_code, "error")
+    return JSONResponse(error_body(message, code=code), status_code, headers=headers)
 
 
 def install_error_handlers(app: FastAPI) -> None:
@@ -94,8 +146,7 @@ def install_error_handlers(app: FastAPI) -> None:
             extra.update(more)
         if exc.status_code == 401:
             headers = {"WWW-Authenticate": "Bearer"}
-        if exc.code:
-            extra.update(code=exc.code, params=exc.params)
+        extra.update(code=exc.code, params=exc.params)  # what the pages say in words
         if _wants_html(request) and hasattr(request.app.state, "render_error"):
             request.state.error = exc  # the page says it in the user's words, by its code
             return _render(request, exc.status_code, exc.message)
@@ -114,19 +165,23 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(RequestValidationError)
     async def _validation(request: Request, exc: RequestValidationError) -> Response:
         errors = list(exc.errors())
-        message, field = validation_message(errors)
+        coded = field_errors(errors)
         details = [
-            {"field": _field_of(e.get("loc", ())), "message": str(e.get("msg", ""))}
-            for e in errors
+            {"field": _field_of(e.get("loc", ())), "message": str(e.get("msg", "")),
+             "code": c.code, "params": c.params}
+            for e, c in zip(errors, coded, strict=True)
         ]
-        return JSONResponse(error_body(message, field, details=details), 422)
+        first = coded[0]
+        return JSONResponse(error_body(first.message, first.field, code=first.code,
+                                       params=first.params, details=details), 422)
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> Response:
         if _wants_html(request) and hasattr(request.app.state, "render_error"):
             return _render(request, exc.status_code, str(exc.detail))
         return JSONResponse(
-            error_body(str(exc.detail)), exc.status_code, headers=getattr(exc, "headers", None)
+            error_body(str(exc.detail), code="http_error", params={"status": exc.status_code}),
+            exc.status_code, headers=getattr(exc, "headers", None)
         )
 
     async def _unavailable(request: Request, exc: Exception) -> Response:
@@ -149,7 +204,7 @@ def install_error_handlers(app: FastAPI) -> None:
                 response = _error(request, 500, INTERNAL_ERROR)
             except Exception:  # the error page itself failed: fall back to the envelope
                 log.exception("the error page failed")
-                response = JSONResponse(error_body(INTERNAL_ERROR), 500)
+                response = JSONResponse(error_body(INTERNAL_ERROR, code="internal_error"), 500)
         return add_security_headers(response, https=request.url.scheme == "https")
 
 

@@ -35,8 +35,9 @@ def test_a_wrong_offer_says_what_is_wrong(client: TestClient, tokens: dict[str, 
               "hs_code": "940153"},
     )
     assert response.status_code == 422
-    assert 'id="capacity-problem"' in response.text
-    assert "month" in response.text
+    assert 'id="error-summary"' in response.text
+    assert "<p class=\"error\" id=\"error-month\">请输入月份，例如 2027-03。</p>" in response.text
+    assert 'value="2027-13"' in response.text
 
 
 def test_the_public_sees_no_capacity(client: TestClient) -> None:

@@ -161,7 +161,8 @@ def test_saving_without_logging_in_is_refused_and_keeps_the_form(
     response = client.post("/enterprises/new", data=ENTERPRISE | {"csrf_token": token})
     assert response.status_code == 401
     assert "text/html" in response.headers["content-type"]
-    assert '<p class="form-alert" role="alert">Log in to make changes.</p>' in response.text
+    assert '<p id="form-problem">Log in to make changes.</p>' in response.text
+    assert 'role="alert"' in response.text
     assert 'value="Test Rattan Works"' in response.text
     assert service.find_enterprise_by_name(session=session, name="Test Rattan Works") is None
 

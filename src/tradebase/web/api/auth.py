@@ -125,7 +125,8 @@ def create_token(data: TokenRequest, request: Request, db: DbSession) -> Any:
         field = "password" if result.reason in ("password", "locked", "disabled") else "otp"
         if result.reason == "enrol":
             status = 403
-        return JSONResponse(error_body(result.message, field), status, headers=headers)
+        return JSONResponse(error_body(result.message, field, code=f"login.{result.reason}"),
+                            status, headers=headers)
     token, row = accounts.issue_token(
         session=db, user=result.user, settings=settings, name=data.name, scopes=data.scopes,
     )

@@ -61,12 +61,16 @@ def switch_language(code: str, request: Request, next: str | None = None) -> Res
     return response
 
 
+ROUTERS = (
+    language_router, accounts.router, bases.router, enterprises.router, products.router,
+    search.router, docking.router, docking_rfq.router, capacity.router, procurement.router,
+    inbox.router, product_page.router, enquire.router, threads.router, workspace.router,
+)
+"""Every page router (``tests/integration/web/test_form_flow.py`` walks their forms)."""
+
+
 def install(app: FastAPI) -> None:
     """Add the page routes and the HTML error page to ``app``."""
     app.state.render_error = render_error
-    for router in (
-        language_router, accounts.router, bases.router, enterprises.router, products.router,
-        search.router, docking.router, docking_rfq.router, capacity.router, procurement.router,
-        inbox.router, product_page.router, enquire.router, threads.router, workspace.router,
-    ):
+    for router in ROUTERS:
         app.include_router(router)

@@ -6,7 +6,6 @@ from typing import Annotated
 
 from fastapi import Query
 from fastapi.responses import HTMLResponse, RedirectResponse
-from pydantic import ValidationError
 from starlette.requests import Request
 from starlette.responses import Response
 
@@ -16,10 +15,11 @@ from tradebase.docking import schemas, service
 from tradebase.registry import service as registry
 from tradebase.registry.models import Enterprise
 from tradebase.web.deps import DbSession
-from tradebase.web.errors import validation_message
+from tradebase.web.i18n import localized, request_language
 from tradebase.web.pages.enterprises import Posted
+from tradebase.web.pages.forms import Form, apply, read_form, validate
 from tradebase.web.pages.routing import page_router
-from tradebase.web.pages.templating import render
+from tradebase.web.pages.templating import gettext_for, render
 
 router = page_router()
 
@@ -37,17 +37,17 @@ def _own_enterprises(db: DbSession) -> list[Enterprise]:
 
 def _page(
     request: Request, db: DbSession, *, hs_code: str | None = None, month_from: str | None = None,
-    month_to: str | None = None, values: dict[str, str] | None = None, problem: str = "",
-    field: str | None = None, status_code: int = 200,
+    month_to: str | None = None, form: Form | None = None, status_code: int = 200,
 ) -> HTMLResponse:
     offers = service.search_capacity(
         session=db, hs_code=hs_code or None, month_from=month_from or None,
         month_to=month_to or None,
     )
+    lang = request_language(request)
     return render(request, "capacity.html", {
         "offers": offers, "hs_code": hs_code or "", "month_from": month_from or "",
-        "month_to": month_to or "", "own": _own_enterprises(db), "values": values or {},
-        "problem": problem, "field": field,
+        "month_to": month_to or "", "form": form or Form(values={"unit": "pcs"}),
+        "own_options": [(str(e.id), localized(e, "name", lang)) for e in _own_enterprises(db)],
         "can_enquire": is_allowed(request.state.actor, Permission.POST_REQUEST),
     }, status_code=status_code)
 
@@ -65,12 +65,15 @@ def capacity(
 
 @router.post("/capacity", response_class=HTMLResponse)
 def offer_capacity(request: Request, db: DbSession, posted: Posted) -> Response:
-    values = {name: str(posted.get(name) or "").strip() for name in FIELDS}
-    data = {name: value for name, value in values.items() if value}
-    try:
-        offer = schemas.CapacityOfferCreate.model_validate(data)
-    except ValidationError as exc:
-        message, field = validation_message(list(exc.errors()))
-        return _page(request, db, values=values, problem=message, field=field, status_code=422)
-    service.create_capacity_offer(session=db, data=offer)
+    """An enterprise's free capacity: every wrong field beside it, with what was typed."""
+    gettext = gettext_for(request)
+    form = read_form(posted, FIELDS)
+    offer = validate(schemas.CapacityOfferCreate, form, gettext, default_field="product",
+                     omit_empty=True)
+    done = None
+    if offer is not None:
+        done = apply(db, form, gettext, lambda: service.create_capacity_offer(
+            session=db, data=offer), default_field="product")
+    if done is None:
+        return _page(request, db, form=form, status_code=form.status_code)
     return RedirectResponse("/capacity", status_code=303)

@@ -7,6 +7,7 @@ or do what is decided in the service (``accounts/policy.py``).
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 from typing import TypeVar
 
@@ -19,7 +20,7 @@ from tradebase.accounts.policy import RequestParties, Role, acts_for_buyer, acts
 from tradebase.docking import schemas, service, threads
 from tradebase.docking.attachments import UnsupportedAttachment
 from tradebase.docking.models import Enquiry
-from tradebase.errors import TooLarge
+from tradebase.errors import InvalidInput, TooLarge
 from tradebase.registry.service import get_base
 from tradebase.splitting import service as splits
 from tradebase.splitting.objectives import Objective
@@ -33,8 +34,8 @@ from tradebase.web.pages.docking_rfq import (
     term_options,
 )
 from tradebase.web.pages.enterprises import Posted
-from tradebase.web.pages.forms import Form, apply, checked, posted_fields, read_form
-from tradebase.web.pages.messages import domain_errors
+from tradebase.web.pages.forms import Form, apply, read_form, validate
+from tradebase.web.pages.messages import say_error
 from tradebase.web.pages.rfq_labels import LABELS
 from tradebase.web.pages.routing import page_router
 from tradebase.web.pages.templating import gettext_for, is_htmx, render
@@ -159,23 +160,40 @@ def _objective(value: str | None) -> Objective | None:
 
 @router.post("/docking/requests/{request_id:int}/hs", response_class=HTMLResponse)
 def confirm_hs(request_id: int, db: DbSession, posted: Posted) -> Response:
-    data = checked(schemas.HsConfirm, {"hs_code": str(posted.get("hs_code") or "") or None})
-    service.confirm_hs(session=db, request_id=request_id, hs_code=data.hs_code)
+    """The HS code the buyer confirms from the proposals (buttons); a value that is not an HS
+    code is the 422 page."""
+    written = str(posted.get("hs_code") or "").strip() or None
+    if written is not None and not re.fullmatch(r"\d{4}(\d{2})?", written):
+        raise InvalidInput("an HS code has 4 or 6 digits", field="hs_code",
+                           code="string_pattern_mismatch")
+    service.confirm_hs(session=db, request_id=request_id, hs_code=written)
     return RedirectResponse(f"/docking/requests/{request_id}", status_code=303)
 
 
 @router.post("/docking/requests/{request_id:int}/enquiries", response_class=HTMLResponse)
 def send_enquiry(request_id: int, request: Request, db: DbSession, posted: Posted) -> Response:
-    data = checked(schemas.EnquiryCreate, {"sku": str(posted.get("sku") or ""), "send": True})
-    service.shortlist(session=db, request_id=request_id, sku=data.sku, send=True,
+    """A match's "send an enquiry" button."""
+    sku = str(posted.get("sku") or "").strip()
+    if not sku:
+        raise InvalidInput("choose a listing", field="sku", code="request.choose_listing")
+    service.shortlist(session=db, request_id=request_id, sku=sku, send=True,
                       index=listing_index(request),
                       enquiries_per_day=request.app.state.settings.enquiries_per_day)
     return RedirectResponse(f"/docking/requests/{request_id}#enquiries", status_code=303)
 
 
+INTENTION_FIELDS = ("quantity", "unit", "value", "currency", "start_date", "delivery_date")
+
+
+def _intention_form(values: dict[str, str] | None = None) -> Form:
+    return Form(values=values or {"unit": "pcs"}, prefix="intention-")
+
+
 def _enquiry_page(request: Request, db: DbSession, enquiry: Enquiry, quote_form: Form,
-                  status_code: int = 200, message_form: Form | None = None) -> HTMLResponse:
-    context = {"e": enquiry, "r": enquiry.request, "form": Form(values={"unit": "pcs"}),
+                  status_code: int = 200, message_form: Form | None = None,
+                  intention_form: Form | None = None) -> HTMLResponse:
+    context = {"e": enquiry, "r": enquiry.request,
+               "form": intention_form or _intention_form(),
                "quote_form": quote_form, "sku_options": [(s, s) for s in enquiry.skus or []],
                "order_steps": [s.value for s in schemas.OrderStatus],
                **_actor_sides(request, enquiry), **request_extras(request, db, enquiry.request),
@@ -209,7 +227,7 @@ def post_message(enquiry_id: int, request: Request, db: DbSession, posted: Poste
             max_bytes=limit), default_field="text")
     except (TooLarge, UnsupportedAttachment) as exc:  # a file refused: beside the file input
         db.rollback()
-        form.errors.update(domain_errors(exc, gettext, default_field="file"))
+        form.errors["file"] = say_error(exc, gettext)
         form.status_code, done = exc.status_code, None
     enquiry = service.get_enquiry(session=db, enquiry_id=enquiry_id)
     if is_htmx(request) and request.headers.get("hx-target") == "thread":
@@ -251,16 +269,29 @@ def answer(enquiry_id: int, request: Request, db: DbSession, posted: Posted) -> 
 
 @router.post("/docking/enquiries/{enquiry_id:int}/decline", response_class=HTMLResponse)
 def decline(enquiry_id: int, db: DbSession, posted: Posted) -> Response:
-    data = checked(schemas.EnquiryDecline, posted_fields(posted, ("note",)))
-    service.decline_enquiry(session=db, enquiry_id=enquiry_id, data=data)
+    """The decline button (with an optional note, cut to its limit)."""
+    note = str(posted.get("note") or "").strip()[:2000]
+    service.decline_enquiry(session=db, enquiry_id=enquiry_id,
+                            data=schemas.EnquiryDecline(note=note))
     return _back(enquiry_id)
 
 
 @router.post("/docking/enquiries/{enquiry_id:int}/intentions", response_class=HTMLResponse)
-def propose(enquiry_id: int, db: DbSession, posted: Posted) -> Response:
-    names = ("quantity", "unit", "value", "currency", "start_date", "delivery_date")
-    data = checked(schemas.IntentionCreate, posted_fields(posted, names))
-    service.propose_intention(session=db, enquiry_id=enquiry_id, data=data)
+def propose(enquiry_id: int, request: Request, db: DbSession, posted: Posted) -> Response:
+    """The intention form: wrong fields are shown beside them, with what was typed."""
+    gettext = gettext_for(request)
+    enquiry = service.get_enquiry(session=db, enquiry_id=enquiry_id)
+    form = read_form(posted, INTENTION_FIELDS)
+    form.prefix = "intention-"
+    data = validate(schemas.IntentionCreate, form, gettext, default_field="quantity",
+                    omit_empty=True)
+    done = None
+    if data is not None:
+        done = apply(db, form, gettext, lambda: service.propose_intention(
+            session=db, enquiry_id=enquiry_id, data=data), default_field="quantity")
+    if done is None:
+        return _enquiry_page(request, db, enquiry, _quote_form(enquiry),
+                             status_code=form.status_code, intention_form=form)
     return _back(enquiry_id)
 
 
@@ -272,8 +303,13 @@ def accept(intention_id: int, db: DbSession) -> Response:
 
 @router.post("/docking/orders/{order_id:int}/status", response_class=HTMLResponse)
 def order_status(order_id: int, db: DbSession, posted: Posted) -> Response:
-    data = checked(schemas.OrderUpdate, posted_fields(posted, ("status",)))
-    order = service.update_order(session=db, order_id=order_id, status=data.status)
+    """The order's status select: a value it does not offer is the 422 page."""
+    status = str(posted.get("status") or "")
+    if status not in {step.value for step in schemas.OrderStatus}:
+        raise InvalidInput("choose one of the order's statuses", field="status",
+                           code="literal_error")
+    order = service.update_order(session=db, order_id=order_id,
+                                 status=schemas.OrderStatus(status))
     return _back(order.intention.enquiry_id)
 
 

@@ -19,6 +19,7 @@ from tradebase.web.i18n import request_language
 from tradebase.web.pages.docking_rfq import REQUEST_FIELDS, request_form_data, term_options
 from tradebase.web.pages.enterprises import Posted
 from tradebase.web.pages.forms import Form, apply, read_form
+from tradebase.web.pages.messages import say
 from tradebase.web.pages.routing import page_router
 from tradebase.web.pages.templating import gettext_for, render
 
@@ -61,7 +62,7 @@ def send_enquiry(request: Request, db: DbSession, posted: Posted) -> Response:
     form = read_form(posted, (*REQUEST_FIELDS, "hs_code", "sku"))
     sku = form.value("sku")
     if not sku:
-        form.errors["sku"] = gettext("Choose one of this enterprise's products.")
+        form.errors["sku"] = say("request.choose_listing", {}, gettext)
     fields = Form(values={k: v for k, v in form.values.items() if k != "sku"})
     data = request_form_data(schemas.RequestCreate, fields, gettext)
     form.errors.update(fields.errors)

@@ -1,7 +1,9 @@
-"""HTML forms of enterprises and listings: from posted text to schemas, and back on error.
+"""The one flow of every page form: from posted text to a schema and a service, and back
+with every error beside its field on failure.
 
-A form keeps what the user typed (``values``) and one message per wrong field (``errors``);
-the schemas of the register decide what is valid, the services decide what fits the data.
+A form keeps what the user typed (``values``) and one message per wrong field (``errors``),
+said from the errors' codes in the page's language (``messages.py``); the schemas decide what
+is valid, the services decide what fits the data.
 """
 
 from __future__ import annotations
@@ -20,17 +22,12 @@ from tradebase.errors import (
     InvalidInput,
     NotFound,
     StaleObject,
+    TooLarge,
     Unauthenticated,
 )
 from tradebase.registry.models import Enterprise, Product
-from tradebase.web.errors import validation_message
-from tradebase.web.i18n import N_
-from tradebase.web.pages.messages import (
-    Gettext,
-    coded_message,
-    domain_errors,
-    validation_errors,
-)
+from tradebase.web.errors import field_errors
+from tradebase.web.pages.messages import Gettext, field_messages, say, say_error
 
 S = TypeVar("S", bound=BaseModel)
 R = TypeVar("R")
@@ -50,17 +47,19 @@ _OPTIONAL = {
     "base_id", "region_id", "size", "employees", "founded", "hs_code", "hs_edition", "moq",
     "monthly_capacity", "lead_time_days", "price_min", "price_max", "price_currency",
 }
-STALE_MESSAGE = N_(
-    "Someone else saved this record while you were editing it. The form now shows what is "
-    "stored; make your change again and save."
-)
 _LIST_SEPARATORS = re.compile(r"[;,，；、\n]+")
 _MARKET_SEPARATORS = re.compile(r"[;,，；、\s]+")
 
 
 @dataclass
 class Form:
-    """What a form shows: the entered values and a message for each wrong field."""
+    """What a form shows: the entered values and a message for each wrong field.
+
+    Every page form goes through one flow: ``read_form``, then ``validate`` (every wrong
+    field at once, in the page's language), then ``apply`` (a service's refusal beside the
+    field it names); on failure the page renders the form again with ``status_code``, which
+    shows every error beside its field, a summary at the top (``macros.html:form``) and
+    everything typed."""
 
     values: dict[str, str] = field(default_factory=dict)
     errors: dict[str, str] = field(default_factory=dict)
@@ -68,13 +67,37 @@ class Form:
     """A refusal that is about the user, not a field (not logged in, not allowed)."""
     status_code: int = 422
     stale: bool = False
-    read_fields: tuple[str, ...] = ()
-    """Fields filled from the text the user wrote, for it to check (the request form)."""
     """The change was based on a version that is no longer stored (shown again with the
     current values, status 409)."""
+    read_fields: tuple[str, ...] = ()
+    """Fields filled from the text the user wrote, for it to check (the request form)."""
+    prefix: str = ""
+    """Put before the ids of the fields, for a page that shows two forms with one field name."""
+    labels: dict[str, str] = field(default_factory=dict)
+    """Each field's label as the page rendered it, in order (for the error summary)."""
 
     def value(self, name: str) -> str:
         return self.values.get(name, "")
+
+    def id(self, name: str) -> str:
+        """The id of the input of field ``name``."""
+        return f"field-{self.prefix}{name}"
+
+    def error_id(self, name: str) -> str:
+        return f"error-{self.prefix}{name}"
+
+    def label(self, name: str, text: str) -> str:
+        """``text``, noted as the label of ``name`` for the summary (the macros call it)."""
+        self.labels.setdefault(name, text)
+        return text
+
+    def summary(self) -> list[tuple[str, str, str]]:
+        """(field, label, message) of each error: the fields in the order the page showed
+        them, then errors about fields it did not show (their label is empty)."""
+        shown = [(name, label, self.errors[name]) for name, label in self.labels.items()
+                 if name in self.errors]
+        return shown + [(name, "", message) for name, message in self.errors.items()
+                        if name not in self.labels]
 
 
 def read_form(posted: Mapping[str, Any], names: tuple[str, ...]) -> Form:
@@ -103,10 +126,12 @@ def _list(text: str, separators: re.Pattern[str]) -> list[str]:
     return [part.strip() for part in separators.split(text) if part.strip()]
 
 
-def _data(form: Form) -> dict[str, Any]:
+def _data(form: Form, *, omit_empty: bool) -> dict[str, Any]:
     data: dict[str, Any] = {}
     for name, text in form.values.items():
         if name == "version":  # the optimistic-concurrency check, not a field of the record
+            continue
+        if omit_empty and not text:
             continue
         if name in _OPTIONAL:
             data[name] = text or None
@@ -121,14 +146,17 @@ def _data(form: Form) -> dict[str, Any]:
 
 def validate(
     schema: type[S], form: Form, gettext: Gettext, *, default_field: str,
-    extra: Mapping[str, Any] | None = None,
+    extra: Mapping[str, Any] | None = None, omit_empty: bool = False,
 ) -> S | None:
     """``form`` checked by ``schema``; on failure its errors are filled and None returned.
+    With ``omit_empty``, an empty field is not given (the schema's default applies).
+    ``extra`` are values the form does not type (check boxes, parsed lists, the record's
+    owner); an error about one of them is shown beside the field of its name.
 
     Pydantic checks a model's cross-field rules (such as "a name in Chinese or English") only
     when every field is valid, so the wrong fields are set aside and the rest checked again:
     the user sees every message at once, not one more after each correction."""
-    data = _data(form)
+    data = _data(form, omit_empty=omit_empty)
     if "title_zh" in data:
         zh = data.pop("title_zh")
         data["titles"] = {"zh": zh} if zh else {}
@@ -137,7 +165,8 @@ def validate(
         try:
             checked = schema.model_validate(data)
         except ValidationError as exc:
-            found = validation_errors(exc, gettext, default_field=default_field)
+            found = field_messages(field_errors(list(exc.errors())), gettext,
+                                   default_field=default_field)
             for name, message in found.items():
                 form.errors.setdefault(name, message)
             wrong = {name for name in found if name in data and name != default_field}
@@ -159,17 +188,19 @@ def apply(
         return action()
     except StaleObject:
         session.rollback()
-        form.problem = gettext(STALE_MESSAGE)
+        form.problem = say("stale", {}, gettext)
         form.status_code = 409
         form.stale = True
         return None
-    except (InvalidInput, Conflict, NotFound) as exc:
+    except (InvalidInput, Conflict, NotFound, TooLarge) as exc:
         session.rollback()
-        form.errors.update(domain_errors(exc, gettext, default_field=default_field))
+        form.errors[exc.field or default_field] = say_error(exc, gettext)
+        if isinstance(exc, TooLarge):
+            form.status_code = exc.status_code
         return None
     except (Unauthenticated, Forbidden) as exc:
         session.rollback()
-        form.problem = coded_message(exc, gettext)
+        form.problem = say_error(exc, gettext)
         form.status_code = exc.status_code
         return None
 
@@ -199,30 +230,3 @@ def product_form(product: Product) -> Form:
     values["certifications"] = "; ".join(product.certifications)
     values["version"] = str(product.version)
     return Form(values=values)
-
-
-def posted_fields(
-    posted: Mapping[str, Any], names: tuple[str, ...], *, lists: frozenset[str] = frozenset()
-) -> dict[str, Any]:
-    """The posted text of each field, for a schema: empty fields are left out (not given), and
-    the fields named in ``lists`` are split on ';' or ','."""
-    data: dict[str, Any] = {}
-    for name in names:
-        text = str(posted.get(name) or "").strip()
-        if name in lists:
-            data[name] = [p.strip() for p in text.replace(",", ";").split(";") if p.strip()]
-        elif text:
-            data[name] = text
-    return data
-
-
-def checked(schema: type[S], data: dict[str, Any]) -> S:
-    """``data`` validated by ``schema``; a wrong field becomes InvalidInput naming it."""
-    try:
-        return schema.model_validate(data)
-    except ValidationError as exc:
-        message, field_name = validation_message(list(exc.errors()))
-        raise InvalidInput(
-            f"{field_name}: {message}" if field_name else message, field=field_name
-        ) from exc
-

@@ -13,7 +13,7 @@ from tradebase.errors import InvalidInput
 from tradebase.registry import service
 from tradebase.registry.service import ListFilters
 from tradebase.web.pages import reads
-from tradebase.web.pages.messages import Gettext, translate_message
+from tradebase.web.pages.messages import Gettext, say_error
 
 FILTER_NAMES = ("q", "hs_code", "certification", "market", "base")
 MAX_TEXT = 200
@@ -101,7 +101,7 @@ def enterprises(
             offset=criteria.offset,
         )
     except InvalidInput as exc:
-        criteria.errors[exc.field or "q"] = translate_message(exc.message, gettext)
+        criteria.errors[exc.field or "q"] = say_error(exc, gettext)
         return Listing([], 0, limit, criteria.offset)
     counts = reads.product_counts(session=session, enterprise_ids=[e.id for e in items])
     return Listing(items, total, limit, criteria.offset, extra=counts)
@@ -119,6 +119,6 @@ def products(
             offset=criteria.offset,
         )
     except InvalidInput as exc:
-        criteria.errors[exc.field or "q"] = translate_message(exc.message, gettext)
+        criteria.errors[exc.field or "q"] = say_error(exc, gettext)
         return Listing([], 0, limit, criteria.offset)
     return Listing(items, total, limit, criteria.offset)

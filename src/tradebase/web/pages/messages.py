@@ -1,39 +1,102 @@
-"""Validation and domain error messages, said in the user's language, one per form field.
+"""What an error code says, in the user's language: the one table from codes to messages.
 
-Pydantic and the register's services speak English; a form shows a message next to the field
-it is about, in the interface language. Known messages are matched here and translated through
-the catalog; an unknown one is shown as it came, which is still a message a user can act on.
+Errors carry a code and parameters, never a sentence to parse: a domain error its ``code``
+and ``params`` (``tradebase.errors``), a schema's rule its ``PydanticCustomError`` code, a
+Pydantic check its error type and context (``web/errors.py:field_errors``). Every page says
+them here, through the catalog; the API answers with the same codes. A code that has no
+message here is said as "This value is not valid." rather than in English.
+
+A code may have a message for one field (``"string_pattern_mismatch:sku"``) that is said
+instead of the code's own when the error is about that field.
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
-from pydantic import ValidationError
-
 from tradebase.errors import TradebaseError
+from tradebase.web.errors import FieldError
 from tradebase.web.i18n import N_
 
 Gettext = Callable[[str], str]
 
-# Pydantic error types -> messages; ``%(name)s`` takes the error's context.
-_BY_TYPE = {
-    "missing": N_("This field is required."),
-    "string_too_short": N_("This field is required."),
-    "string_too_long": N_("Use at most %(max_length)s characters."),
-    "int_parsing": N_("Enter a whole number."),
-    "int_type": N_("Enter a whole number."),
-    "int_from_float": N_("Enter a whole number."),
-    "greater_than_equal": N_("Enter a number of at least %(ge)s."),
-    "less_than_equal": N_("Enter a number of at most %(le)s."),
-    "enum": N_("Choose one of the listed values."),
-    "literal_error": N_("Choose one of the listed values."),
-}
+FALLBACK = N_("This value is not valid.")
 
-# Errors and notes that carry a code and parameters (``registry/hs_codes.py``).
-_BY_CODE = {
+_DATE = N_("Enter a date such as 2027-03-01.")
+_WHOLE = N_("Enter a whole number.")
+_NUMBER = N_("Enter a number such as 12.50.")
+_CHOICE = N_("Choose one of the listed values.")
+_REQUIRED = N_("This field is required.")
+_COUNTRY = N_("Use a country code of two letters such as US or DE.")
+_CURRENCY = N_("Use a currency code of three letters such as EUR or CNY.")
+_MONTH = N_("Enter a month such as 2027-03.")
+
+MESSAGES: dict[str, str] = {
+    # Pydantic's checks (error types), their context as parameters
+    "missing": _REQUIRED,
+    "string_too_short": _REQUIRED,
+    "too_short": _REQUIRED,
+    "string_too_long": N_("Use at most %(max_length)s characters."),
+    "too_long": N_("Give at most %(max_length)s entries."),
+    "int_parsing": _WHOLE,
+    "int_type": _WHOLE,
+    "int_from_float": _WHOLE,
+    "int_parsing_size": _WHOLE,
+    "float_parsing": _NUMBER,
+    "float_type": _NUMBER,
+    "decimal_parsing": _NUMBER,
+    "decimal_type": _NUMBER,
+    "decimal_max_digits": N_("Use at most %(max_digits)s digits."),
+    "decimal_max_places": N_("Use at most %(decimal_places)s decimal places."),
+    "finite_number": _NUMBER,
+    "greater_than_equal": N_("Enter a number of at least %(ge)s."),
+    "greater_than": N_("Enter a number greater than %(gt)s."),
+    "less_than_equal": N_("Enter a number of at most %(le)s."),
+    "less_than": N_("Enter a number less than %(lt)s."),
+    "enum": _CHOICE,
+    "literal_error": _CHOICE,
+    "bool_parsing": _CHOICE,
+    "date_parsing": _DATE,
+    "date_from_datetime_parsing": _DATE,
+    "date_from_datetime_inexact": _DATE,
+    "date_type": _DATE,
+    "string_pattern_mismatch": N_("This value has the wrong form."),
+    "string_pattern_mismatch:sku": N_(
+        "Use letters, digits and . _ / - only, starting with a letter or digit."),
+    "string_pattern_mismatch:destination": _COUNTRY,
+    "string_pattern_mismatch:currency": _CURRENCY,
+    "string_pattern_mismatch:price_currency": _CURRENCY,
+    "string_pattern_mismatch:month": _MONTH,
+    "string_pattern_mismatch:hs_code": N_("Enter an HS code of four or six digits, e.g. 9401."),
+    "extra_forbidden": N_("This field is not expected here."),
+    # The kinds of domain errors raised without a code of their own (``errors.py``)
+    "error": FALLBACK,
+    "invalid": FALLBACK,
+    "not_found": N_("This record does not exist (any more)."),
+    "conflict": N_("This clashes with what is stored; check the value."),
+    "stale": N_(
+        "Someone else saved this record while you were editing it. The form now shows what "
+        "is stored; make your change again and save."),
+    "too_large": N_("The file is larger than the limit."),
+    "unauthenticated": N_("Log in to make changes."),
+    "forbidden": N_("Your account may not make this change."),
+    "rate_limited": N_("Too many attempts. Try again later."),
+    # The register's rules (``registry/schemas.py``, ``registry/service.py``)
+    "country_code": N_("'%(code)s' is not a country code; use two letters such as US or DE."),
+    "currency_code": N_("'%(code)s' is not a currency code; use three letters such as EUR."),
+    "certification_form": N_("A certification is a short code such as FSC or ISO9001."),
+    "founded_future": N_("The year founded cannot be in the future."),
+    "email_form": N_("This is not an e-mail address."),
+    "name_required": N_("Give a name in Chinese or in English."),
+    "sku_taken": N_("SKU %(sku)s exists already; choose another."),
+    "choice_missing": N_("This choice no longer exists; choose another."),
+    "choice_unknown": N_("This choice is not known."),
+    "hs_prefix": N_("Enter up to six digits of an HS code, e.g. 9401."),
+    "price_range": N_("The highest price must not be below the lowest."),
+    "price_currency_needed": N_("Give the currency of the price range."),
+    "language_tag": N_("'%(lang)s' is not a language tag such as zh or de."),
+    # HS codes as written (``registry/hs_codes.py``)
     "hs_code_form": N_("'%(written)s' is not an HS code: write six digits such as 940153 or "
                        "9401.53, or a national code of 8 or 10 digits."),
     "hs_code_unknown": N_("HS code %(written)s is not a subheading of HS 2022, HS 2017 or "
@@ -50,102 +113,54 @@ _BY_CODE = {
     "hs_choose_code": N_("HS %(edition)s code %(code)s became %(candidates)s in HS 2022, "
                          "under different headings: choose one; until then the listing is "
                          "not matched on an HS code."),
+    # Docking requests, quotes and intentions (``docking/schemas.py``)
+    "request.currency_needed": N_("Give the currency of the target price."),
+    "request.expires_before_deadline": N_(
+        "The request cannot expire before its quote deadline."),
+    "request.choose_listing": N_("Choose one of this enterprise's products."),
+    "intention.delivery_before_start": N_("The delivery date must not be before the start date."),
+    "capacity.hs_or_product": N_("Give an HS code or a product."),
+    # Procurement rounds (``allocation/round_schemas.py``, ``web/pages/procurement.py``)
+    "blank": _REQUIRED,
+    "round.tier_range": N_("Each threshold must be between 1 and %(limit)s."),
+    "round.material_twice": N_("Each material may be listed once."),
+    "round.month": _MONTH,
+    "round.tier_twice": N_("Each quantity may start one tier only (%(quantity)s is there twice)."),
+    "round.tier_out_of_range": N_("A tier's quantity or price is out of range."),
+    "round.price_breaks_form": N_("Write each tier as quantity:price, e.g. 0:10; 1000:8."),
+    "round.percent": _NUMBER,
 }
 
-_PATTERN_BY_FIELD = {
-    "sku": N_("Use letters, digits and . _ / - only, starting with a letter or digit."),
-}
 
-# English messages of the schemas and services -> translatable messages with named groups.
-_KNOWN: list[tuple[re.Pattern[str], str]] = [
-    (re.compile(r"'(?P<code>[^']*)' is not an ISO 3166 alpha-2 country code"),
-     N_("'%(code)s' is not a country code; use two letters such as US or DE.")),
-    (re.compile(r"a certification is a short code"),
-     N_("A certification is a short code such as FSC or ISO9001.")),
-    (re.compile(r"founded cannot be in the future"),
-     N_("The year founded cannot be in the future.")),
-    (re.compile(r"not an e-mail address"),
-     N_("This is not an e-mail address.")),
-    (re.compile(r"needs a name in Chinese or English"),
-     N_("Give a name in Chinese or in English.")),
-    (re.compile(r"sku (?P<sku>.+) exists already"),
-     N_("SKU %(sku)s exists already; choose another.")),
-    (re.compile(r"^(?P<what>base|region|enterprise) (?P<id>\d+) does not exist", re.I),
-     N_("This choice no longer exists; choose another.")),
-    (re.compile(r"^(Enterprise|Product|Base) (?P<id>\d+) does not exist"),
-     N_("This record does not exist (any more).")),
-    (re.compile(r"hs_code filters by a prefix"),
-     N_("Enter up to six digits of an HS code, e.g. 9401.")),
-    (re.compile(r"log in or send an API token to make changes"),
-     N_("Log in to make changes.")),
-    (re.compile(r"may not .* here|read-only"),
-     N_("Your account may not make this change.")),
-    (re.compile(r"unknown (region|industry)"),
-     N_("This choice is not known.")),
-]
+def add_messages(messages: Mapping[str, str]) -> None:
+    """Add a capability's codes to the table (its page module does, when it is imported)."""
+    MESSAGES.update(messages)
 
 
-# Errors the services raise with a code (``TradebaseError.code``) -> translatable messages;
-# ``%(name)s`` takes the error's parameters. Filled by the capabilities that raise them.
-CODED_MESSAGES: dict[str, str] = dict(_BY_CODE)
-
-
-def coded_message(exc: TradebaseError, gettext: Gettext) -> str:
-    """``exc`` in the interface language: by its code when it has a known one."""
-    msgid = CODED_MESSAGES.get(exc.code)
-    if msgid is None:
-        return translate_message(exc.message, gettext)
+def say(code: str, params: Mapping[str, Any], gettext: Gettext, *,
+        field: str | None = None) -> str:
+    """The message of ``code`` with its ``params`` in the interface language."""
+    msgid = MESSAGES.get(f"{code}:{field}") if field else None
+    msgid = msgid or MESSAGES.get(code) or FALLBACK
     try:
-        return gettext(msgid) % exc.params
-    except (KeyError, TypeError, ValueError):
-        return gettext(msgid)
+        return gettext(msgid) % dict(params)
+    except (KeyError, TypeError, ValueError):  # a parameter the message names is missing
+        return gettext(FALLBACK)
 
 
-def code_message(code: str, params: Mapping[str, Any], gettext: Gettext) -> str | None:
-    """The message of an error or note code with its parameters in the interface language;
-    None for a code without one."""
-    msgid = CODED_MESSAGES.get(code)
-    return None if msgid is None else gettext(msgid) % dict(params)
+def say_error(exc: TradebaseError, gettext: Gettext) -> str:
+    """A domain error in the interface language, by its code."""
+    return say(exc.code, exc.params, gettext, field=exc.field)
 
 
-def translate_message(message: str, gettext: Gettext) -> str:
-    """``message`` (English, from a schema or a service) in the interface language."""
-    for pattern, msgid in _KNOWN:
-        match = pattern.search(message)
-        if match:
-            return gettext(msgid) % match.groupdict()
-    return message
-
-
-def _pydantic_message(error: Any, field: str | None, gettext: Gettext) -> str:
-    kind = str(error.get("type", ""))
-    context = {key: value for key, value in (error.get("ctx") or {}).items()
-               if isinstance(value, str | int | float)}
-    if kind == "string_pattern_mismatch":
-        return gettext(_PATTERN_BY_FIELD.get(field or "", N_("This value has the wrong form.")))
-    if kind in _BY_TYPE:
-        return gettext(_BY_TYPE[kind]) % context
-    if kind in _BY_CODE:
-        return gettext(_BY_CODE[kind]) % context
-    message = str(error.get("msg", "")).removeprefix("Value error, ")
-    return translate_message(message, gettext)
-
-
-def validation_errors(
-    exc: ValidationError, gettext: Gettext, *, default_field: str
+def field_messages(
+    errors: Iterable[FieldError], gettext: Gettext, *, default_field: str
 ) -> dict[str, str]:
-    """The first message for each field of ``exc``; a model-level error goes to
-    ``default_field``."""
-    errors: dict[str, str] = {}
-    for error in exc.errors():
-        loc = error.get("loc") or ()
-        field = str(loc[0]) if loc else default_field
-        errors.setdefault(field, _pydantic_message(error, field, gettext))
-    return errors
-
-
-def domain_errors(
-    exc: TradebaseError, gettext: Gettext, *, default_field: str
-) -> dict[str, str]:
-    """A service's error as ``{field: message}``."""
-    return {exc.field or default_field: coded_message(exc, gettext)}
+    """The first message for each form field of ``errors`` (a nested field such as
+    ``materials.0.name`` is its form field's, ``materials``); an error about the whole
+    form goes to ``default_field``."""
+    found: dict[str, str] = {}
+    for error in errors:
+        name = (error.field or default_field).split(".")[0]
+        found.setdefault(name, say(error.code, error.params, gettext, field=name))
+    return found

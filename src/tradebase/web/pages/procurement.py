@@ -17,15 +17,21 @@ from starlette.responses import Response
 from tradebase.accounts.policy import Role
 from tradebase.allocation import round_schemas as rs
 from tradebase.allocation import rounds
-from tradebase.errors import InvalidInput
 from tradebase.registry.models import Enterprise
 from tradebase.web.deps import DbSession
+from tradebase.web.i18n import localized, request_language
 from tradebase.web.pages.enterprises import Posted
-from tradebase.web.pages.forms import checked, posted_fields
+from tradebase.web.pages.forms import Form, apply, read_form, validate
+from tradebase.web.pages.messages import say
 from tradebase.web.pages.routing import page_router
-from tradebase.web.pages.templating import render
+from tradebase.web.pages.templating import gettext_for, render
 
 router = page_router()
+
+ROUND_FIELDS = ("base_id", "title", "closes_on", "materials")
+NEED_FIELDS = ("enterprise_id", "material", "specification", "quantity", "delivery_month",
+               "tolerance_percent")
+QUOTE_FIELDS = ("supplier", "material", "price_breaks", "capacity", "splittable")
 
 
 def _materials(text: str) -> list[dict[str, Any]]:
@@ -46,41 +52,57 @@ def _materials(text: str) -> list[dict[str, Any]]:
     return found
 
 
-def _price_breaks(text: str) -> list[dict[str, str]]:
-    """``0:10; 1000:8`` — minimum quantity and unit price of each tier."""
+def _price_breaks(text: str) -> list[dict[str, str]] | None:
+    """``0:10; 1000:8`` — minimum quantity and unit price of each tier; None when a tier is
+    not written so."""
     tiers = []
     for part in text.replace(",", ";").split(";"):
         if not part.strip():
             continue
         quantity, _, price = part.partition(":")
         if not price.strip():
-            raise InvalidInput("price_breaks: write each tier as quantity:price, e.g. 0:10; 1000:8",
-                               field="price_breaks")
+            return None
         tiers.append({"min_quantity": quantity.strip(), "unit_price": price.strip()})
     return tiers
 
 
-@router.get("/procurement", response_class=HTMLResponse)
-def procurement_home(request: Request, db: DbSession) -> HTMLResponse:
+def _home(request: Request, db: DbSession, form: Form, status_code: int = 200) -> HTMLResponse:
     actor = request.state.actor
     context = {
         "rounds": rounds.list_rounds(session=db),
         "base_ids": sorted(actor.base_ids) if actor.role is Role.BASE_ADMIN else [],
+        "base_options": [(str(b), str(b)) for b in sorted(actor.base_ids)],
         "can_open": actor.can_write and actor.role in (Role.BASE_ADMIN, Role.ADMIN),
+        "form": form,
     }
-    return render(request, "procurement.html", context)
+    return render(request, "procurement.html", context, status_code=status_code)
+
+
+@router.get("/procurement", response_class=HTMLResponse)
+def procurement_home(request: Request, db: DbSession) -> HTMLResponse:
+    return _home(request, db, Form())
 
 
 @router.post("/procurement/rounds", response_class=HTMLResponse)
-def open_round(db: DbSession, posted: Posted) -> Response:
-    data = posted_fields(posted, ("base_id", "title", "closes_on"))
-    data["materials"] = _materials(str(posted.get("materials") or ""))
-    made = rounds.open_round(session=db, data=checked(rs.RoundCreate, data))
+def open_round(request: Request, db: DbSession, posted: Posted) -> Response:
+    """The form that opens a round: every wrong field beside it, with what was typed."""
+    gettext = gettext_for(request)
+    form = read_form(posted, ROUND_FIELDS)
+    typed = Form(values={k: v for k, v in form.values.items() if k != "materials"})
+    data = validate(rs.RoundCreate, typed, gettext, default_field="title", omit_empty=True,
+                    extra={"materials": _materials(form.value("materials"))})
+    form.errors.update(typed.errors)
+    made = None
+    if data is not None:
+        made = apply(db, form, gettext, lambda: rounds.open_round(session=db, data=data),
+                     default_field="title")
+    if made is None:
+        return _home(request, db, form, status_code=form.status_code)
     return RedirectResponse(f"/procurement/rounds/{made.id}", status_code=303)
 
 
-@router.get("/procurement/rounds/{round_id:int}", response_class=HTMLResponse)
-def round_page(round_id: int, request: Request, db: DbSession) -> HTMLResponse:
+def _round_page(request: Request, db: DbSession, round_id: int, *, need_form: Form | None = None,
+                quote_form: Form | None = None, status_code: int = 200) -> HTMLResponse:
     view = rounds.round_view(session=db, round_id=round_id)
     actor = request.state.actor
     manages = actor.can_write and (actor.role is Role.ADMIN or (
@@ -92,8 +114,18 @@ def round_page(round_id: int, request: Request, db: DbSession) -> HTMLResponse:
     award = None
     if view.status != "open" and (view.status == "published" or manages):
         award = rounds.round_award(session=db, round_id=round_id)
-    context = {"round": view, "manages": manages, "members": members, "award": award}
-    return render(request, "procurement_round.html", context)
+    context = {"round": view, "manages": manages, "members": members, "award": award,
+               "need_form": need_form or Form(),
+               "quote_form": quote_form or Form(values={"splittable": "on"}),
+               "material_options": [(lot.material, lot.material) for lot in view.lots],
+               "member_options": [(str(e.id), localized(e, "name", request_language(request)))
+                                  for e in members]}
+    return render(request, "procurement_round.html", context, status_code=status_code)
+
+
+@router.get("/procurement/rounds/{round_id:int}", response_class=HTMLResponse)
+def round_page(round_id: int, request: Request, db: DbSession) -> HTMLResponse:
+    return _round_page(request, db, round_id)
 
 
 def _back(round_id: int) -> RedirectResponse:
@@ -101,26 +133,52 @@ def _back(round_id: int) -> RedirectResponse:
 
 
 @router.post("/procurement/rounds/{round_id:int}/needs", response_class=HTMLResponse)
-def declare_need(round_id: int, db: DbSession, posted: Posted) -> Response:
-    data = posted_fields(posted, ("enterprise_id", "material", "specification", "quantity",
-                            "delivery_month"))
-    percent = str(posted.get("tolerance_percent") or "").strip()
+def declare_need(round_id: int, request: Request, db: DbSession, posted: Posted) -> Response:
+    """An enterprise's need: every wrong field beside it, with what was typed."""
+    gettext = gettext_for(request)
+    form = read_form(posted, NEED_FIELDS)
+    typed = Form(values={k: v for k, v in form.values.items() if k != "tolerance_percent"})
+    extra: dict[str, Any] = {}
+    percent = form.value("tolerance_percent")
     if percent:
         try:
-            data["tolerance"] = float(percent) / 100
-        except ValueError as exc:
-            raise InvalidInput("tolerance_percent: must be a number",
-                               field="tolerance_percent") from exc
-    rounds.declare_need(session=db, round_id=round_id, data=checked(rs.NeedCreate, data))
+            extra["tolerance"] = float(percent) / 100
+        except ValueError:
+            form.errors["tolerance_percent"] = say("round.percent", {}, gettext)
+    data = validate(rs.NeedCreate, typed, gettext, default_field="quantity", omit_empty=True,
+                    extra=extra)
+    form.errors.update({"tolerance_percent" if k == "tolerance" else k: v
+                        for k, v in typed.errors.items()})
+    done = None
+    if data is not None and not form.errors:
+        done = apply(db, form, gettext, lambda: rounds.declare_need(
+            session=db, round_id=round_id, data=data), default_field="quantity")
+    if done is None:
+        return _round_page(request, db, round_id, need_form=form, status_code=form.status_code)
     return _back(round_id)
 
 
 @router.post("/procurement/rounds/{round_id:int}/quotes", response_class=HTMLResponse)
-def add_quote(round_id: int, db: DbSession, posted: Posted) -> Response:
-    data = posted_fields(posted, ("supplier", "material", "capacity"))
-    data["price_breaks"] = _price_breaks(str(posted.get("price_breaks") or ""))
-    data["splittable"] = posted.get("splittable") == "on"
-    rounds.add_quote(session=db, round_id=round_id, data=checked(rs.QuoteCreate, data))
+def add_quote(round_id: int, request: Request, db: DbSession, posted: Posted) -> Response:
+    """A supplier's sealed quote: every wrong field beside it, with what was typed."""
+    gettext = gettext_for(request)
+    form = read_form(posted, QUOTE_FIELDS)
+    typed = Form(values={k: v for k, v in form.values.items()
+                         if k not in {"price_breaks", "splittable"}})
+    breaks = _price_breaks(form.value("price_breaks"))
+    if breaks is None:
+        form.errors["price_breaks"] = say("round.price_breaks_form", {}, gettext)
+    data = validate(rs.QuoteCreate, typed, gettext, default_field="supplier", omit_empty=True,
+                    extra={"price_breaks": breaks or [],
+                           "splittable": form.value("splittable") == "on"})
+    for name, message in typed.errors.items():
+        form.errors.setdefault(name, message)
+    done = None
+    if data is not None and not form.errors:
+        done = apply(db, form, gettext, lambda: rounds.add_quote(
+            session=db, round_id=round_id, data=data), default_field="supplier")
+    if done is None:
+        return _round_page(request, db, round_id, quote_form=form, status_code=form.status_code)
     return _back(round_id)
 
 

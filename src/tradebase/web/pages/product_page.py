@@ -15,20 +15,21 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from tradebase.accounts.policy import Permission, is_allowed
-from tradebase.errors import InvalidInput
 from tradebase.registry import photos, service
 from tradebase.registry.models import Product
 from tradebase.web.api.docking_rfq import file_storage
 from tradebase.web.deps import DbSession
 from tradebase.web.i18n import N_, request_language
 from tradebase.web.pages.enterprises import Posted
-from tradebase.web.pages.messages import CODED_MESSAGES
+from tradebase.web.pages.forms import Form, apply
+from tradebase.web.pages.messages import add_messages, say, say_error
+from tradebase.web.pages.products import render_edit_page
 from tradebase.web.pages.routing import page_router
-from tradebase.web.pages.templating import render
+from tradebase.web.pages.templating import gettext_for, render
 
 router = page_router()
 
-CODED_MESSAGES.update({
+add_messages({
     "photo.empty": N_("Choose a photo to upload."),
     "photo.size": N_("The photo is larger than the limit of %(limit)s bytes."),
     "photo.svg": N_("SVG images are not accepted: upload a JPEG, PNG or WebP photo."),
@@ -103,19 +104,32 @@ def _to_photos(product_id: int) -> RedirectResponse:
 
 @router.post("/products/{product_id:int}/photos", response_class=HTMLResponse)
 def upload_photo(product_id: int, request: Request, db: DbSession, posted: Posted) -> Response:
-    """Add a photo (multipart form); a refused file is explained on the error page."""
+    """Add a photo (multipart form); a refused file is said beside the file input of the
+    edit page, in the page's language."""
     settings = request.app.state.settings
+    gettext = gettext_for(request)
+    product = service.get_product(session=db, product_id=product_id)
+    service.check_can_edit_enterprise(session=db, enterprise=product.enterprise)
+    form = Form()
     upload = posted.get("file")
-    if not isinstance(upload, UploadFile):
-        service.check_can_edit_enterprise(
-            session=db, enterprise=service.get_product(session=db, product_id=product_id)
-            .enterprise)
-        raise InvalidInput("choose a photo to upload", field="file", code="photo.empty")
-    photos.add_photo(
-        session=db, storage=file_storage(request), product_id=product_id,
-        data=upload.file.read(settings.photo_max_bytes + 1),
-        max_bytes=settings.photo_max_bytes, max_pixels=settings.photo_max_pixels,
-        max_count=settings.photos_per_product)
+    done = None
+    if not isinstance(upload, UploadFile) or not (upload.filename or upload.size):
+        form.errors["file"] = say("photo.empty", {}, gettext)
+    else:
+        try:
+            done = apply(db, form, gettext, lambda: photos.add_photo(
+                session=db, storage=file_storage(request), product_id=product_id,
+                data=upload.file.read(settings.photo_max_bytes + 1),
+                max_bytes=settings.photo_max_bytes, max_pixels=settings.photo_max_pixels,
+                max_count=settings.photos_per_product), default_field="file")
+        except photos.UnsupportedPhoto as exc:  # not a photo: beside the file input too
+            db.rollback()
+            form.errors["file"] = say_error(exc, gettext)
+            form.status_code = exc.status_code
+    if done is None:
+        product = service.get_product(session=db, product_id=product_id)
+        return render_edit_page(request, product, photo_form=form,
+                                status_code=form.status_code)
     return _to_photos(product_id)
 
 

@@ -21,7 +21,7 @@ from tradebase.web.pages.forms import (
     refreshed,
     validate,
 )
-from tradebase.web.pages.messages import Gettext, code_message
+from tradebase.web.pages.messages import Gettext, say
 from tradebase.web.pages.routing import page_router
 from tradebase.web.pages.templating import gettext_for, render
 
@@ -31,11 +31,11 @@ router = page_router()
 def _render_form(
     request: Request, form: Form, *, action: str, enterprise: Enterprise,
     product_id: int | None = None, status_code: int = 200, hs_notes: list[str] | None = None,
-    product: Product | None = None,
+    product: Product | None = None, photo_form: Form | None = None,
 ) -> HTMLResponse:
     context = {
         "form": form, "action": action, "enterprise": enterprise, "product_id": product_id,
-        "hs_notes": hs_notes or [], "product": product,
+        "hs_notes": hs_notes or [], "product": product, "photo_form": photo_form or Form(),
         "photo_max_mb": f"{request.app.state.settings.photo_max_bytes / 1_048_576:g}",
     }
     return render(request, "product_form.html", context, status_code=status_code)
@@ -49,8 +49,7 @@ def _hs_notes(product: Product, gettext: Gettext) -> list[str]:
         reading = read_hs(product.hs_code_written, product.hs_edition)
     except HsCodeError:
         return []
-    return [code_message(note.code, note.params, gettext) or note.message
-            for note in reading.notes]
+    return [say(note.code, note.params, gettext) for note in reading.notes]
 
 
 def _catalog_url(enterprise_id: int, product_id: int) -> str:
@@ -92,15 +91,22 @@ def create_product(
     return RedirectResponse(_catalog_url(enterprise.id, created.id), status_code=303)
 
 
-@router.get("/products/{product_id:int}/edit", response_class=HTMLResponse)
-def edit_product(product_id: int, request: Request, db: DbSession) -> HTMLResponse:
-    product = service.get_product(session=db, product_id=product_id)
-    service.check_can_edit_enterprise(session=db, enterprise=product.enterprise)
+def render_edit_page(request: Request, product: Product, *, photo_form: Form | None = None,
+                     status_code: int = 200) -> HTMLResponse:
+    """The edit page of ``product`` with its stored values (and the photo form's refusal)."""
     return _render_form(
         request, product_form(product), action=f"/products/{product.id}/edit",
         enterprise=product.enterprise, product_id=product.id,
         hs_notes=_hs_notes(product, gettext_for(request)), product=product,
+        photo_form=photo_form, status_code=status_code,
     )
+
+
+@router.get("/products/{product_id:int}/edit", response_class=HTMLResponse)
+def edit_product(product_id: int, request: Request, db: DbSession) -> HTMLResponse:
+    product = service.get_product(session=db, product_id=product_id)
+    service.check_can_edit_enterprise(session=db, enterprise=product.enterprise)
+    return render_edit_page(request, product)
 
 
 @router.post("/products/{product_id:int}/edit", response_class=HTMLResponse)

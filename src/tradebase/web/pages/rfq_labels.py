@@ -16,7 +16,7 @@ from tradebase.docking.terms import (
     Samples,
 )
 from tradebase.web.i18n import N_
-from tradebase.web.pages.messages import CODED_MESSAGES
+from tradebase.web.pages.messages import add_messages
 
 INCOTERMS: dict[str, str] = {
     Incoterm.EXW: N_("EXW – Ex Works"),
@@ -97,7 +97,7 @@ FIELDS: dict[str, str] = {
     "anonymous_until_accepted": N_("Anonymous until a quote is accepted"),
 }
 
-CODED_MESSAGES.update({
+add_messages({
     "rfq.suspended": N_("Your account is suspended from posting requests and enquiries."),
     "rfq.hidden": N_("This request was hidden by a moderator."),
     "rfq.not_open": N_("This request is %(status)s: it can no longer be changed or quoted."),

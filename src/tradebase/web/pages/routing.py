@@ -14,8 +14,9 @@ from starlette.responses import Response
 from tradebase.errors import TradebaseError
 from tradebase.registry.schemas import MAX_INT
 from tradebase.web.auth import verify_form_csrf
+from tradebase.web.errors import field_errors
 from tradebase.web.i18n import N_
-from tradebase.web.pages.messages import CODED_MESSAGES, coded_message, translate_message
+from tradebase.web.pages.messages import say, say_error
 from tradebase.web.pages.templating import gettext_for, render
 
 _TITLES = {
@@ -31,17 +32,20 @@ _MESSAGES = {
 _DEFAULT_TITLE = N_("Something went wrong")
 
 
-def render_error(request: Request, status_code: int, detail: str) -> Response:
-    """The HTML error page (``app.state.render_error``)."""
+def render_error(request: Request, status_code: int, _detail: str) -> Response:
+    """The HTML error page (``app.state.render_error``). Its message is the domain error's,
+    said by its code; ``_detail`` (English, from Starlette or a handler) is never shown: an
+    error page without a domain error says its title alone."""
     gettext = gettext_for(request)
-    title = gettext(_TITLES.get(status_code, _DEFAULT_TITLE))
-    if status_code in _MESSAGES:
-        message = gettext(_MESSAGES[status_code])
-    else:
-        message = "" if detail in {"Not Found", title} else translate_message(detail, gettext)
+    message = gettext(_MESSAGES[status_code]) if status_code in _MESSAGES else ""
     error = getattr(request.state, "error", None)
-    if isinstance(error, TradebaseError) and error.code in CODED_MESSAGES:
-        message = coded_message(error, gettext)
+    if isinstance(error, TradebaseError):
+        message = say_error(error, gettext)
+    return _error_page(request, status_code, message)
+
+
+def _error_page(request: Request, status_code: int, message: str) -> Response:
+    title = gettext_for(request)(_TITLES.get(status_code, _DEFAULT_TITLE))
     return render(
         request, "error.html", {"status_code": status_code, "title": title, "message": message},
         status_code=status_code,
@@ -84,12 +88,11 @@ class PageRoute(APIRoute):
             try:
                 return await handler(request)
             except RequestValidationError as exc:
-                errors = list(exc.errors())
-                detail = ", ".join(
-                    f"{'.'.join(str(p) for p in e.get('loc', ())[1:])}: {e.get('msg', '')}"
-                    for e in errors
-                )
-                return render_error(request, 422, detail)
+                gettext = gettext_for(request)  # a link's parameter, not a form's field
+                message = " ".join(
+                    say(e.code, e.params, gettext, field=(e.field or "").split(".")[-1])
+                    for e in field_errors(list(exc.errors())))
+                return _error_page(request, 422, message)
 
         return handle
 

@@ -20,14 +20,14 @@ from tradebase.web.api.docking_threads import message_out
 from tradebase.web.deps import DbSession
 from tradebase.web.i18n import N_
 from tradebase.web.pages.forms import Form
-from tradebase.web.pages.messages import CODED_MESSAGES
+from tradebase.web.pages.messages import add_messages
 from tradebase.web.pages.routing import page_router
 
 router = page_router()
 
 PAGE_FILES = "/docking/enquiries/{enquiry}/messages/{message}/attachments/{attachment}"
 
-CODED_MESSAGES.update({
+add_messages({
     "thread.empty": N_("Write a message or attach a file."),
     "thread.text_long": N_("A message holds at most %(limit)s characters."),
     "thread.text_nul": N_("The message holds a character that cannot be stored."),

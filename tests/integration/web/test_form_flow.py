@@ -1,0 +1,230 @@
+"""One form flow for every page form (issue 10): every POST page route is either a form that,
+given every field wrong at once, answers 422 with every error beside its field, a summary at
+the top for screen readers and everything typed — in Chinese and in English — or a button
+listed below. A new form route that is neither fails ``test_every_post_page_route_is_known``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from tests.conftest import anxi_and_member_enterprise, auth
+from tests.integration.allocation.helpers import make_round
+from tests.integration.docking.rfq_support import build_catalog, post_request, token_for
+from tradebase.accounts.guard import set_actor
+from tradebase.accounts.policy import SYSTEM
+from tradebase.accounts.roles import Role
+from tradebase.docking import service as docking
+from tradebase.registry.models import Product
+from tradebase.web import pages
+
+# Buttons and choices that carry no typed value: a refusal (not allowed, not any more) is the
+# error page, said by its code. Each is here because it has no field to show an error beside.
+BUTTONS = {
+    "/account/sessions/revoke", "/account/tokens/revoke", "/logout",
+    "/docking/requests/{request_id:int}/split/enquiries",
+    "/docking/requests/{request_id:int}/hs",  # the proposals' buttons
+    "/docking/requests/{request_id:int}/enquiries",  # a match's "send an enquiry"
+    "/docking/enquiries/{enquiry_id:int}/decline",
+    "/docking/intentions/{intention_id:int}/accept",
+    "/docking/orders/{order_id:int}/status",  # a select of the order's steps
+    "/docking/requests/{request_id:int}/close", "/docking/requests/{request_id:int}/withdraw",
+    "/docking/requests/{request_id:int}/publish",
+    "/docking/enquiries/{enquiry_id:int}/shortlist", "/docking/enquiries/{enquiry_id:int}/accept",
+    "/docking/requests/{request_id:int}/report",  # a free reason, cut to its limit
+    "/docking/requests/{request_id:int}/hide",
+    "/docking/requests/{request_id:int}/suspend-author",
+    "/procurement/rounds/{round_id:int}/close", "/procurement/rounds/{round_id:int}/publish",
+    "/inbox/{notification_id:int}/read", "/inbox/read-all", "/account/notifications",
+    "/products/{product_id:int}/photos/{photo_id:int}/delete",
+}
+# Logging in and resetting a password keep their own answers: one message whatever was wrong
+# (no hint which of e-mail and password), and a secret is never sent back.
+SIGN_IN = {"/login", "/login/two-factor", "/password-reset", "/password-reset/{token}",
+           "/account/two-factor"}
+# Not yet in the flow: a refused request attachment is still the error page (said by code).
+NOT_YET = {"/docking/requests/{request_id:int}/attachments"}
+
+ENGLISH_VALIDATOR = ("String should", "Input should", "Value error", "Field required",
+                     "should be", "is not an ISO", "Extra inputs")
+
+
+@dataclass
+class Case:
+    """A form with every field wrong: where to post, as whom, what, and what must show."""
+
+    url: str
+    who: dict[str, str]
+    data: dict[str, str]
+    errors: list[str]
+    kept: list[str]
+    files: dict[str, tuple[str, bytes, str]] = field(default_factory=dict)
+    prefix: str = ""
+    status: int = 422
+
+
+def _page_routes() -> Iterator[Any]:
+    def walk(routes: list[Any]) -> Iterator[Any]:
+        for route in routes:
+            if hasattr(route, "original_router"):
+                yield from walk(route.original_router.routes)
+            else:
+                yield route
+
+    for router in pages.ROUTERS:
+        yield from walk(router.routes)
+
+
+FORMS = {
+    "/docking/requests", "/docking/requests/{request_id:int}/edit", "/enquiries/new",
+    "/docking/enquiries/{enquiry_id:int}/answer", "/docking/enquiries/{enquiry_id:int}/intentions",
+    "/docking/enquiries/{enquiry_id:int}/messages", "/procurement/rounds",
+    "/procurement/rounds/{round_id:int}/needs", "/procurement/rounds/{round_id:int}/quotes",
+    "/capacity", "/enterprises/new", "/enterprises/{enterprise_id:int}/edit", "/products/new",
+    "/products/{product_id:int}/edit", "/products/{product_id:int}/photos", "/account/password",
+}
+
+
+def test_every_post_page_route_is_known() -> None:
+    posted = {route.path for route in _page_routes() if "POST" in route.methods}
+    assert posted - FORMS - BUTTONS - SIGN_IN - NOT_YET == set(), (
+        "a new page form: put it through the form flow and add a case here")
+    assert (FORMS | BUTTONS | SIGN_IN | NOT_YET) - posted == set()
+
+
+WRONG_REQUEST = {
+    "text": "", "quantity": "many", "unit": "u" * 60, "destination": "Germany",
+    "wanted_by": "tomorrow", "max_lead_time_days": "-5", "target_price": "cheap",
+    "currency": "euro", "incoterm": "XYZ", "quote_deadline": "soon", "expires_on": "never",
+}
+REQUEST_ERRORS = ["text", "quantity", "unit", "destination", "wanted_by", "max_lead_time_days",
+                  "target_price", "currency", "incoterm", "quote_deadline", "expires_on"]
+REQUEST_KEPT = ['value="many"', 'value="Germany"', 'value="tomorrow"', 'value="cheap"',
+                'value="euro"', 'value="soon"']
+
+
+@pytest.fixture
+def cases(client: TestClient, session: Session, tokens: dict[str, str]) -> dict[str, Case]:
+    catalog = build_catalog(session)
+    buyer = auth(token_for(session, "flow-buyer@example.com", Role.BUYER,
+                           organisation="Velo Import GmbH"))
+    factory = auth(token_for(session, "flow-a@example.com", Role.ENTERPRISE,
+                             enterprise_ids=[catalog.works["A"]]))
+    bureau = auth(token_for(session, "flow-bureau@example.com", Role.BASE_ADMIN,
+                            base_ids=[catalog.base_id]))
+    made = post_request(session, catalog)
+    set_actor(session, catalog.buyer_actor)
+    docking.shortlist(session=session, request_id=made.id, sku="RFQ-A-1", send=True,
+                      index=catalog.index, enquiries_per_day=100)
+    enquiry = docking.visible_enquiries(session=session, request=made)[0]
+    set_actor(session, SYSTEM)
+    session.flush()
+    round_ = make_round(session)
+    _, member_of = anxi_and_member_enterprise(session)
+    product_id = session.scalars(select(Product.id).where(Product.sku == "RFQ-A-1")).one()
+    enterprise = {
+        "name_en": "", "name_zh": "", "employees": "many", "founded": "3000",
+        "markets": "US; XX", "contact_email": "nope", "certifications": "x" * 50,
+    }
+    product = {"sku": "!!bad", "title": "", "moq": "lots", "price_min": "-1",
+               "price_currency": "euro", "lead_time_days": "soon"}
+    return {
+        "request": Case("/docking/requests", buyer, WRONG_REQUEST, REQUEST_ERRORS, REQUEST_KEPT),
+        "edit": Case(f"/docking/requests/{made.id}/edit", buyer, WRONG_REQUEST,
+                     REQUEST_ERRORS, REQUEST_KEPT),
+        "enquire": Case(f"/enquiries/new?enterprise_id={catalog.works['B']}", buyer,
+                        WRONG_REQUEST | {"sku": ""}, [*REQUEST_ERRORS, "sku"], REQUEST_KEPT),
+        "quote": Case(f"/docking/enquiries/{enquiry.id}/answer", factory,
+                      {"price": "free", "currency": "euro", "lead_time_days": "-1",
+                       "moq": "some", "valid_until": "later"},
+                      ["price", "currency", "lead_time_days", "moq", "valid_until"],
+                      ['value="free"', 'value="euro"', 'value="some"', 'value="later"']),
+        "intention": Case(f"/docking/enquiries/{enquiry.id}/intentions", factory,
+                          {"quantity": "0", "value": "lots", "currency": "1",
+                           "start_date": "x", "delivery_date": "y"},
+                          ["quantity", "value", "currency", "start_date", "delivery_date"],
+                          ['value="lots"', 'value="x"', 'value="y"'], prefix="intention-"),
+        "message": Case(f"/docking/enquiries/{enquiry.id}/messages", factory, {"text": ""},
+                        ["text"], []),
+        "round": Case("/procurement/rounds", auth(tokens["base_admin"]),
+                      {"base_id": "abc", "title": "", "closes_on": "someday",
+                       "materials": ""},
+                      ["base_id", "title", "closes_on", "materials"], ['value="someday"']),
+        "need": Case(f"/procurement/rounds/{round_.id}/needs", auth(tokens["enterprise"]),
+                     {"enterprise_id": str(member_of.id), "material": "EVA foam",
+                      "quantity": "-3", "delivery_month": "2027-13",
+                      "tolerance_percent": "lots"},
+                     ["quantity", "delivery_month", "tolerance_percent"],
+                     ['value="-3"', 'value="2027-13"', 'value="lots"']),
+        "round quote": Case(f"/procurement/rounds/{round_.id}/quotes",
+                            auth(tokens["base_admin"]),
+                            {"supplier": "", "material": "EVA foam", "price_breaks": "cheap",
+                             "capacity": "-1"},
+                            ["supplier", "price_breaks", "capacity"],
+                            ['value="cheap"', 'value="-1"']),
+        "capacity": Case("/capacity", factory,
+                         {"enterprise_id": str(catalog.works["A"]), "month": "2027-13",
+                          "free_capacity": "x", "hs_code": "abc", "unit": ""},
+                         ["month", "free_capacity", "hs_code"],
+                         ['value="2027-13"', 'value="abc"']),
+        "enterprise": Case("/enterprises/new", bureau, enterprise,
+                           ["name_en", "employees", "founded", "markets", "contact_email",
+                            "certifications"],
+                           ['value="many"', 'value="3000"', 'value="US; XX"', 'value="nope"']),
+        "enterprise edit": Case(f"/enterprises/{catalog.works['A']}/edit", bureau, enterprise,
+                                ["name_en", "employees", "founded", "markets",
+                                 "contact_email", "certifications"],
+                                ['value="many"', 'value="3000"', 'value="nope"']),
+        "product": Case(f"/products/new?enterprise_id={catalog.works['A']}", bureau, product,
+                        ["sku", "title", "moq", "price_min", "price_currency",
+                         "lead_time_days"],
+                        ['value="!!bad"', 'value="lots"', 'value="euro"', 'value="soon"']),
+        "product edit": Case(f"/products/{product_id}/edit", bureau, product,
+                             ["sku", "title", "moq", "price_min", "price_currency",
+                              "lead_time_days"],
+                             ['value="!!bad"', 'value="lots"', 'value="euro"']),
+        "photo": Case(f"/products/{product_id}/photos", bureau, {}, ["file"], [],
+                      files={"file": ("chair.png", b"not a photo at all", "image/png")},
+                      status=415),
+        "password": Case("/account/password", auth(tokens["officer"]),
+                         {"current_password": "x", "password": "a", "password_again": "b"},
+                         ["password_again"], []),
+    }
+
+
+@pytest.mark.parametrize("name", [
+    "request", "edit", "enquire", "quote", "intention", "message", "round", "need",
+    "round quote", "capacity", "enterprise", "enterprise edit", "product", "product edit",
+    "photo", "password",
+])
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_every_error_is_shown_beside_its_field(
+    name: str, lang: str, cases: dict[str, Case], speak: Callable[[str], TestClient],
+) -> None:
+    case = cases[name]
+    client = speak(lang)
+    response = client.post(case.url, headers=case.who, data=case.data,
+                           files=case.files or None, follow_redirects=False)
+    assert response.status_code == case.status, response.text[:2000]
+    page = response.text
+    assert 'role="alert"' in page
+    assert 'error-summary"' in page
+    for name_ in case.errors:
+        assert f'id="error-{case.prefix}{name_}"' in page, name_
+        assert f'href="#field-{case.prefix}{name_}"' in page, name_  # the summary links it
+    for kept in case.kept:
+        assert kept in page
+    said = re.findall(r'<p class="error" id="error-[^"]+">([^<]*)</p>', page)
+    assert len(said) >= len(case.errors)
+    for phrase in ENGLISH_VALIDATOR:
+        assert phrase not in page, phrase
+    if lang == "zh":  # every message in Chinese
+        assert all(re.search(r"[\u4e00-\u9fff]", text) for text in said), said

@@ -472,12 +472,18 @@ class MatchingIndex:
             agreeing = vector_agreement(self, request, query, similar, evidence)
             pivot, vouched = add_similar(self, similar, hits, pivot, agreeing)
             evidence.vouch(vouched)
-        if not relevant_exists(self, concept_scores, word_scores, pivot, hits, evidence):
+        # Live slots sharing a term (retired and other slots score 0 in both fields, so the
+        # maxima that ``mix`` divides by are those over every slot).
+        cand = np.flatnonzero(hits)
+        text = mix(self.weights, concept_scores[cand], word_scores[cand])
+        if not relevant_exists(self, cand, text, pivot, evidence):
             return MatchOutcome([], True)
-        ranked = rank_candidates(self, request, query, concept_scores, word_scores, pivot, hits,
+        ranked = rank_candidates(self, request, query, cand, text, pivot,
                                  top_k + self.weights.floor_margin)
         floor = self.weights.evidence_floor
-        kept = [(row, seen) for row in ranked if (seen := evidence.of(row.slot)) >= floor]
+        shown = evidence.at(np.array([row.slot for row in ranked], dtype=np.int64))
+        kept = [(row, float(seen)) for row, seen in zip(ranked, shown, strict=True)
+                if seen >= floor]
         context = reason_context(self, request, query, ranked.proposal)
         results = [
             MatchResult(

@@ -6,13 +6,14 @@ from __future__ import annotations
 
 import math
 from collections.abc import Collection, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 import numpy as np
+import numpy.typing as npt
 
 from tradebase.docking.bm25 import BoolArray, FloatArray, IntArray
 from tradebase.docking.query import QueryTerms
-from tradebase.docking.ranking import hs_number, mix
+from tradebase.docking.ranking import hs_number
 from tradebase.docking.records import MatchRequest
 
 if TYPE_CHECKING:
@@ -21,55 +22,103 @@ if TYPE_CHECKING:
 
 class Evidence:
     """How much of a request each listing shows (``MatchResult.evidence``): the larger of the
-    share of the request's concept weight it holds and the idf-weighted share of its words."""
+    share of the request's concept weight it holds and the idf-weighted share of its words.
+
+    Worked out only for the slots it is read for (``at``: the ranked rows, the floor probe),
+    from the live postings of the request's terms, adding each term's share in query order
+    as the dense column (``at_least``) does, so both give the same numbers."""
 
     def __init__(
         self, index: MatchingIndex, query: QueryTerms, pivot: FloatArray | None = None
     ) -> None:
         w = index.weights
-        n, alive, slots = index._n_alive, index._alive, index._n_slots
+        n, alive = index._n_alive, index._alive
+        self._n_slots = index._n_slots
         # When the request names no product the vocabulary knows, the words no concept covers
         # are likely the product ("stainless steel kitchen knives" shares only "metal" with a
         # steel chair): they weigh in the concept share as one product the listing lacks.
         concept_total = sum(query.concepts.values())
         if concept_total and query.unread:
             concept_total += w.kind_weights["product"]
-        seen = np.zeros(slots)
+        self._concept_total = concept_total
+        self._concept_terms: list[tuple[npt.NDArray[np.int32], float]] = []
         if concept_total:
-            held = index._concepts.coverage(
+            self._concept_terms = index._concepts.holders(
                 ((cid, weight, weight) for cid, weight in query.concepts.items()),
-                n, w.k1, w.b, alive, slots,
+                n, w.k1, w.b, alive,
             )
-            seen = held / concept_total
         words = index._words
         idf: dict[str, float] = {}
         for word in query.words:
             tid = words.term_ids.get(word)
             df = words.df[tid] if tid is not None else 0
             idf[word] = math.log(1.0 + (max(n, 1) - df + 0.5) / (df + 0.5))
-        word_total = sum(idf.values())
-        if word_total:
-            held = words.coverage(((word, 1.0, value) for word, value in idf.items()),
-                                  n, w.k1, w.b, alive, slots)
-            seen = np.maximum(seen, held / word_total)
-        if pivot is not None:
-            seen = np.maximum(seen, w.pivot_evidence * pivot)
-        self._seen = seen
+        self._word_total = sum(idf.values())
+        self._word_terms: list[tuple[npt.NDArray[np.int32], float]] = []
+        if self._word_total:
+            self._word_terms = words.holders(
+                ((word, 1.0, value) for word, value in idf.items()), n, w.k1, w.b, alive
+            )
+        self._pivot = pivot
+        self._pivot_evidence = w.pivot_evidence
+        self._vouched: FloatArray | None = None
 
     def vouch(self, vouched: FloatArray | None) -> None:
         """Add the evidence a second retriever's agreeing neighbours carry."""
         if vouched is not None:
-            self._seen = np.maximum(self._seen, vouched)
+            self._vouched = (
+                vouched if self._vouched is None else np.maximum(self._vouched, vouched)
+            )
+
+    def at(self, slots: IntArray) -> FloatArray:
+        """The evidence of each of ``slots`` (retired slots show nothing)."""
+        seen = np.zeros(len(slots))
+        if self._concept_total:
+            seen = _held(self._concept_terms, slots) / self._concept_total
+        if self._word_total:
+            seen = np.maximum(seen, _held(self._word_terms, slots) / self._word_total)
+        if self._pivot is not None:
+            seen = np.maximum(seen, self._pivot_evidence * self._pivot[slots])
+        if self._vouched is not None:
+            seen = np.maximum(seen, self._vouched[slots])
+        return seen
 
     def at_least(self, level: float) -> IntArray:
-        """The slots showing at least ``level`` of the request (retired slots show nothing)."""
-        return np.flatnonzero(self._seen >= level)
-
-    def of(self, slot: int) -> float:
-        return float(self._seen[slot])
+        """The slots showing at least ``level`` of the request (retired slots show nothing):
+        the one reading over every slot, as a dense column."""
+        n = self._n_slots
+        seen = np.zeros(n)
+        if self._concept_total:
+            seen = _column(self._concept_terms, n) / self._concept_total
+        if self._word_total:
+            seen = np.maximum(seen, _column(self._word_terms, n) / self._word_total)
+        if self._pivot is not None:
+            seen = np.maximum(seen, self._pivot_evidence * self._pivot)
+        if self._vouched is not None:
+            seen = np.maximum(seen, self._vouched)
+        return np.flatnonzero(seen >= level)
 
     def best(self, slots: IntArray) -> float:
-        return float(self._seen[slots].max()) if len(slots) else 0.0
+        return float(self.at(slots).max()) if len(slots) else 0.0
+
+
+def _held(terms: Sequence[tuple[npt.NDArray[np.int32], float]], slots: IntArray) -> FloatArray:
+    """Per slot, the sum of the shares of the terms whose (sorted) live postings hold it."""
+    held = np.zeros(len(slots))
+    for docs, share in terms:
+        at = np.searchsorted(docs, slots)
+        np.minimum(at, len(docs) - 1, out=at)
+        held += np.where(docs[at] == slots, share, 0.0)
+    return held
+
+
+def _column(terms: Sequence[tuple[npt.NDArray[np.int32], float]], n_slots: int) -> FloatArray:
+    """``_held`` for every slot, as one ``bincount``."""
+    if not terms:
+        return np.zeros(n_slots)
+    slots = np.concatenate([docs for docs, _ in terms])
+    shares = np.concatenate([np.full(len(docs), share) for docs, share in terms])
+    return cast(FloatArray, np.bincount(slots, shares, minlength=n_slots))
 
 
 def add_similar(
@@ -143,17 +192,15 @@ def vector_agreement(
 
 def relevant_exists(
     index: MatchingIndex,
-    concept_scores: FloatArray,
-    word_scores: FloatArray,
+    cand: IntArray,
+    text: FloatArray,
     pivot: FloatArray | None,
-    hits: BoolArray,
     evidence: Evidence,
 ) -> bool:
-    """Whether one of the best text matches, constraints aside, clears the floor."""
-    cand = np.flatnonzero(hits)
+    """Whether one of the best text matches, constraints aside, clears the floor (``cand``
+    the slots sharing a term with the request, ``text`` their mixed text score)."""
     if len(cand) == 0:
         return False
-    text = mix(index.weights, concept_scores[cand], word_scores[cand])
     if pivot is not None:
         text = text + index.weights.pivot * pivot[cand]
     probe = index.weights.floor_probe

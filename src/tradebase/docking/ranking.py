@@ -41,26 +41,16 @@ def rank_candidates(
     index: MatchingIndex,
     request: MatchRequest,
     query: QueryTerms,
-    concept_scores: FloatArray,
-    word_scores: FloatArray,
+    cand: IntArray,
+    text: FloatArray,
     pivot: FloatArray | None,
-    hits: BoolArray,
     top_k: int,
 ) -> Ranked:
-    hits = hits.copy()
-    # Live slots sharing a term and passing the hard constraints: the rules read whole
-    # columns, cheaper than gathering them at ~1 in 6 slots.
-    passing_mask(index, hits, request)
-    cand = np.flatnonzero(hits)
-    # Each field is divided by its best value over every candidate, passing or not (retired
-    # slots score 0, so the maximum over all slots is that one).
-    score = mix(
-        index.weights,
-        concept_scores[cand],
-        word_scores[cand],
-        float(concept_scores.max()),
-        float(word_scores.max()),
-    )
+    """The ``top_k`` best of the slots ``cand`` (live slots sharing a term with the request,
+    increasing) that pass the hard constraints; ``text`` is their mixed text score (``mix``,
+    each field divided by its best value over every candidate, passing or not)."""
+    keep = passing(index, cand, request)
+    cand, score = cand[keep], text[keep]
     if len(cand) == 0:
         return Ranked([], [])
     bonus, proposal = hs_bonus(index, cand, request, query)
@@ -106,25 +96,24 @@ def rank_candidates(
     return rows
 
 
-def passing_mask(index: MatchingIndex, mask: BoolArray, request: MatchRequest) -> None:
-    """Clear in ``mask`` (one flag per slot) the slots that fail a hard constraint
-    (capacity is not one): the rules of ``constraints.check_listing``, over whole columns."""
-    n = len(mask)
+def passing(index: MatchingIndex, cand: IntArray, request: MatchRequest) -> BoolArray:
+    """Which of the slots ``cand`` pass every hard constraint (capacity is not one): the
+    rules of ``constraints.check_listing``, over the columns gathered at ``cand``."""
+    keep = np.ones(len(cand), dtype=bool)
     for code in sorted(request.required_certifications):
         column = index._certs.get(certification_key(code))
         if column is None:
-            mask[:] = False
-            return
-        mask &= column[:n]
+            return np.zeros(len(cand), dtype=bool)
+        keep &= column[cand]
     if request.quantity is not None:
-        mask &= index._moq[:n] <= request.quantity
+        keep &= index._moq[cand] <= request.quantity
     max_lead = request.max_lead_time_days
     if max_lead is not None:
         if max_lead < 0:
-            mask[:] = False
-            return
+            return np.zeros(len(cand), dtype=bool)
         # An unstated lead time (-1) reads as the largest unsigned number: it never passes.
-        mask &= index._lead.view(np.uint64)[:n] <= np.uint64(max_lead)
+        keep &= index._lead.view(np.uint64)[cand] <= np.uint64(max_lead)
+    return keep
 
 
 def hs_bonus(

@@ -48,6 +48,7 @@ from tradebase.docking.exclusions import split_exclusions
 from tradebase.docking.features import ListingFeatures, listing_features
 from tradebase.docking.language import detect_language
 from tradebase.docking.nomenclature import Nomenclature, Position
+from tradebase.docking.reasons import SPLIT_REASON, Reason, english_lines
 from tradebase.docking.records import (
     HsProposal,
     Listing,
@@ -69,7 +70,6 @@ IntArray = npt.NDArray[np.int64]
 BoolArray = npt.NDArray[np.bool_]
 
 PIVOT_LANGUAGES = frozenset({"de", "fr", "es", "sv", "en"})
-SPLIT_REASON = "needs a split over several factories (capacity docking)"
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,10 +137,10 @@ class _QueryTerms:
 @dataclass(frozen=True, slots=True)
 class _ReasonContext:
     proposal: list[str]  # the HS codes proposed for the request
-    concepts: list[tuple[int, str]]  # (term id, label) of the request's indexed concepts, in order
+    concepts: list[tuple[int, str]]  # (term id, concept id) of the request's indexed concepts
     words: list[tuple[int, str]]  # (term id, word) of the request's indexed words, in order
-    certifications: list[str]  # "FSC ✓" …
-    hs_lines: dict[str, str]  # HS code → its reason line, filled as met
+    certifications: list[Reason]  # "FSC ✓" …
+    hs_lines: dict[str, Reason]  # HS code → its reason, filled as met
 
 
 class MatchingIndex:
@@ -754,7 +754,9 @@ class MatchingIndex:
                 sku=self._skus[row.slot],
                 enterprise=self._enterprises[row.slot],
                 score=round(row.score, 6),
-                reasons=self._reasons(row.slot, request, context, row.made, row.needs_split),
+                reason_codes=(coded := self._reasons(row.slot, request, context, row.made,
+                                                     row.needs_split)),
+                reasons=english_lines(coded),
                 hs_code=self._hs_text[row.slot],
                 needs_split=row.needs_split,
                 deliverable=row.made,
@@ -898,20 +900,23 @@ class MatchingIndex:
         word_ids = self._words.term_ids
         return _ReasonContext(
             proposal=proposal,
-            concepts=[(concept_ids[cid], self.vocabulary.label(cid)) for cid in ordered],
+            concepts=[(concept_ids[cid], cid) for cid in ordered],
             words=[(word_ids[word], word) for word in query.words if word in word_ids],
-            certifications=[f"{cert} ✓" for cert in sorted(request.required_certifications)],
+            certifications=[Reason("certified", {"code": cert})
+                            for cert in sorted(request.required_certifications)],
             hs_lines={},
         )
 
-    def _hs_line(self, code: str, request: MatchRequest, context: _ReasonContext) -> str:
+    def _hs_line(self, code: str, request: MatchRequest, context: _ReasonContext) -> Reason:
         line = context.hs_lines.get(code)
         if line is None:
-            line = f"HS {code} {hs_short_description(code)}".rstrip()
+            mark = ""
             if request.hs_code and code.startswith(request.hs_code[:4]):
-                line += " ✓"
+                mark = "confirmed"
             elif any(code.startswith(p) or p.startswith(code) for p in context.proposal):
-                line += " (as proposed)"
+                mark = "proposed"
+            line = Reason("hs", {"code": code, "description": hs_short_description(code),
+                                 "mark": mark})
             context.hs_lines[code] = line
         return line
 
@@ -922,48 +927,48 @@ class MatchingIndex:
         context: _ReasonContext,
         made: int | None,
         needs_split: bool,
-    ) -> tuple[str, ...]:
-        reasons: list[str] = []
+    ) -> tuple[Reason, ...]:
+        reasons: list[Reason] = []
         code = self._hs_text[slot]
         if code:
             reasons.append(self._hs_line(code, request, context))
         held = set(self._concepts.forward(slot)[0].tolist())
-        matched = [label for tid, label in context.concepts if tid in held]
+        matched = [cid for tid, cid in context.concepts if tid in held]
         if matched:
-            reasons.append("matches " + ", ".join(matched))
+            reasons.append(Reason("concepts", {
+                "concepts": matched, "labels": [self.vocabulary.label(c) for c in matched]}))
         else:
             words = set(self._words.forward(slot)[0].tolist())
             shared = [word for tid, word in context.words if tid in words][:5]
             if shared:
-                reasons.append("words " + ", ".join(shared))
+                reasons.append(Reason("words", {"words": shared}))
         reasons.extend(context.certifications)
         unit = self._units[slot]
         if request.quantity is not None:
             moq = int(self._moq[slot])
             if moq > 0:
-                reasons.append(f"MOQ {moq:,} {unit} ≤ {request.quantity:,} ✓")
+                reasons.append(Reason("moq", {"moq": moq, "unit": unit,
+                                              "quantity": request.quantity}))
         if request.max_lead_time_days is not None:
-            reasons.append(
-                f"lead time {int(self._lead[slot])} days ≤ {request.max_lead_time_days} ✓"
-            )
+            reasons.append(Reason("lead_time", {"days": int(self._lead[slot]),
+                                                "max": request.max_lead_time_days}))
         if request.quantity is not None and request.max_lead_time_days is not None:
             days = request.max_lead_time_days
             if not needs_split:
-                reasons.append(f"{request.quantity:,} {unit} within {days} days ✓")
+                reasons.append(Reason("deliverable", {"quantity": request.quantity,
+                                                      "unit": unit, "days": days}))
             elif made is None:
-                reasons.append(f"monthly capacity not stated: {SPLIT_REASON}")
+                reasons.append(Reason("capacity_unstated"))
             else:
-                reasons.append(
-                    f"can make {made:,} of {request.quantity:,} {unit} within {days} days: "
-                    f"{SPLIT_REASON}"
-                )
+                reasons.append(Reason("partial", {"made": made, "quantity": request.quantity,
+                                                  "unit": unit, "days": days}))
         if request.unit and unit_key(request.unit) != unit_key(unit):
-            reasons.append(f"listed in {unit}, requested in {request.unit}: check the quantity")
+            reasons.append(Reason("unit_mismatch", {"unit": unit, "requested": request.unit}))
         destination = request.destination
         if destination:
             exports = self._markets.get(destination.upper())
             if exports is not None and exports[slot]:
-                reasons.append(f"exports to {destination.upper()} already")
+                reasons.append(Reason("exports", {"country": destination.upper()}))
         return tuple(reasons)
 
 

@@ -154,7 +154,9 @@ def publish_open_request(
             best = candidates[0].result
             enquiry = Enquiry(
                 request_id=request.id, enterprise_id=enterprise_id, sku=skus[0], skus=skus,
-                score=best.score, reasons=list(best.reasons), status=EnquiryStatus.SENT,
+                score=best.score, reasons=list(best.reasons),
+                reason_codes=[reason.as_json() for reason in best.reason_codes],
+                status=EnquiryStatus.SENT,
                 origin=EnquiryOrigin.OPEN, sent_at=now,
             )
             session.add(enquiry)

@@ -22,7 +22,7 @@ from tradebase.accounts.policy import (
     may_moderate_request,
     may_report_request,
 )
-from tradebase.docking import attachments, rfq, schemas, service
+from tradebase.docking import attachments, rfq, schemas, service, threads
 from tradebase.docking import rfq_schemas as rs
 from tradebase.docking.models import BuyerRequest
 from tradebase.docking.terms import SORT_KEYS
@@ -163,8 +163,10 @@ def publish(request_id: int, request: Request, db: DbSession) -> Response:
 def inbox(request: Request, db: DbSession) -> HTMLResponse:
     """The enquiries sent to the viewer's enterprises (or its bases' enterprises), open
     requests marked."""
+    enquiries = service.list_enquiries(session=db)
     return render(request, "docking_inbox.html", {
-        "enquiries": service.list_enquiries(session=db), "labels": LABELS})
+        "enquiries": enquiries, "labels": LABELS,
+        "unread_messages": threads.unread_counts(session=db, enquiries=enquiries)})
 
 
 # --- quotes: the comparison, shortlist, acceptance -------------------------------------------

@@ -52,7 +52,7 @@ from tradebase.docking.features import ListingFeatures, listing_features
 from tradebase.docking.nomenclature import Nomenclature
 from tradebase.docking.query import QueryReader, QueryTerms
 from tradebase.docking.ranking import hs_number, mix, rank_candidates
-from tradebase.docking.reasons import SPLIT_REASON, listing_reasons, reason_context
+from tradebase.docking.reasons import SPLIT_REASON, english_lines, listing_reasons, reason_context
 from tradebase.docking.records import (
     HsProposal,
     Listing,
@@ -490,9 +490,10 @@ class MatchingIndex:
                 sku=self._skus[row.slot],
                 enterprise=self._enterprises[row.slot],
                 score=round(row.score, 6),
-                reasons=listing_reasons(
+                reason_codes=(coded := listing_reasons(
                     self, row.slot, request, context, row.made, row.needs_split
-                ),
+                )),
+                reasons=english_lines(coded),
                 hs_code=self._hs_text[row.slot],
                 needs_split=row.needs_split,
                 deliverable=row.made,

@@ -1,12 +1,18 @@
-"""The reasons shown beside each match: why a listing is in the list, in short lines built
-from what the request asked and what the listing holds (HS code, matched concepts or words,
-certifications, MOQ, lead time, capacity, unit, exports). Every reason's text is built here
-and nowhere else in the engine."""
+"""Why a listing matches a request: every reason the engine gives, as a code and its
+parameters, built here and nowhere else in the engine.
+
+``listing_reasons`` says why a ranked listing is in the list (HS code, matched concepts or
+words, certifications, MOQ, lead time, capacity, unit, exports) as ``Reason`` values;
+``english`` writes one as the English line the API, the CLI and the stored enquiries have
+always carried, and the pages write it in the reader's language from the same code and
+parameters (no parsing of the English line). Pure: no session, no web.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 from tradebase.docking.constraints import unit_key
 from tradebase.docking.query import QueryTerms
@@ -18,16 +24,107 @@ if TYPE_CHECKING:
 
 SPLIT_REASON = "needs a split over several factories (capacity docking)"
 
+# code → what its parameters are (for the reader; ``english`` is the reference)
+CODES: dict[str, str] = {
+    "hs": "code, description, mark ('confirmed', 'proposed' or '')",
+    "concepts": "concepts (ids), labels (English labels, same order)",
+    "words": "words the listing shares with the request",
+    "certified": "certification code",
+    "moq": "moq, unit, quantity",
+    "lead_time": "days, max",
+    "deliverable": "quantity, unit, days",
+    "capacity_unstated": "(none)",
+    "partial": "made, quantity, unit, days",
+    "unit_mismatch": "unit (of the listing), requested",
+    "exports": "country (ISO 3166 alpha-2)",
+}
+
+ReasonValue = str | int | Sequence[str]
+
+
+@dataclass(frozen=True, slots=True)
+class Reason:
+    """One line of why a listing matches: ``code`` (see ``CODES``) and its parameters."""
+
+    code: str
+    params: Mapping[str, ReasonValue] = field(default_factory=dict)
+
+    def text(self, key: str) -> str:
+        return str(self.params.get(key, ""))
+
+    def number(self, key: str) -> int:
+        value = self.params.get(key, 0)
+        return value if isinstance(value, int) else 0
+
+    def items(self, key: str) -> list[str]:
+        value = self.params.get(key, ())
+        if isinstance(value, (str, int)):
+            return [str(value)]
+        return [str(v) for v in value]
+
+    def as_json(self) -> dict[str, Any]:
+        """A JSON-ready form: ``{"code", "params"}`` (sequences become lists)."""
+        params = {key: list(value) if not isinstance(value, (str, int)) else value
+                  for key, value in self.params.items()}
+        return {"code": self.code, "params": params}
+
+
+def from_json(value: Mapping[str, Any]) -> Reason:
+    """The reason of an ``as_json`` dict (stored with an enquiry)."""
+    params = value.get("params") or {}
+    return Reason(str(value.get("code", "")), {
+        str(key): (tuple(str(v) for v in item) if isinstance(item, list) else item)
+        for key, item in params.items() if isinstance(item, (str, int, list))
+    })
+
+
+def english(reason: Reason) -> str:
+    """The English line of ``reason``, as the API and the CLI carry it."""
+    r = reason
+    match r.code:
+        case "hs":
+            line = f"HS {r.text('code')} {r.text('description')}".rstrip()
+            mark = r.text("mark")
+            return line + (" ✓" if mark == "confirmed" else " (as proposed)"
+                           if mark == "proposed" else "")
+        case "concepts":
+            return "matches " + ", ".join(r.items("labels"))
+        case "words":
+            return "words " + ", ".join(r.items("words"))
+        case "certified":
+            return f"{r.text('code')} ✓"
+        case "moq":
+            return f"MOQ {r.number('moq'):,} {r.text('unit')} ≤ {r.number('quantity'):,} ✓"
+        case "lead_time":
+            return f"lead time {r.number('days')} days ≤ {r.number('max')} ✓"
+        case "deliverable":
+            return f"{r.number('quantity'):,} {r.text('unit')} within {r.number('days')} days ✓"
+        case "capacity_unstated":
+            return f"monthly capacity not stated: {SPLIT_REASON}"
+        case "partial":
+            return (f"can make {r.number('made'):,} of {r.number('quantity'):,} {r.text('unit')} "
+                    f"within {r.number('days')} days: {SPLIT_REASON}")
+        case "unit_mismatch":
+            return (f"listed in {r.text('unit')}, requested in {r.text('requested')}: "
+                    "check the quantity")
+        case "exports":
+            return f"exports to {r.text('country')} already"
+    return r.code
+
+
+def english_lines(reasons: Iterable[Reason]) -> tuple[str, ...]:
+    return tuple(english(reason) for reason in reasons)
+
 
 @dataclass(frozen=True, slots=True)
 class ReasonContext:
     """What the reasons of every result of one request share."""
 
     proposal: list[str]  # the HS codes proposed for the request
-    concepts: list[tuple[int, str]]  # (term id, label) of the request's indexed concepts, in order
+    concepts: list[tuple[int, str]]  # (term id, concept id) of the request's indexed concepts
     words: list[tuple[int, str]]  # (term id, word) of the request's indexed words, in order
-    certifications: list[str]  # "FSC ✓" …
-    hs_lines: dict[str, str]  # HS code → its reason line, filled as met
+    certifications: list[Reason]  # "FSC ✓" …
+    hs_lines: dict[str, Reason]  # HS code → its reason, filled as met
 
 
 def reason_context(
@@ -42,22 +139,25 @@ def reason_context(
     word_ids = index._words.term_ids
     return ReasonContext(
         proposal=proposal,
-        concepts=[(concept_ids[cid], index.vocabulary.label(cid)) for cid in ordered],
+        concepts=[(concept_ids[cid], cid) for cid in ordered],
         words=[(word_ids[word], word) for word in query.words if word in word_ids],
-        certifications=[f"{cert} ✓" for cert in sorted(request.required_certifications)],
+        certifications=[Reason("certified", {"code": cert})
+                        for cert in sorted(request.required_certifications)],
         hs_lines={},
     )
 
 
-def hs_line(code: str, request: MatchRequest, context: ReasonContext) -> str:
-    """The reason line of an HS code (each code's line written once per request)."""
+def hs_line(code: str, request: MatchRequest, context: ReasonContext) -> Reason:
+    """The reason of an HS code (each code's reason made once per request)."""
     line = context.hs_lines.get(code)
     if line is None:
-        line = f"HS {code} {hs_short_description(code)}".rstrip()
+        mark = ""
         if request.hs_code and code.startswith(request.hs_code[:4]):
-            line += " ✓"
+            mark = "confirmed"
         elif any(code.startswith(p) or p.startswith(code) for p in context.proposal):
-            line += " (as proposed)"
+            mark = "proposed"
+        line = Reason("hs", {"code": code, "description": hs_short_description(code),
+                             "mark": mark})
         context.hs_lines[code] = line
     return line
 
@@ -69,47 +169,51 @@ def listing_reasons(
     context: ReasonContext,
     made: int | None,
     needs_split: bool,
-) -> tuple[str, ...]:
+) -> tuple[Reason, ...]:
     """The reasons of one ranked listing, in the order they are shown."""
-    reasons: list[str] = []
+    reasons: list[Reason] = []
     code = index._hs_text[slot]
     if code:
         reasons.append(hs_line(code, request, context))
     held = set(index._concepts.forward(slot)[0].tolist())
-    matched = [label for tid, label in context.concepts if tid in held]
+    matched = [cid for tid, cid in context.concepts if tid in held]
     if matched:
-        reasons.append("matches " + ", ".join(matched))
+        reasons.append(Reason("concepts", {
+            "concepts": matched, "labels": [index.vocabulary.label(c) for c in matched]}))
     else:
         words = set(index._words.forward(slot)[0].tolist())
         shared = [word for tid, word in context.words if tid in words][:5]
         if shared:
-            reasons.append("words " + ", ".join(shared))
+            reasons.append(Reason("words", {"words": shared}))
     reasons.extend(context.certifications)
     unit = index._units[slot]
     if request.quantity is not None:
         moq = int(index._moq[slot])
         if moq > 0:
-            reasons.append(f"MOQ {moq:,} {unit} ≤ {request.quantity:,} ✓")
+            reasons.append(Reason("moq", {"moq": moq, "unit": unit,
+                                          "quantity": request.quantity}))
     if request.max_lead_time_days is not None:
-        reasons.append(
-            f"lead time {int(index._lead[slot])} days ≤ {request.max_lead_time_days} ✓"
-        )
+        reasons.append(Reason("lead_time", {"days": int(index._lead[slot]),
+                                            "max": request.max_lead_time_days}))
     if request.quantity is not None and request.max_lead_time_days is not None:
         days = request.max_lead_time_days
         if not needs_split:
-            reasons.append(f"{request.quantity:,} {unit} within {days} days ✓")
+            reasons.append(Reason("deliverable", {"quantity": request.quantity,
+                                                  "unit": unit, "days": days}))
         elif made is None:
-            reasons.append(f"monthly capacity not stated: {SPLIT_REASON}")
+            reasons.append(Reason("capacity_unstated"))
         else:
-            reasons.append(
-                f"can make {made:,} of {request.quantity:,} {unit} within {days} days: "
-                f"{SPLIT_REASON}"
-            )
+            reasons.append(Reason("partial", {"made": made, "quantity": request.quantity,
+                                              "unit": unit, "days": days}))
     if request.unit and unit_key(request.unit) != unit_key(unit):
-        reasons.append(f"listed in {unit}, requested in {request.unit}: check the quantity")
+        reasons.append(Reason("unit_mismatch", {"unit": unit, "requested": request.unit}))
     destination = request.destination
     if destination:
         exports = index._markets.get(destination.upper())
         if exports is not None and exports[slot]:
-            reasons.append(f"exports to {destination.upper()} already")
+            reasons.append(Reason("exports", {"country": destination.upper()}))
     return tuple(reasons)
+
+
+__all__ = ["CODES", "SPLIT_REASON", "Reason", "ReasonContext", "english", "english_lines",
+           "from_json", "listing_reasons", "reason_context"]

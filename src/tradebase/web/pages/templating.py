@@ -25,6 +25,7 @@ from tradebase.web.i18n import (
     localized,
     request_language,
 )
+from tradebase.web.pages.reasons import reason_lines
 from tradebase.web.pages.vocab import DESIGNATION_LEVELS, REGION_LEVELS, SIZE_LABELS
 
 TEMPLATES_DIR = Path(__file__).parent.parent / "templates"
@@ -73,6 +74,7 @@ def environment(lang: str) -> Environment:
         country=lambda code: country_name(code, lang),
         metric=lambda name: metric_label(name, lang),
         period=period,
+        reasons=lambda codes, texts=(): reason_lines(codes or (), texts, lang),
     )
     env.globals.update(
         lang=lang,

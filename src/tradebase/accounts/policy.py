@@ -25,6 +25,7 @@ __all__ = [
     "docking_scope",
     "is_allowed",
     "manages_round",
+    "may_lift_suspension",
     "may_moderate_request",
     "may_post_message",
     "may_post_requests",
@@ -302,6 +303,15 @@ def may_moderate_request(actor: Actor, parties: RequestParties) -> bool:
     if actor.is_system or actor.role is Role.ADMIN:
         return True
     return actor.role is Role.BASE_ADMIN and bool(actor.base_ids & parties.base_ids)
+
+
+def may_lift_suspension(actor: Actor, parties: RequestParties | None) -> bool:
+    """Lift a buyer's suspension: who may moderate the request it was suspended over
+    (``may_moderate_request``: a base administrator of a base that request reached, or a
+    platform administrator); when that request is gone (``parties`` None), an administrator."""
+    if parties is None:
+        return actor.can_write and (actor.is_system or actor.role is Role.ADMIN)
+    return may_moderate_request(actor, parties)
 
 
 # --- an enquiry's message thread between its buyer and its enterprise ---------------------

@@ -125,6 +125,8 @@ class Bm25Field:
         self.doc_len[slot] = 0.0
 
     def postings(self, tid: int) -> tuple[npt.NDArray[np.int32], npt.NDArray[np.float32]]:
+        """A term's slots, in increasing order (bulk slots come sorted, later slots are
+        appended as they are numbered), and their term frequencies."""
         merged = self.merged.get(tid)
         if merged is not None:
             docs, tfs = merged
@@ -214,32 +216,26 @@ class Bm25Field:
             summed = np.bincount(np.concatenate(docs), np.concatenate(weights), minlength=n_slots)
         return cast(FloatArray, summed), docs
 
-    def coverage(
+    def holders(
         self,
         query: Iterable[tuple[str, float, float]],
         n_alive: int,
         k1: float,
         b: float,
         alive: BoolArray,
-        n_slots: int,
-    ) -> FloatArray:
-        """For every slot, the sum of the ``share`` of the query terms it holds; ``query`` is
-        (term, query weight as passed to ``score``, share). Reads the cached postings of
-        ``score``, so it costs one more ``bincount``."""
-        docs: list[npt.NDArray[np.int32]] = []
-        shares: list[FloatArray] = []
+    ) -> list[tuple[npt.NDArray[np.int32], float]]:
+        """The live postings (slots in increasing order) and ``share`` of each query term
+        (term, query weight as passed to ``score``, share) found, in query order; terms of
+        share 0 are left out. Reads the cached postings of ``score``."""
+        found: list[tuple[npt.NDArray[np.int32], float]] = []
         if n_alive:
             for term, weight, share in query:
                 tid = self.term_ids.get(term)
                 if tid is None or self.df[tid] <= 0 or share == 0:
                     continue
                 term_docs, _ = self.term_weights(tid, weight, n_alive, k1, b, alive)
-                docs.append(term_docs)
-                shares.append(np.full(len(term_docs), share))
-        if not docs:
-            return np.zeros(n_slots)
-        return cast(FloatArray, np.bincount(np.concatenate(docs), np.concatenate(shares),
-                                            minlength=n_slots))
+                found.append((term_docs, share))
+        return found
 
     def holding(self, terms: Iterable[str], n_slots: int) -> BoolArray:
         """Which slots hold any of ``terms`` (retired slots included: callers mask them)."""

@@ -10,6 +10,7 @@ a consistent prefix without making writers wait on one row (docs/matching.md).
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import (
     JSON,
@@ -232,7 +233,9 @@ class Enquiry(Model, Versioned):
     skus: Mapped[list[str]] = mapped_column(JSON, default=list)  # the listings asked about
     origin: Mapped[str] = mapped_column(String(8), default="chosen", server_default="chosen")
     score: Mapped[float | None] = mapped_column(Float)
-    reasons: Mapped[list[str]] = mapped_column(JSON, default=list)
+    reasons: Mapped[list[str]] = mapped_column(JSON, default=list)  # in English
+    # the same as codes and parameters (``reasons.Reason.as_json``), for the reader's language
+    reason_codes: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     status: Mapped[str] = mapped_column(String(12), default="shortlisted")
     quote_price: Mapped[float | None] = mapped_column(Float)
     quote_currency: Mapped[str | None] = mapped_column(String(3))

@@ -6,6 +6,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
+from tradebase.docking.reasons import Reason
+
 
 def _frozen_codes(values: Iterable[str]) -> frozenset[str]:
     return frozenset(value.strip() for value in values if value and value.strip())
@@ -68,6 +70,8 @@ class MatchResult:
     # How much of what the request asks for the listing shows (0–1): the larger of the share
     # of the request's concept weight it holds and the idf-weighted share of its words.
     evidence: float = 1.0
+    # ``reasons`` as codes and parameters (``reasons.py``), for pages in the reader's language.
+    reason_codes: tuple[Reason, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

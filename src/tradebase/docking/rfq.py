@@ -16,6 +16,8 @@ from sqlalchemy.orm import Session
 
 from tradebase.accounts.guard import current_actor
 from tradebase.accounts.policy import (
+    RequestParties,
+    may_lift_suspension,
     may_moderate_request,
     may_report_request,
     may_see_buyer_organisation,
@@ -154,7 +156,9 @@ def publish_open_request(
             best = candidates[0].result
             enquiry = Enquiry(
                 request_id=request.id, enterprise_id=enterprise_id, sku=skus[0], skus=skus,
-                score=best.score, reasons=list(best.reasons), status=EnquiryStatus.SENT,
+                score=best.score, reasons=list(best.reasons),
+                reason_codes=[reason.as_json() for reason in best.reason_codes],
+                status=EnquiryStatus.SENT,
                 origin=EnquiryOrigin.OPEN, sent_at=now,
             )
             session.add(enquiry)
@@ -323,8 +327,46 @@ def suspend_author(*, session: Session, request_id: int, reason: str = "") -> Su
     return suspension
 
 
+def suspension_of(*, session: Session, request: BuyerRequest) -> Suspension | None:
+    """The suspension of the request's author, for those who may lift it (else None)."""
+    if request.buyer_id is None:
+        return None
+    suspension = session.scalars(
+        select(Suspension).where(Suspension.user_id == request.buyer_id)).first()
+    if suspension is None or not may_lift_suspension(
+            current_actor(session), _suspension_parties(session, suspension)):
+        return None
+    return suspension
+
+
+def _suspension_parties(session: Session, suspension: Suspension) -> RequestParties | None:
+    if suspension.request_id is None:
+        return None
+    request = session.get(BuyerRequest, suspension.request_id)
+    return service._parties(session, request) if request is not None else None
+
+
+def lift_suspension(*, session: Session, suspension_id: int) -> int | None:
+    """A moderator lifts a suspension (``may_lift_suspension``): its buyer may post again.
+    The row goes; the audit log keeps who suspended, why, and who lifted it. Returns the
+    request it was suspended over (None when that is gone)."""
+    actor = service._signed_in(session)
+    suspension = session.get(Suspension, suspension_id)
+    if suspension is None:
+        raise NotFound(f"suspension {suspension_id} not found", code="rfq.no_suspension",
+                       params={"id": suspension_id})
+    if not may_lift_suspension(actor, _suspension_parties(session, suspension)):
+        raise Forbidden("only an administrator of a base the request reached may lift the "
+                        "suspension of its author", code="rfq.may_not_lift")
+    request_id = suspension.request_id
+    session.delete(suspension)
+    session.flush()
+    return request_id
+
+
 __all__ = [
     "OPEN_REACH", "accept_quote", "buyer_named", "close_request", "compare_quotes",
-    "edit_request", "hide_request", "publish_open_request", "report_request", "reports_of",
-    "shortlist_quote", "suspend_author", "withdraw_request",
+    "edit_request", "hide_request", "lift_suspension", "publish_open_request",
+    "report_request", "reports_of", "shortlist_quote", "suspend_author", "suspension_of",
+    "withdraw_request",
 ]

@@ -106,12 +106,20 @@ class AnalysisOut(BaseModel):
     hs: HsProposalOut
 
 
+class ReasonOut(BaseModel):
+    """One of ``reasons`` as a code and its parameters (``docking/reasons.py``: ``CODES``)."""
+
+    code: str
+    params: dict[str, str | int | list[str]] = {}
+
+
 class MatchOut(BaseModel):
     sku: str
     enterprise: str
     enterprise_id: int | None = None
     score: float
     reasons: list[str]
+    reason_codes: list[ReasonOut] = []
     hs_code: str | None = None
     needs_split: bool = False
     deliverable: int | None = None
@@ -281,6 +289,7 @@ class EnquiryOut(BaseModel):
     origin: str = "chosen"
     score: float | None
     reasons: list[str]
+    reason_codes: list[ReasonOut] = []
     status: str
     quote_price: float | None
     quote_currency: str | None

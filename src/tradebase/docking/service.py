@@ -344,14 +344,15 @@ def shortlist(
     if enquiry is not None and sku not in (enquiry.skus or []):
         enquiry.skus = [*(enquiry.skus or []), sku]  # a new list: JSON changes are seen
     if enquiry is None:
-        score, reasons = None, []
+        score, reasons, codes = None, [], []
         if index is not None:
             for candidate in match(session=session, index=index,
                                    request=engine_request(request), top_k=50):
                 if candidate.result.sku == sku:
                     score, reasons = candidate.result.score, list(candidate.result.reasons)
+                    codes = [reason.as_json() for reason in candidate.result.reason_codes]
         enquiry = Enquiry(request_id=request.id, enterprise_id=product.enterprise_id, sku=sku,
-                          skus=[sku], score=score, reasons=reasons,
+                          skus=[sku], score=score, reasons=reasons, reason_codes=codes,
                           status=EnquiryStatus.SHORTLISTED, origin=EnquiryOrigin.CHOSEN)
         session.add(enquiry)
         request.enquiries.append(enquiry)

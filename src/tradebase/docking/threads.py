@@ -39,7 +39,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, cast
 
-from sqlalchemy import Table, func, insert, select
+from sqlalchemy import ColumnElement, Table, and_, false, func, insert, or_, select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -54,7 +54,13 @@ from tradebase.accounts.policy import (
 )
 from tradebase.docking import rfq_rules, service
 from tradebase.docking.attachments import check_file
-from tradebase.docking.models import Enquiry, EnquiryMessage, MessageAttachment, MessageRead
+from tradebase.docking.models import (
+    BuyerRequest,
+    Enquiry,
+    EnquiryMessage,
+    MessageAttachment,
+    MessageRead,
+)
 from tradebase.docking.notices import snippet
 from tradebase.docking.schemas import EnquiryStatus
 from tradebase.docking.terms import RequestStatus
@@ -277,6 +283,46 @@ def mark_read(*, session: Session, enquiry_id: int) -> int:
     return len(unread)
 
 
+def unread_counts(*, session: Session, enquiries: Sequence[Enquiry]) -> dict[int, int]:
+    """How many messages of the other side the actor has not read, per enquiry of a list it
+    was shown (the enquiries it speaks for, ``thread_side``; those it only oversees have
+    no count). One grouped query for the whole list."""
+    actor = current_actor(session)
+    sides: dict[str, list[int]] = {BUYER: [], ENTERPRISE: []}
+    for enquiry in enquiries:
+        request = enquiry.request
+        side = thread_side(actor, RequestParties(request.buyer_id, request.organisation),
+                           enquiry.enterprise_id)
+        if side is not None:
+            sides[side].append(enquiry.id)
+    reading = [and_(EnquiryMessage.enquiry_id.in_(ids), EnquiryMessage.side != side)
+               for side, ids in sides.items() if ids]
+    return _count_unread(session, actor.user_id, EnquiryMessage.enquiry_id, reading)
+
+
+def unread_by_request(*, session: Session, requests: Sequence[BuyerRequest]) -> dict[int, int]:
+    """How many factory messages the actor, as the buyer side, has not read in all the
+    enquiries of each request of its list. One grouped query."""
+    actor = current_actor(session)
+    ids = [r.id for r in requests
+           if thread_side(actor, RequestParties(r.buyer_id, r.organisation), 0) == BUYER]
+    reading = [and_(Enquiry.request_id.in_(ids), EnquiryMessage.side != BUYER)] if ids else []
+    return _count_unread(session, actor.user_id, Enquiry.request_id, reading)
+
+
+def _count_unread(session: Session, user_id: int | None, key: Any,
+                  reading: list[ColumnElement[bool]]) -> dict[int, int]:
+    if user_id is None or not reading:
+        return {}
+    read = and_(MessageRead.message_id == EnquiryMessage.id, MessageRead.user_id == user_id)
+    stmt = (select(key, func.count(EnquiryMessage.id))
+            .join(Enquiry, Enquiry.id == EnquiryMessage.enquiry_id)
+            .outerjoin(MessageRead, read)
+            .where(or_(false(), *reading), MessageRead.message_id.is_(None))
+            .group_by(key))
+    return {int(row[0]): int(row[1]) for row in session.execute(stmt)}
+
+
 def get_attachment(
     *, session: Session, storage: Storage, enquiry_id: int, message_id: int,
     attachment_id: int,
@@ -293,5 +339,5 @@ def get_attachment(
 __all__ = [
     "MAX_FILES", "MAX_TEXT", "ThreadMessage", "Upload", "check_text", "closed_reason",
     "get_attachment", "list_messages", "mark_read", "may_post", "message_posted",
-    "post_message",
+    "post_message", "unread_by_request", "unread_counts",
 ]

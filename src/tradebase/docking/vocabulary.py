@@ -111,6 +111,7 @@ class Vocabulary:
         self.version = version
         self.concepts: dict[str, Concept] = {}
         self.implies: dict[str, frozenset[str]] = {}
+        self._names: dict[tuple[str, str], str] = {}  # (concept, language) → its first term
         pending_terms: list[tuple[str, str, frozenset[str]]] = []
         for row in rows:
             ids = frozenset(part.strip() for part in row["concept"].split("+"))
@@ -132,7 +133,10 @@ class Vocabulary:
                     hs_refinements=refinements,
                 )
             for lang in LANGUAGES:
-                for term in _split_terms(row.get(lang, "")):
+                written = _split_terms(row.get(lang, ""))
+                if written and kind != "compound":
+                    self._names[(next(iter(ids)), lang)] = written[0]
+                for term in written:
                     pending_terms.append((lang, term, ids))
         self._cjk: dict[str, frozenset[str]] = {}
         self._by_lang: dict[str, _LanguageTerms] = {lang: _LanguageTerms() for lang in LANGUAGES}
@@ -427,6 +431,10 @@ class Vocabulary:
     def label(self, cid: str) -> str:
         concept = self.concepts.get(cid)
         return concept.label if concept else cid
+
+    def name(self, cid: str, lang: str) -> str:
+        """The concept in ``lang`` (its first term there), else its English label."""
+        return self._names.get((cid, lang)) or self.label(cid)
 
     def kind(self, cid: str) -> str:
         concept = self.concepts.get(cid)

@@ -613,3 +613,52 @@ def test_export_then_import_gives_back_the_same_data(
         finally:
             session.close()
             outer.rollback()
+
+
+# --- price columns ---------------------------------------------------------------------------
+
+PRICE_HEADER = "sku,enterprise,title,price_min,price_max,price_currency"
+
+
+@pytest.mark.parametrize("suffix", ["csv", "xlsx"])
+def test_prices_round_trip_through_export_and_import(
+    session: Session, tmp_path: Path, suffix: str
+) -> None:
+    text = (f"{PRICE_HEADER}\nPR-1,Fixture Rattan Works,Chair,12.5,18,eur\n"
+            "PR-2,Fixture Rattan Works,Stool,,,\n")
+    import_file(session=session, kind="products", path=_write(tmp_path, text))
+    chair = service.get_product_by_sku(session=session, sku="PR-1")
+    assert chair is not None
+    assert (chair.price_min, chair.price_max, chair.price_currency) == (12.5, 18.0, "EUR")
+    stool = service.get_product_by_sku(session=session, sku="PR-2")
+    assert stool is not None
+    assert (stool.price_min, stool.price_max, stool.price_currency) == (None, None, None)
+
+    exported = tmp_path / f"products.{suffix}"
+    export_file(session=session, kind="products", path=exported)
+    table = read_table(exported)
+    assert {"price_min", "price_max", "price_currency"} <= set(table.columns)
+    cells = next(row.cells for row in table.rows if row.cells["sku"] == "PR-1")
+    assert (float(cells["price_min"]), float(cells["price_max"]), cells["price_currency"]) \
+        == (12.5, 18.0, "EUR")
+    chair.price_min, chair.price_currency = 1.0, "USD"  # changed since the export
+    session.flush()
+    import_file(session=session, kind="products", path=exported)
+    session.expire_all()
+    again = service.get_product_by_sku(session=session, sku="PR-1")
+    assert again is not None
+    assert (again.price_min, again.price_max, again.price_currency) == (12.5, 18.0, "EUR")
+
+
+def test_bad_prices_are_reported_with_line_and_column(session: Session, tmp_path: Path) -> None:
+    text = (f"{PRICE_HEADER}\nPB-1,Fixture Rattan Works,Chair,cheap,,EUR\n"
+            "PB-2,Fixture Rattan Works,Chair,5,,EURO\n"
+            "PB-3,Fixture Rattan Works,Chair,9,3,EUR\n"
+            "PB-4,Fixture Rattan Works,Chair,9,12,\n"
+            "PB-5,Fixture Rattan Works,Chair,-1,,EUR\n")
+    errors = {(e.line, e.column): e.reason for e in _rejected(session, "products",
+                                                               _write(tmp_path, text))}
+    assert set(errors) == {(2, "price_min"), (3, "price_currency"), (4, "price_max"),
+                           (5, "price_currency"), (6, "price_min")}
+    assert "ISO 4217" in errors[(3, "price_currency")]
+    assert "below the lowest" in errors[(4, "price_max")]

@@ -37,6 +37,7 @@ from tradebase.docking.models import (
     EnquiryMessage,
     MessageAttachment,
     RequestAttachment,
+    Suspension,
 )
 from tradebase.notifications.models import Notification
 from tradebase.registry.models import (
@@ -145,9 +146,15 @@ def _docking_ids(session: Session, enterprise: Enterprise) -> dict[str, Any]:
     message.attachments.append(MessageAttachment(
         filename="drawing.pdf", size=len(MATRIX_PDF), content_type="application/pdf",
         key=MATRIX_MESSAGE_FILE_KEY))
-    session.add_all([attachment, message])
+    # another buyer, suspended over this request (not the buyer: it must still post)
+    suspended = User(email="matrix-suspended@example.com", password_hash="x", role="buyer")
+    session.add_all([attachment, message, suspended])
     session.flush()
-    return {"request_id": request.id, "enquiry_id": enquiry.id, "intention_id": proposed.id,
+    suspension = Suspension(user_id=suspended.id, request_id=request.id, reason="spam")
+    session.add(suspension)
+    session.flush()
+    return {"suspension_id": suspension.id,
+            "request_id": request.id, "enquiry_id": enquiry.id, "intention_id": proposed.id,
             "order_id": accepted.order.id, "sku": product_sku(session, enterprise),
             "attachment_id": attachment.id, "notification_id": note.id,
             "message_id": message.id, "message_attachment_id": message.attachments[0].id}
@@ -336,6 +343,8 @@ API_RULES: dict[tuple[str, str], Rule] = {
     ("POST", "/api/v1/docking/requests/{request_id}/suspend-author"): Rule(
         BASE_STAFF, lambda ids: {"reason": "spam"}
     ),
+    # lifted by who may moderate the request it was made over (``may_lift_suspension``)
+    ("DELETE", "/api/v1/docking/suspensions/{suspension_id}"): Rule(BASE_STAFF, ok=204),
     ("POST", "/api/v1/docking/requests/{request_id}/attachments"): Rule(
         BUYER, files=lambda ids: {"file": ("spec.pdf", MATRIX_PDF, "application/pdf")}
     ),
@@ -529,6 +538,9 @@ PAGE_RULES |= {
     ("POST", "/docking/requests/{request_id:int}/hide"): Rule(BASE_STAFF, form=lambda ids: {}),
     ("POST", "/docking/requests/{request_id:int}/suspend-author"): Rule(
         BASE_STAFF, form=lambda ids: {"reason": "spam"}
+    ),
+    ("POST", "/docking/suspensions/{suspension_id:int}/lift"): Rule(
+        BASE_STAFF, form=lambda ids: {}
     ),
     ("POST", "/docking/requests/{request_id:int}/attachments"): Rule(
         BUYER, form=lambda ids: {},

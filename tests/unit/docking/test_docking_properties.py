@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import numpy as np
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tradebase.docking import Listing, MatchingIndex, MatchRequest, listing_features
 from tradebase.docking.constraints import check_listing
+from tradebase.docking.evidence import Evidence
 from tradebase.docking.text import raw_tokens
 
 TITLES = [
@@ -157,3 +159,41 @@ def test_matching_between_edits_never_serves_stale_weights(
         for request in requests:
             assert index.match(request, top_k=20) == rebuilt.match(request, top_k=20)
             assert index.analyse(request.text) == rebuilt.analyse(request.text)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.lists(listings_strategy, max_size=8, unique_by=lambda item: item.sku),
+    st.lists(operation, max_size=20),
+    st.lists(requests_strategy, min_size=1, max_size=3),
+)
+def test_evidence_of_a_few_slots_equals_the_dense_column(
+    initial: list[Listing],
+    operations: list[tuple[str, object]],
+    requests: list[MatchRequest],
+) -> None:
+    """``Evidence.at`` finds a slot in each term's postings by binary search: the postings
+    stay in slot order through edits, and its figures are those of the column over every
+    slot, to the last bit."""
+    index = MatchingIndex.build(initial)
+    index.compact_min_dead = 10_000  # keep retired slots and appended postings
+    for kind, value in operations:
+        if kind == "upsert":
+            assert isinstance(value, Listing)
+            index.upsert(value)
+        else:
+            assert isinstance(value, str)
+            index.remove(value)
+    for field_ in (index._concepts, index._words):
+        for tid in range(len(field_.terms)):
+            docs, _ = field_.postings(tid)
+            assert bool(np.all(np.diff(docs) > 0))
+    every = np.arange(index._n_slots, dtype=np.int64)
+    for request in requests:
+        query = index._reader.read(request.text)
+        _, _, hits = index._text_scores(query)
+        evidence = Evidence(index, query, index._pivot_scores(query, hits))
+        seen = evidence.at(every)
+        for level in {0.0, *seen.tolist()}:
+            expected = np.flatnonzero(seen >= level) if level > 0 else every
+            assert evidence.at_least(level).tolist() == expected.tolist()

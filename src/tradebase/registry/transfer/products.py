@@ -45,6 +45,7 @@ _PRODUCT_FIELDS = {  # column -> field of schemas.ProductCreate filled straight 
     "sku": "sku", "title": "title", "description": "description", "hs_code": "hs_code",
     "hs_edition": "hs_edition", "unit": "unit", "moq": "moq",
     "monthly_capacity": "monthly_capacity", "lead_time_days": "lead_time_days",
+    "price_min": "price_min", "price_max": "price_max", "price_currency": "price_currency",
     "certifications": "certifications",
 }
 _SKU_HINT = ("a sku starts with a letter or digit and holds only letters, digits and . _ / - "
@@ -69,7 +70,8 @@ class ProductColumns:
     kind: Kind = Kind.PRODUCTS
     columns: tuple[str, ...] = (
         "sku", "enterprise", "title", "description", "hs_code", "hs_edition", "unit", "moq",
-        "monthly_capacity", "lead_time_days", "certifications", "markets",
+        "monthly_capacity", "lead_time_days", "price_min", "price_max", "price_currency",
+        "certifications", "markets",
     )
     required: tuple[tuple[str, ...], ...] = (("sku",), ("enterprise",), ("title",))
 
@@ -275,17 +277,19 @@ class ProductColumns:
                 Product.id, Product.sku, Product.enterprise_id, Product.title,
                 Product.description, Product.hs_code_written, Product.hs_edition, Product.unit,
                 Product.moq, Product.monthly_capacity, Product.lead_time_days,
+                Product.price_min, Product.price_max, Product.price_currency,
             ).order_by(Product.id)
             # The code as written and the edition it was read as: importing them again
             # gives the same HS 2022 code and candidates.
             for (ident, sku, enterprise_id, title, description, hs_code, hs_edition, unit, moq,
-                 capacity, lead_time) in session.execute(
+                 capacity, lead_time, price_min, price_max, currency) in session.execute(
                      stmt.execution_options(yield_per=BATCH_SIZE)):
                 own = titles.get(ident, {})
                 yield [
                     sku, names.get(enterprise_id, str(enterprise_id)), title,
                     *(own.get(lang, "") for lang in langs),
                     description, hs_code, hs_edition, unit, moq, capacity, lead_time,
+                    price_min, price_max, currency,
                     joined(certifications.get(ident, [])),
                     joined(markets.get(enterprise_id, [])),
                 ]
@@ -304,6 +308,8 @@ def _product_fields(product: Product) -> dict[str, Any]:
         "hs_code": product.hs_code_written, "hs_edition": product.hs_edition,
         "unit": product.unit, "moq": product.moq,
         "monthly_capacity": product.monthly_capacity, "lead_time_days": product.lead_time_days,
+        "price_min": product.price_min, "price_max": product.price_max,
+        "price_currency": product.price_currency,
         "certifications": product.certifications, "is_sample": product.is_sample,
     }
 

@@ -50,7 +50,10 @@ def matches_out(candidates: list[service.Candidate]) -> list[schemas.MatchOut]:
     return [
         schemas.MatchOut(
             sku=c.result.sku, enterprise=c.result.enterprise, enterprise_id=c.enterprise_id,
-            score=c.result.score, reasons=list(c.result.reasons), hs_code=c.result.hs_code,
+            score=c.result.score, reasons=list(c.result.reasons),
+            reason_codes=[schemas.ReasonOut.model_validate(r.as_json())
+                          for r in c.result.reason_codes],
+            hs_code=c.result.hs_code,
             needs_split=c.result.needs_split, deliverable=c.result.deliverable,
         )
         for c in candidates

@@ -31,6 +31,7 @@ class ReportOut(BaseModel):
 class SuspensionOut(BaseModel):
     request_id: int
     author_suspended: bool = True
+    suspension_id: int | None = None  # to lift it: DELETE /suspensions/{suspension_id}
 
 
 def file_storage(request: Request) -> Storage:
@@ -134,8 +135,16 @@ def hide_request(request_id: IdPath, db: DbSession) -> object:
 
 @router.post("/requests/{request_id}/suspend-author", response_model=SuspensionOut)
 def suspend_author(request_id: IdPath, data: rs.ReportIn, db: DbSession) -> object:
-    rfq.suspend_author(session=db, request_id=request_id, reason=data.reason)
-    return SuspensionOut(request_id=request_id)
+    suspension = rfq.suspend_author(session=db, request_id=request_id, reason=data.reason)
+    return SuspensionOut(request_id=request_id, suspension_id=suspension.id)
+
+
+@router.delete("/suspensions/{suspension_id}", status_code=204)
+def lift_suspension(suspension_id: IdPath, db: DbSession) -> Response:
+    """Lift a suspension: an administrator of a base the request it was made over reached
+    (``may_lift_suspension``); its buyer may post again."""
+    rfq.lift_suspension(session=db, suspension_id=suspension_id)
+    return Response(status_code=204)
 
 
 @router.post("/requests/{request_id}/attachments", response_model=schemas.AttachmentOut,

@@ -59,9 +59,12 @@ def _actor_sides(request: Request, enquiry: Enquiry) -> dict[str, bool]:
 
 def _home(request: Request, db: DbSession, form: Form, status_code: int = 200) -> HTMLResponse:
     actor = request.state.actor
+    requests = service.list_requests(session=db)
+    enquiries = service.list_enquiries(session=db)
     context = {
-        "requests": service.list_requests(session=db),
-        "enquiries": service.list_enquiries(session=db),
+        "requests": requests, "enquiries": enquiries,
+        "unread_messages": threads.unread_counts(session=db, enquiries=enquiries),
+        "unread_requests": threads.unread_by_request(session=db, requests=requests),
         "can_post": actor.role in (Role.BUYER, Role.ADMIN),
         "base_ids": sorted(actor.base_ids),
         "form": form, "labels": LABELS, "options": term_options(gettext_for(request)),
@@ -118,6 +121,7 @@ def request_page(request_id: int, request: Request, db: DbSession) -> HTMLRespon
         "listings": service.listings_of(session=db, candidates=matches),
         "enquiries": enquiries, "asked": {sku for e in enquiries for sku in (e.skus or [])},
         "enquired": {e.enterprise_id: e for e in enquiries},
+        "unread_messages": threads.unread_counts(session=db, enquiries=enquiries),
         **request_extras(request, db, buyer_request),
     }
     return render(request, "docking_request.html", context)

@@ -22,7 +22,7 @@ from tradebase.accounts.policy import (
     may_moderate_request,
     may_report_request,
 )
-from tradebase.docking import attachments, rfq, schemas, service
+from tradebase.docking import attachments, rfq, schemas, service, threads
 from tradebase.docking import rfq_schemas as rs
 from tradebase.docking.models import BuyerRequest
 from tradebase.docking.terms import SORT_KEYS
@@ -79,6 +79,7 @@ def request_extras(request: Request, db: DbSession, buyer_request: BuyerRequest
         "labels": LABELS,
         "buyer_named": rfq.buyer_named(session=db, request=buyer_request),
         "reports": rfq.reports_of(session=db, request=buyer_request),
+        "suspension": rfq.suspension_of(session=db, request=buyer_request),
         "may_moderate": may_moderate_request(actor, parties),
         "may_report": may_report_request(actor, parties),
         "acts_as_buyer": actor.can_write and acts_for_buyer(actor, parties),
@@ -163,8 +164,10 @@ def publish(request_id: int, request: Request, db: DbSession) -> Response:
 def inbox(request: Request, db: DbSession) -> HTMLResponse:
     """The enquiries sent to the viewer's enterprises (or its bases' enterprises), open
     requests marked."""
+    enquiries = service.list_enquiries(session=db)
     return render(request, "docking_inbox.html", {
-        "enquiries": service.list_enquiries(session=db), "labels": LABELS})
+        "enquiries": enquiries, "labels": LABELS,
+        "unread_messages": threads.unread_counts(session=db, enquiries=enquiries)})
 
 
 # --- quotes: the comparison, shortlist, acceptance -------------------------------------------
@@ -225,6 +228,14 @@ def hide(request_id: int, db: DbSession) -> Response:
 @router.post("/docking/requests/{request_id:int}/suspend-author", response_class=HTMLResponse)
 def suspend_author(request_id: int, db: DbSession, posted: Posted) -> Response:
     rfq.suspend_author(session=db, request_id=request_id, reason=_reason(posted))
+    return _to_request(request_id, "#moderation")
+
+
+@router.post("/docking/suspensions/{suspension_id:int}/lift", response_class=HTMLResponse)
+def lift_suspension(suspension_id: int, db: DbSession) -> Response:
+    request_id = rfq.lift_suspension(session=db, suspension_id=suspension_id)
+    if request_id is None:
+        return RedirectResponse("/docking", status_code=303)
     return _to_request(request_id, "#moderation")
 
 

@@ -118,6 +118,10 @@ add_messages({
     "rfq.may_not_moderate": N_(
         "Only an administrator of a base the request reached may moderate it."),
     "rfq.no_author": N_("The author of this request has no account any more."),
+    "rfq.no_suspension": N_("There is no such suspension (it may have been lifted)."),
+    "rfq.may_not_lift": N_(
+        "Only an administrator of a base the request reached may lift the suspension of its "
+        "author."),
     "rfq.attachment_type": N_("Attach a PDF, PNG, JPEG, XLSX or CSV file."),
     "rfq.attachment_content": N_("The file %(name)s is not what its name says."),
     "rfq.attachment_empty": N_("The file is empty."),

@@ -27,6 +27,7 @@ from tradebase.web.i18n import (
     localized,
     request_language,
 )
+from tradebase.web.pages.reasons import reason_lines
 from tradebase.web.pages.vocab import DESIGNATION_LEVELS, REGION_LEVELS, SIZE_LABELS
 
 TEMPLATES_DIR = Path(__file__).parent.parent / "templates"
@@ -77,6 +78,7 @@ def environment(lang: str) -> Environment:
         period=period,
         language=lambda tag: language_name(tag, lang) if tag else "",
         hs=lambda code: hs_name(code, lang) if code else None,
+        reasons=lambda codes, texts=(): reason_lines(codes or (), texts, lang),
     )
     env.globals.update(
         lang=lang,

@@ -1,0 +1,155 @@
+"""Reading a buyer's request into the terms the matching engine scores: its language, the
+vocabulary concepts it names (weighted by kind and role), its words, what it rules out and,
+when the vocabulary does not know the product, the HS positions its words reach through the
+nomenclature. Pure: the vocabulary and nomenclature in, ``QueryTerms`` out."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
+
+from tradebase.docking.exclusions import split_exclusions
+from tradebase.docking.language import detect_language
+from tradebase.docking.nomenclature import Nomenclature, Position
+from tradebase.docking.text import raw_tokens, without_salutation
+from tradebase.docking.vocabulary import LANGUAGES, Vocabulary
+from tradebase.docking.weights import MatchWeights
+
+PIVOT_LANGUAGES = frozenset({"de", "fr", "es", "sv", "en"})
+
+
+@dataclass(frozen=True, slots=True)
+class QueryTerms:
+    """A request as the engine scores it (``QueryReader.read``)."""
+
+    language: str
+    confidence: float
+    concepts: dict[str, float]  # concept id → query weight
+    words: list[str]
+    heads: tuple[str, ...]  # concepts that say what is asked for (for the HS proposal)
+    # What the request rules out ("no wicker", "ohne Keramik") and does not also ask for.
+    excluded_concepts: tuple[str, ...] = ()
+    excluded_words: tuple[str, ...] = ()
+    unread: tuple[str, ...] = ()  # words no concept covers, when no product concept is named
+    positions: tuple[tuple[int, float], ...] = ()  # HS subheading number, relative pivot score
+
+
+class QueryReader:
+    """Reads requests for one index: its vocabulary, weights and nomenclature, and the words
+    per language the detector and the false-friend check use (worked out once)."""
+
+    def __init__(
+        self, vocabulary: Vocabulary, weights: MatchWeights, nomenclature: Nomenclature | None
+    ) -> None:
+        self.vocabulary = vocabulary
+        self.weights = weights
+        self.nomenclature = nomenclature
+        self._native: dict[str, frozenset[str]] | None = None
+        self._false: dict[str, frozenset[str]] = {}
+
+    def _lexicon(self) -> dict[str, frozenset[str]]:
+        """Per language, the words only it writes in the nomenclature (none without one)."""
+        if self._native is None:
+            nomenclature = self.nomenclature
+            self._native = {
+                lang: nomenclature.native_words(lang) if nomenclature is not None else frozenset()
+                for lang in PIVOT_LANGUAGES
+            }
+        return self._native
+
+    def _false_friends(self, language: str) -> frozenset[str]:
+        """Words of ``language`` spelt like an English term of the vocabulary (cached)."""
+        found = self._false.get(language)
+        if found is None:
+            words = self._lexicon().get(language, frozenset())
+            found = self._false[language] = self.vocabulary.english_false_friends(words, language)
+        return found
+
+    def read(self, text: str) -> QueryTerms:
+        """The terms of a request's text, as every part of the matching reads them."""
+        text = without_salutation(text)
+        detected = detect_language(text, self.vocabulary, self._lexicon())
+        confident = detected.confidence >= self.weights.language_confidence
+        languages: Collection[str] = {detected.code, "en"} if confident else LANGUAGES
+        native = self._false_friends(detected.code) if confident else frozenset()
+        exclusions = split_exclusions(text)
+        wanted = exclusions.wanted if exclusions else text
+        concepts: dict[str, float] = {}
+        heads: list[str] = []
+        roles = self.vocabulary.concepts_by_role(wanted, languages, native)
+        for cid, role in sorted(roles.items()):
+            kind = self.vocabulary.kind(cid)
+            weight = self.weights.kind_weights.get(kind, 1.0)
+            if role == "implied":
+                weight *= self.weights.implied  # "armchair" also asks for a chair, less so
+            elif role == "secondary" and self.vocabulary.is_product(cid):
+                weight *= self.weights.secondary_product  # "… for our shoe factory"
+            else:
+                heads.append(cid)
+            concepts[cid] = weight
+        # "Vinylhandschuhe": the modifier is a word of its own in an English listing.
+        modifiers = " ".join(self.vocabulary.compound_modifiers(wanted, languages))
+        words = sorted(set(raw_tokens(wanted)) | set(raw_tokens(modifiers)))
+        unread: tuple[str, ...] = ()
+        positions: tuple[tuple[int, float], ...] = ()
+        if not any(self.vocabulary.is_product(cid) for cid in concepts):
+            # The vocabulary does not know the product: read the words through the nomenclature.
+            unread = self._words_no_concept_reads(wanted, words, languages, native)
+            positions = self._positions(wanted, detected.code if confident else None)
+        if not exclusions:
+            return QueryTerms(detected.code, detected.confidence, concepts, words,
+                               tuple(heads), unread=unread, positions=positions)
+        refused = " , ".join(exclusions.excluded)
+        excluded_concepts = sorted(
+            cid
+            for cid, role in self.vocabulary.concepts_by_role(refused, languages, native).items()
+            if role == "main" and cid not in concepts
+        )
+        excluded_words = sorted(set(raw_tokens(refused)) - set(words))
+        return QueryTerms(
+            detected.code,
+            detected.confidence,
+            concepts,
+            words,
+            tuple(heads),
+            tuple(excluded_concepts),
+            tuple(excluded_words),
+            unread,
+            positions,
+        )
+
+    def _positions(self, text: str, language: str | None) -> tuple[tuple[int, float], ...]:
+        """The HS subheadings the request's words reach through the nomenclature, with their
+        score relative to the best (Chinese is not in the nomenclature: none). ``None``: the
+        language is uncertain ("vinkelslip 125 mm"), so the reading in the pivot language
+        that scores best is taken."""
+        if self.nomenclature is None or (language is not None and language not in PIVOT_LANGUAGES):
+            return ()
+        w = self.weights
+        found: list[Position] = []
+        for lang in [language] if language is not None else sorted(PIVOT_LANGUAGES):
+            read = self.nomenclature.positions(text, lang, k=w.pivot_positions)
+            if read and (not found or read[0].score > found[0].score):
+                found = read
+        if not found or found[0].score <= 0:
+            return ()
+        best = found[0].score
+        return tuple(
+            (int(p.hs6), p.score / best) for p in found if p.score >= w.pivot_min * best
+        )
+
+    def _words_no_concept_reads(
+        self,
+        text: str,
+        words: Sequence[str],
+        languages: Collection[str],
+        native: Collection[str] = (),
+    ) -> tuple[str, ...]:
+        """The request's words that no vocabulary term covers: when the request names no
+        product the vocabulary knows, they are likely the product ("… kitchen knives")."""
+        terms = [hit.term for hit in self.vocabulary.extract(text, languages, native)]
+        covered = set(raw_tokens(" ".join(terms)))
+        return tuple(
+            word for word in words
+            if word not in covered and not any(term in word for term in terms if len(term) > 2)
+        )

@@ -45,7 +45,11 @@ def test_rows_of_another_enterprise_reject_the_file(client: TestClient, session:
         "/api/v1/imports/products", headers=auth(tokens["enterprise"]),
         files={"file": ("catalog.csv", _products_csv(other.name_en, "UP-2"), "text/csv")},
     )
-    assert response.status_code == 403
+    # a row the caller may not write is an error on its line, not a refusal of the caller
+    assert response.status_code == 422
+    row = response.json()["error"]["rows"][0]
+    assert (row["line"], row["column"], row["code"]) == (2, "enterprise",
+                                                         "import_enterprise_not_yours")
     assert session.scalars(select(Product).where(Product.sku == "UP-2")).first() is None
 
 

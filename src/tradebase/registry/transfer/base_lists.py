@@ -79,8 +79,10 @@ class BaseListColumns:
         return None
 
     def extra_fields(self, row: Row, base_id: int, data: dict[str, Any], *, refs: Any,
-                     scope: Scope, errors: Errors) -> None:
-        """Fill the fields of the kind's extra columns into ``data``."""
+                     scope: Scope, errors: Errors) -> bool:
+        """Fill the fields of the kind's extra columns into ``data``; False if one of them
+        is an error of the row (its other cells are then not checked against it)."""
+        return True
 
     def export_extra(self, entry: Any, refs: Any) -> list[Cell]:
         return []
@@ -128,7 +130,8 @@ class BaseListColumns:
         for column in self.fields:
             if column in cells:
                 data[column] = cell_value(row, column, self.schema, column)
-        self.extra_fields(row, base_id, data, refs=refs, scope=scope, errors=errors)
+        if not self.extra_fields(row, base_id, data, refs=refs, scope=scope, errors=errors):
+            return
         checked = validate(self.schema, data, line=line, errors=errors, column_of=self._column)
         if checked is None:
             return

@@ -74,9 +74,8 @@ class IndicatorColumns:
         plan = _IndicatorPlan()
         refs = {"base": load_base_refs(session),
                 "enterprise": load_enterprise_refs(session, by_id=True)}
-        enterprise_bases: dict[int, int | None] = {
-            ident: base_id for ident, base_id in session.execute(
-                select(Enterprise.id, Enterprise.base_id))}
+        enterprise_bases: dict[int, int | None] = dict(
+            session.execute(select(Enterprise.id, Enterprise.base_id)).all())
         stored: dict[_FactKey, IndicatorFact] = {}
         locked = select(IndicatorFact).order_by(IndicatorFact.id.desc()).with_for_update(
             of=IndicatorFact)

@@ -44,25 +44,26 @@ class KeyEnterpriseColumns(BaseListColumns):
         return known
 
     def extra_fields(self, row: Row, base_id: int, data: dict[str, Any], *, refs: _Known,
-                     scope: Scope, errors: Errors) -> None:
+                     scope: Scope, errors: Errors) -> bool:
         if "enterprise" not in row.cells:
-            return
+            return True
         ref = row.cells["enterprise"]
         if not ref:
             data["enterprise_id"] = None
-            return
+            return True
         try:
             found = refs.by_base.get(base_id, Refs("enterprise", by_id=True)).find(ref)
         except ValueError as exc:
             errors.add(row.line, "enterprise", str(exc))
-            return
+            return False
         if found is None:
             scope.unknown_enterprise(ref, base_id, line=row.line, column="enterprise",
                                      errors=errors)
-            return
+            return False
         data["enterprise_id"] = found
         if not (data.get("name_zh") or data.get("name_en")):  # the entry is named as it is
             data["name_zh"], data["name_en"] = refs.names[found]
+        return True
 
     def export_extra(self, entry: Any, refs: _Known) -> list[Cell]:
         ident = entry.enterprise_id

@@ -18,6 +18,7 @@ from starlette.responses import Response
 from tradebase.web.i18n import COOKIE, COOKIE_MAX_AGE, LANGUAGES
 from tradebase.web.pages import (
     accounts,
+    base_transfer,
     bases,
     capacity,
     docking,
@@ -67,5 +68,6 @@ def install(app: FastAPI) -> None:
         language_router, accounts.router, bases.router, enterprises.router, products.router,
         search.router, docking.router, docking_rfq.router, capacity.router, procurement.router,
         inbox.router, product_page.router, enquire.router, threads.router,
+        base_transfer.router,
     ):
         app.include_router(router)

@@ -19,7 +19,6 @@ from tradebase.registry.models import (
     Base,
     Designation,
     Enterprise,
-    IndicatorFact,
     KeyEnterprise,
     KeyProject,
     Product,
@@ -139,7 +138,8 @@ def test_an_unknown_enterprise_of_a_key_list_is_an_error_on_its_line(
         (2, "enterprise", "import_unknown_enterprise"),
         (3, "enterprise", "import_unknown_enterprise"),  # of another base: not this one's
     ]
-    assert rejected.errors[0].reason == f"no enterprise named 'Anxi Rattann Works' in base {anxi.key}"
+    assert rejected.errors[0].reason == (
+        f"no enterprise named 'Anxi Rattann Works' in base {anxi.key}")
 
 
 def test_a_base_administrator_imports_only_its_own_bases_rows(
@@ -162,7 +162,8 @@ def test_a_base_administrator_imports_only_its_own_bases_rows(
     path = _write(tmp_path, "name_en,list_title_en\nOwn project,Key projects\n")
     summary = import_file(session=session, kind=Kind.KEY_PROJECTS, path=path, base_id=anxi.id)
     project = session.get(KeyProject, summary.ids[0])
-    assert project is not None and project.base_id == anxi.id
+    assert project is not None
+    assert project.base_id == anxi.id
     with pytest.raises(Forbidden):  # regions are of no base: the platform's
         import_file(session=session, kind=Kind.REGIONS,
                     path=_write(tmp_path, "code,name_zh,name_en,level\n1,一,One,province\n"))
@@ -239,7 +240,8 @@ def test_regions_with_their_parents_are_added_in_file_order(
     summary = import_file(session=session, kind=Kind.REGIONS, path=path)
     assert summary.created == 3
     county = session.scalars(select(Region).where(Region.code == "990101")).one()
-    assert county.parent is not None and county.parent.code == "990100"
+    assert county.parent is not None
+    assert county.parent.code == "990100"
     path = _write(tmp_path, "code,name_zh,name_en,level,parent\n"
                             "990200,测试二,Second,city,nowhere\n990300,,Third,town,\n")
     rejected = _rejected(session, Kind.REGIONS, path)

@@ -81,7 +81,7 @@ class BaseListColumns:
     def extra_fields(self, row: Row, base_id: int, data: dict[str, Any], *, refs: Any,
                      scope: Scope, errors: Errors) -> bool:
         """Fill the fields of the kind's extra columns into ``data``; False if one of them
-        is an error of the row (its other cells are then not checked against it)."""
+        is an error of the row (the other cells are still checked, each error reported)."""
         return True
 
     def export_extra(self, entry: Any, refs: Any) -> list[Cell]:
@@ -130,10 +130,9 @@ class BaseListColumns:
         for column in self.fields:
             if column in cells:
                 data[column] = cell_value(row, column, self.schema, column)
-        if not self.extra_fields(row, base_id, data, refs=refs, scope=scope, errors=errors):
-            return
+        extra_ok = self.extra_fields(row, base_id, data, refs=refs, scope=scope, errors=errors)
         checked = validate(self.schema, data, line=line, errors=errors, column_of=self._column)
-        if checked is None:
+        if checked is None or not extra_ok:
             return
         values = checked.model_dump()
         key = self._key(base_id, values)

@@ -55,10 +55,15 @@ class KeyEnterpriseColumns(BaseListColumns):
             found = refs.by_base.get(base_id, Refs("enterprise", by_id=True)).find(ref)
         except ValueError as exc:
             errors.add(row.line, "enterprise", str(exc))
-            return False
+            found = None
+        else:
+            if found is None:
+                scope.unknown_enterprise(ref, base_id, line=row.line, column="enterprise",
+                                         errors=errors)
         if found is None:
-            scope.unknown_enterprise(ref, base_id, line=row.line, column="enterprise",
-                                     errors=errors)
+            # the row's other cells are still checked, as if the entry were named so
+            if not (data.get("name_zh") or data.get("name_en")):
+                data["name_en"] = ref[:200]
             return False
         data["enterprise_id"] = found
         if not (data.get("name_zh") or data.get("name_en")):  # the entry is named as it is

@@ -12,11 +12,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Annotated, Any
 
+from fastapi import Depends
 from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.orm import Session
-from starlette.datastructures import UploadFile
+from starlette.datastructures import FormData, UploadFile
 from starlette.requests import Request
 
 from tradebase.accounts.guard import current_actor
@@ -37,7 +38,6 @@ from tradebase.registry.transfer import ImportSummary, Kind, Limits, importable_
 from tradebase.web.deps import DbSession
 from tradebase.web.exports import ExportFormat, export_response
 from tradebase.web.i18n import N_
-from tradebase.web.pages.enterprises import Posted
 from tradebase.web.pages.forms import Form
 from tradebase.web.pages.messages import Gettext, coded_message
 from tradebase.web.pages.routing import page_router
@@ -45,6 +45,14 @@ from tradebase.web.pages.templating import gettext_for, render
 from tradebase.web.uploads import UnsupportedType, import_upload, upload_format
 
 router = page_router()
+
+
+async def _posted_form(request: Request) -> FormData:
+    """The posted multipart form (read before the synchronous endpoint runs)."""
+    return await request.form()
+
+
+Posted = Annotated[FormData, Depends(_posted_form)]
 
 KIND_LABELS: dict[Kind, str] = {
     Kind.ENTERPRISES: N_("Enterprises"),

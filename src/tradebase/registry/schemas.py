@@ -622,10 +622,14 @@ class KeyListEntryIn(Schema):
 
     @model_validator(mode="after")
     def _named(self) -> KeyListEntryIn:
+        # "column: reason", with a code the pages say in their language
         if not (self.name_zh or self.name_en):
-            raise ValueError("name_en: give the name in Chinese or English")
+            raise PydanticCustomError("entry_name_missing",
+                                      "name_en: give the name in Chinese or English")
         if not (self.list_title_zh or self.list_title_en):
-            raise ValueError("list_title_en: give the list's title in Chinese or English")
+            raise PydanticCustomError(
+                "entry_list_title_missing",
+                "list_title_en: give the list's title in Chinese or English")
         return self
 
 

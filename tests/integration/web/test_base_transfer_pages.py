@@ -72,14 +72,16 @@ def test_only_the_bases_administrators_see_the_panel(
     assert f"/bases/{anxi.id}/export/regions?format=csv" in html
 
 
-@pytest.mark.parametrize(("lang", "unknown", "refused", "too_early"), [
-    ("en", "no enterprise named “{name}” in base anxi", "Rows refused", "must be at least 1949"),
-    ("zh", "基地 anxi 中没有名为“{name}”的企业", "拒绝的行", "不得小于 1949"),
+@pytest.mark.parametrize(("lang", "unknown", "refused", "too_early", "no_title"), [
+    ("en", "no enterprise named “{name}” in base anxi", "Rows refused", "must be at least 1949",
+     "give the list's title in Chinese or English"),
+    ("zh", "基地 anxi 中没有名为“{name}”的企业", "拒绝的行", "不得小于 1949",
+     "请填写名单的中文或英文名称"),
 ])
 def test_a_base_administrator_uploads_a_file_with_bad_rows(
     speak: Callable[[str], TestClient], anxi: Base, anxi_enterprise: Enterprise,
     session: Session, tokens: dict[str, str], lang: str, unknown: str, refused: str,
-    too_early: str,
+    too_early: str, no_title: str,
 ) -> None:
     client = speak(lang)
     misspelt = f"{anxi_enterprise.name_en} Co"
@@ -92,7 +94,7 @@ def test_a_base_administrator_uploads_a_file_with_bad_rows(
     errors = _errors(html)
     assert errors[0] == ("3", "enterprise", unknown.format(name=misspelt))
     assert errors[1] == ("3", "year", too_early)
-    assert errors[2][:2] == ("4", "list_title_en")  # a cross-field rule: in English
+    assert errors[2] == ("4", "list_title_en", no_title.replace("'", "&#39;"))
     assert 'selected>' in html.split('id="field-kind"', 1)[1].split("</select>", 1)[0]
     assert session.scalars(select(KeyEnterprise).where(KeyEnterprise.year == 2024)).first() is None
     status, html = _upload(client, anxi, tokens["base_admin"], "", text)
@@ -115,6 +117,19 @@ def test_a_good_file_is_imported_and_reported(
                            name="list.pdf")
     assert status == 422
     assert '<p class="error" id="error-file">Upload a .csv or .xlsx file.</p>' in html
+    # hostile files: text named .xlsx, a CSV with NUL bytes, a file past the upload limit
+    for name, content in (("list.xlsx", "kind,title_en\n"), ("list.csv", "kind\x00\n")):
+        status, html = _upload(client, anxi, tokens["base_admin"], "designations", content,
+                               name=name)
+        assert status == 415, html
+        assert 'id="error-file">Upload a .csv or .xlsx file.</p>' in html
+    huge = "kind,title_en,level\n" + "x,y,national\n" * 20
+    client.app.state.settings = client.app.state.settings.model_copy(  # type: ignore[attr-defined]
+        update={"upload_max_bytes": 100})
+    status, html = _upload(client, anxi, tokens["base_admin"], "designations", huge)
+    assert status == 413
+    assert 'id="error-file">The file is larger than the upload limit.</p>' in html
+    assert 'value="designations" selected' in html  # what was chosen is kept
 
 
 def test_the_export_of_a_base_holds_its_rows_only(

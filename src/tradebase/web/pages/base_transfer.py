@@ -89,6 +89,8 @@ ROW_MESSAGES: dict[str, str] = {
     "import_unknown_region": N_("unknown region “%(ref)s”; list a parent before its children"),
     "import_duplicate": N_("the same entry appears already on line %(line)s"),
     "import_own_parent": N_("a region cannot be its own parent"),
+    "entry_name_missing": N_("give the name in Chinese or English"),
+    "entry_list_title_missing": N_("give the list's title in Chinese or English"),
 }
 FILE_MESSAGES: dict[type[TradebaseError], str] = {
     UnsupportedType: N_("Upload a .csv or .xlsx file."),

@@ -10,10 +10,12 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+from typer.testing import CliRunner
 
 from tests.conftest import anxi_and_member_enterprise
 from tradebase.accounts.guard import set_actor
 from tradebase.accounts.policy import SYSTEM, Actor, Role
+from tradebase.cli import app
 from tradebase.errors import Forbidden, ImportRejected
 from tradebase.registry.models import (
     Base,
@@ -248,3 +250,19 @@ def test_regions_with_their_parents_are_added_in_file_order(
     assert [(e.line, e.column, e.code) for e in rejected.errors] == [
         (2, "parent", "import_unknown_region"), (3, "level", "enum"),
         (3, "name_zh", "string_too_short")]
+
+
+def test_the_cli_imports_and_exports_the_new_kinds(cli_database: str, tmp_path: Path) -> None:
+    runner = CliRunner()
+    path = _write(tmp_path, "code,name_zh,name_en,level,parent\n"
+                            "980000,省,Province,province,\n980100,市,City,city,980000\n")
+    result = runner.invoke(app, ["import", "regions", str(path)])
+    assert result.exit_code == 0, result.output
+    assert "Imported file.csv: 2 regions added, 0 updated." in result.stdout
+    out = tmp_path / "regions.xlsx"
+    result = runner.invoke(app, ["export", "regions", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "Exported 2 regions" in result.stdout
+    result = runner.invoke(app, ["export", "designations", str(out), "--base", "nowhere"])
+    assert result.exit_code == 1
+    assert "unknown base 'nowhere'" in result.stderr

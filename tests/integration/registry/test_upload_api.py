@@ -31,7 +31,8 @@ def test_an_enterprise_member_uploads_its_catalog(client: TestClient, session: S
     )
     assert response.status_code == 200, response.text
     assert response.json() == {"kind": "products", "created": 1, "updated": 0,
-                               "enterprises_created": 0, "warnings": []}
+                               "enterprises_created": 0, "warnings": [], "rows_read": 1,
+                               "rows_refused": 0}
     assert session.scalars(select(Product).where(Product.sku == "UP-1")).one().moq == 10
 
 

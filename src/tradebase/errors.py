@@ -100,12 +100,19 @@ class ImportRejected(TradebaseError):
 
     filename: str
     errors: list[RowError] = field(default_factory=list)
+    rows_read: int | None = None
+    """The data rows of the file, when it could be read at all."""
 
     def __post_init__(self) -> None:
-        count = len(self.errors)
+        count = self.bad_rows
         super().__init__(
             f"{self.filename}: {count} bad row{'s' if count != 1 else ''}; nothing was imported"
         )
+
+    @property
+    def bad_rows(self) -> int:
+        """The lines with at least one error: a row with two errors is one bad row."""
+        return len({error.line for error in self.errors})
 
     status_code = 422
     default_code = "import_rejected"

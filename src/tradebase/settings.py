@@ -109,6 +109,15 @@ class Settings(BaseSettings):
     """Cells of an enterprises file, every record's cells counted (422 above)."""
     import_max_cells_products: int = 5_000_000
     import_max_cells_indicators: int = 7_000_000
+    # A base's own lists and the regions are small: a file of them is too.
+    import_max_rows_designations: int = 10_000
+    import_max_rows_key_enterprises: int = 10_000
+    import_max_rows_key_projects: int = 10_000
+    import_max_rows_regions: int = 50_000
+    import_max_cells_designations: int = 200_000
+    import_max_cells_key_enterprises: int = 200_000
+    import_max_cells_key_projects: int = 200_000
+    import_max_cells_regions: int = 500_000
     import_max_columns: int = 100
     """Columns of any record, or declared by a sheet's dimension (422 above)."""
     import_max_unzipped_bytes: int = 256 * 1024 * 1024

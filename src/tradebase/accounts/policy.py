@@ -44,6 +44,7 @@ __all__ = [
     "round_bases",
     "system_actor",
     "thread_side",
+    "transfer_bases",
 ]
 
 
@@ -162,6 +163,20 @@ def is_allowed(
                 return administers
             return actor.role is Role.OFFICER
     return False
+
+
+# --- imports and exports of the register -------------------------------------------------
+
+
+def transfer_bases(actor: Actor) -> frozenset[int] | None:
+    """The bases whose rows ``actor`` may import and export (``None``: every base, and rows
+    of no base such as regions): ``IMPORT_DATA`` on the platform, else the bases it holds
+    ``IMPORT_DATA`` on (a base administrator: its bases). Files are checked row by row and
+    exports filtered by this one value."""
+    if is_allowed(actor, Permission.IMPORT_DATA):
+        return None
+    return frozenset(base for base in actor.base_ids
+                     if is_allowed(actor, Permission.IMPORT_DATA, base_id=base))
 
 
 # --- buyers' requests: who sees them and who acts on them ----------------------------------

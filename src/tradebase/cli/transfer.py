@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.markup import escape
@@ -20,12 +20,20 @@ from rich.progress import (
 )
 
 from tradebase.cli.common import console, err_console, user_errors
+from tradebase.errors import InvalidInput
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 
 class KindChoice(StrEnum):
     enterprises = "enterprises"
     products = "products"
     indicators = "indicators"
+    designations = "designations"
+    key_enterprises = "key_enterprises"
+    key_projects = "key_projects"
+    regions = "regions"
 
 
 class HsEditionChoice(StrEnum):
@@ -44,6 +52,10 @@ FormatOption = Annotated[
     FormatChoice | None,
     typer.Option("--format", help="csv or xlsx; by default the file's extension decides."),
 ]
+
+BaseOption = Annotated[str | None, typer.Option(
+    "--base", help="The id or key of one base: import rows of it only (an empty base cell "
+                   "means it), export only its rows.")]
 
 _PHASES = {"checking": "Checking rows", "writing": "Writing rows"}
 
@@ -78,6 +90,7 @@ def import_(
         help="Products: the HS edition of codes whose row leaves hs_edition empty. A code "
              "that is not one of this edition is read as another, with a warning.",
     )] = HsEditionChoice.hs2022,
+    base: BaseOption = None,
 ) -> None:
     """Import a CSV or XLSX file; rows with a known key update, the others are added.
 
@@ -98,6 +111,7 @@ def import_(
             summary = import_file(
                 session=session, kind=kind.value, path=file, fmt=fmt.value if fmt else None,
                 progress=report, hs_edition=int(hs_edition.value),
+                base_id=_base_id(session, base),
             )
     extra = (f"; {len(summary.enterprises_created)} new enterprises"
              if summary.enterprises_created else "")
@@ -117,8 +131,10 @@ def export(
     kind: KindArgument,
     file: Annotated[Path, typer.Argument(dir_okay=False, help="A .csv or .xlsx file to write.")],
     fmt: FormatOption = None,
+    base: BaseOption = None,
 ) -> None:
-    """Export every row of KIND with the columns an import reads (CSV is UTF-8 with a BOM)."""
+    """Export every row of KIND (or of one base) with the columns an import reads (CSV is
+    UTF-8 with a BOM)."""
     from tradebase.db import get_engine  # imported here: keeps --help fast
     from tradebase.migrate import upgrade
     from tradebase.registry.transfer import export_file
@@ -129,9 +145,24 @@ def export(
         upgrade(engine)
         with unit_of_work(engine=engine) as session:
             count = export_file(
-                session=session, kind=kind.value, path=file, fmt=fmt.value if fmt else None
+                session=session, kind=kind.value, path=file, fmt=fmt.value if fmt else None,
+                base_id=_base_id(session, base),
             )
     console.print(f"Exported {count} {kind.value} to {file}.", highlight=False)
+
+
+def _base_id(session: Session, ref: str | None) -> int | None:
+    """The base ``--base`` names, by id or key."""
+    if ref is None:
+        return None
+    from tradebase.registry import service
+
+    found = service.get_base_by_key(session=session, key=ref)
+    if found is None and ref.isdecimal():
+        found = service.get_base(session=session, base_id=int(ref))
+    if found is None:
+        raise InvalidInput(f"unknown base '{ref}'; give its id or key", field="base")
+    return found.id
 
 
 def register(app: typer.Typer) -> None:

@@ -456,7 +456,7 @@ class QueriesRejected(ImportRejected):
     """A query file was rejected whole; ``errors`` lists every bad cell."""
 
     def __post_init__(self) -> None:
-        count = len(self.errors)
+        count = self.bad_rows
         TradebaseError.__init__(
             self, f"{self.filename}: {count} bad row{'s' if count != 1 else ''}; "
                   "no query was matched"

@@ -621,6 +621,46 @@ class IndicatorRead(IndicatorOut):
 # --- key lists -------------------------------------------------------------------------------
 
 
+class KeyListEntryIn(Schema):
+    """An entry of a base's key-enterprise or key-project list, as a file gives it."""
+
+    name_zh: Annotated[str, Field(max_length=200)] = ""
+    name_en: Annotated[str, Field(max_length=200)] = ""
+    list_title_zh: Annotated[str, Field(max_length=200)] = ""
+    list_title_en: Annotated[str, Field(max_length=200)] = ""
+    listed_by: Annotated[str, Field(max_length=200)] = ""
+    year: Annotated[int, Field(ge=1949, le=2100)] | None = None
+
+    @model_validator(mode="after")
+    def _named(self) -> KeyListEntryIn:
+        # "column: reason", with a code the pages say in their language
+        if not (self.name_zh or self.name_en):
+            raise PydanticCustomError("entry_name_missing",
+                                      "name_en: give the name in Chinese or English")
+        if not (self.list_title_zh or self.list_title_en):
+            raise PydanticCustomError(
+                "entry_list_title_missing",
+                "list_title_en: give the list's title in Chinese or English")
+        return self
+
+
+class KeyEnterpriseIn(KeyListEntryIn):
+    enterprise_id: DbId | None = None
+
+
+class KeyProjectIn(KeyListEntryIn):
+    description_en: Annotated[str, Field(max_length=5000)] = ""
+
+
+class RegionIn(Schema):
+    code: Annotated[str, Field(min_length=1, max_length=12,
+                               pattern=r"^[0-9A-Za-z]+$")] | None = None
+    name_zh: Annotated[str, Field(min_length=1, max_length=100)]
+    name_en: Annotated[str, Field(min_length=1, max_length=100)]
+    level: RegionLevel
+    parent_id: int | None = None
+
+
 class KeyEnterpriseOut(Schema):
     id: int
     base_id: DbId

@@ -140,6 +140,9 @@ def install_error_handlers(app: FastAPI) -> None:
                  **({"code": e.code, "params": e.params} if e.code else {})}
                 for e in exc.errors
             ]
+            extra["rows_refused"] = exc.bad_rows
+            if exc.rows_read is not None:
+                extra["rows_read"] = exc.rows_read
         headers = {"Retry-After": str(exc.retry_after)} if isinstance(exc, RateLimited) else None
         if isinstance(exc, StaleObject):  # 409/412: the object as stored now, and its ETag
             more, headers = stale_details(exc)

@@ -11,8 +11,8 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
-from fastapi import UploadFile
 from sqlalchemy.orm import Session
+from starlette.datastructures import UploadFile
 
 from tradebase.errors import InvalidInput, TooLarge, TradebaseError
 from tradebase.registry.transfer import ImportSummary, Limits, import_file
@@ -38,7 +38,7 @@ def upload_format(upload: UploadFile) -> str:
 
 
 def import_upload(*, session: Session, kind: str, upload: UploadFile, fmt: str,
-                  limits: Limits) -> ImportSummary:
+                  limits: Limits, base_id: int | None = None) -> ImportSummary:
     """Import an uploaded file (blocking: call it in a worker thread).
 
     The content must match the extension: an XLSX file is a zip archive (the reader checks the
@@ -67,4 +67,5 @@ def import_upload(*, session: Session, kind: str, upload: UploadFile, fmt: str,
             raise UnsupportedType(f"{name} is not an XLSX workbook", field="file")
         if fmt == "csv" and head.startswith(XLSX_MAGIC):
             raise UnsupportedType(f"{name} is not a text CSV file", field="file")
-        return import_file(session=session, kind=kind, path=path, fmt=fmt, limits=limits)
+        return import_file(session=session, kind=kind, path=path, fmt=fmt, limits=limits,
+                           base_id=base_id)

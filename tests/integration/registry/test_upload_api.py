@@ -31,7 +31,8 @@ def test_an_enterprise_member_uploads_its_catalog(client: TestClient, session: S
     )
     assert response.status_code == 200, response.text
     assert response.json() == {"kind": "products", "created": 1, "updated": 0,
-                               "enterprises_created": 0, "warnings": []}
+                               "enterprises_created": 0, "warnings": [], "rows_read": 1,
+                               "rows_refused": 0}
     assert session.scalars(select(Product).where(Product.sku == "UP-1")).one().moq == 10
 
 
@@ -45,7 +46,11 @@ def test_rows_of_another_enterprise_reject_the_file(client: TestClient, session:
         "/api/v1/imports/products", headers=auth(tokens["enterprise"]),
         files={"file": ("catalog.csv", _products_csv(other.name_en, "UP-2"), "text/csv")},
     )
-    assert response.status_code == 403
+    # a row the caller may not write is an error on its line, not a refusal of the caller
+    assert response.status_code == 422
+    row = response.json()["error"]["rows"][0]
+    assert (row["line"], row["column"], row["code"]) == (2, "enterprise",
+                                                         "import_enterprise_not_yours")
     assert session.scalars(select(Product).where(Product.sku == "UP-2")).first() is None
 
 

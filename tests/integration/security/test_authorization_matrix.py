@@ -216,6 +216,8 @@ API_RULES: dict[tuple[str, str], Rule] = {
         EVERYONE, lambda ids: {"token": "not-a-valid-token", "password": "whatever it is 1"}
     ),
     ("GET", "/api/v1/audit"): Rule(AUDITORS),
+    # exports: of the bases the caller may import into (an administrator: all)
+    ("GET", "/api/v1/exports/{kind}"): Rule(BASE_STAFF),
     # uploads: rows are authorised one by one; a catalog of Anxi's first enterprise
     ("POST", "/api/v1/imports/{kind}"): Rule(
         CATALOG_EDITORS,
@@ -422,6 +424,15 @@ PAGE_RULES: dict[tuple[str, str], Rule] = {
     ("GET", "/lang/{code}"): Rule(EVERYONE),
     ("GET", "/bases/{base_id:int}"): Rule(EVERYONE),
     ("GET", "/my"): Rule(SIGNED_IN),
+    # a base's import and export: its base administrators and platform administrators
+    ("GET", "/bases/{base_id}/transfer"): Rule(BASE_STAFF),
+    ("POST", "/bases/{base_id}/transfer"): Rule(
+        BASE_STAFF, form=lambda ids: {"kind": "designations"},
+        files=lambda ids: {"file": ("designations.csv",
+                                    b"kind,title_en,level\nmatrix_test,Matrix,national\n",
+                                    "text/csv")},
+    ),
+    ("GET", "/bases/{base_id}/export/{kind}"): Rule(BASE_STAFF),
     ("GET", "/enterprises"): Rule(EVERYONE),
     ("GET", "/enterprises/{enterprise_id:int}"): Rule(EVERYONE),
     ("GET", "/search"): Rule(EVERYONE, params=lambda ids: {"q": "rattan"}),
@@ -632,6 +643,7 @@ EXCEPTIONS: dict[tuple[str, str], int] = {
     ("POST", "/api/v1/auth/password-reset"): 202,  # accepted: a mail may follow
     ("POST", "/api/v1/auth/password-reset/confirm"): 422,  # the token is not valid
     ("POST", "/password-reset"): 200,  # the page says a mail is on its way
+    ("POST", "/bases/{base_id}/transfer"): 200,  # the page shows the file's row report
     ("POST", "/password-reset/{token}"): 422,
     ("GET", "/lang/{code}"): 303,  # back to where the visitor came from
     ("GET", "/login/two-factor"): 303,  # no sign-in waits for its code: back to the login

@@ -42,6 +42,7 @@ BUTTONS = {
     "/docking/requests/{request_id:int}/report",  # a free reason, cut to its limit
     "/docking/requests/{request_id:int}/hide",
     "/docking/requests/{request_id:int}/suspend-author",
+    "/docking/suspensions/{suspension_id:int}/lift",
     "/procurement/rounds/{round_id:int}/close", "/procurement/rounds/{round_id:int}/publish",
     "/inbox/{notification_id:int}/read", "/inbox/read-all", "/account/notifications",
     "/products/{product_id:int}/photos/{photo_id:int}/delete",
@@ -90,6 +91,7 @@ FORMS = {
     "/procurement/rounds/{round_id:int}/needs", "/procurement/rounds/{round_id:int}/quotes",
     "/capacity", "/enterprises/new", "/enterprises/{enterprise_id:int}/edit", "/products/new",
     "/products/{product_id:int}/edit", "/products/{product_id:int}/photos", "/account/password",
+    "/bases/{base_id}/transfer",
 }
 
 
@@ -194,6 +196,8 @@ def cases(client: TestClient, session: Session, tokens: dict[str, str]) -> dict[
         "photo": Case(f"/products/{product_id}/photos", bureau, {}, ["file"], [],
                       files={"file": ("chair.png", b"not a photo at all", "image/png")},
                       status=415),
+        "base transfer": Case(f"/bases/{member_of.base_id}/transfer", auth(tokens["base_admin"]),
+                              {"kind": ""}, ["kind", "file"], []),
         "password": Case("/account/password", auth(tokens["officer"]),
                          {"current_password": "x", "password": "a", "password_again": "b"},
                          ["password_again"], []),
@@ -203,7 +207,7 @@ def cases(client: TestClient, session: Session, tokens: dict[str, str]) -> dict[
 @pytest.mark.parametrize("name", [
     "request", "edit", "enquire", "quote", "intention", "message", "round", "need",
     "round quote", "capacity", "enterprise", "enterprise edit", "product", "product edit",
-    "photo", "password",
+    "photo", "password", "base transfer",
 ])
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_every_error_is_shown_beside_its_field(

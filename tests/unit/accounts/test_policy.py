@@ -22,6 +22,7 @@ from tradebase.accounts.policy import (
     may_view_round,
     system_actor,
     thread_side,
+    transfer_bases,
 )
 from tradebase.accounts.roles import Role
 
@@ -232,3 +233,20 @@ def test_quotes_are_sealed_while_the_round_is_open(who: str) -> None:
         assert may_read_sealed_quotes(actor, OWN_BASE, status) is (who in {"admin", "base_admin"})
         assert may_read_sealed_quotes(actor, OTHER_BASE, status) is (who == "admin")
     assert may_read_sealed_quotes(system_actor(), OWN_BASE, "open")
+
+
+@pytest.mark.parametrize(("who", "expected"), [
+    ("anonymous", frozenset()), ("admin", None), ("base_admin", frozenset({OWN_BASE})),
+    ("enterprise", frozenset()), ("buyer", frozenset()), ("officer", frozenset()),
+])
+def test_whose_rows_an_actor_imports_and_exports(who: str, expected: frozenset[int] | None
+                                                 ) -> None:
+    assert transfer_bases(ACTORS[who]) == expected
+    # built from IMPORT_DATA: the bases are exactly those the permission holds on
+    for base in (OWN_BASE, OTHER_BASE):
+        allowed = is_allowed(ACTORS[who], Permission.IMPORT_DATA, base_id=base)
+        assert allowed == (expected is None or base in expected)
+    assert transfer_bases(system_actor()) is None
+    read_only = Actor(label="r", role=Role.BASE_ADMIN, base_ids=frozenset({OWN_BASE}),
+                      scopes=frozenset({"read"}))
+    assert transfer_bases(read_only) == frozenset()

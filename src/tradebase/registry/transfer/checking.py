@@ -17,6 +17,7 @@ from pydantic_core import ErrorDetails
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from tradebase.accounts.policy import SYSTEM, Actor, Permission, is_allowed, transfer_bases
 from tradebase.errors import RowError
 from tradebase.registry import hs_codes, schemas
 from tradebase.registry.models import Base, Enterprise, Region
@@ -39,7 +40,10 @@ class Kind(StrEnum):
     ENTERPRISES = "enterprises"
     PRODUCTS = "products"
     INDICATORS = "indicators"
-
+    DESIGNATIONS = "designations"
+    KEY_ENTERPRISES = "key_enterprises"
+    KEY_PROJECTS = "key_projects"
+    REGIONS = "regions"
 
 
 @dataclass
@@ -50,6 +54,8 @@ class ImportSummary:
     kind: Kind
     created: int = 0
     updated: int = 0
+    rows_read: int = 0
+    """Data rows of the file (the header and blank lines not counted)."""
     ids: list[int] = field(default_factory=list)
     """Ids of the rows created or updated, in file order (products, enterprises or facts)."""
     enterprises_created: list[int] = field(default_factory=list)
@@ -153,9 +159,13 @@ def validate(
                 # Cross-field rules raise "field: reason" (see schemas.check_indicator).
                 name, reason = reason.split(": ", 1)
                 loc = (name,)
-            code = error["type"] if error["type"] in hs_codes.MESSAGES else None
+            # The validator's type is the code (an HS code's own, or pydantic's "missing",
+            # "greater_than_equal"...), its context and the value given the parameters.
             params = {key: str(value) for key, value in (error.get("ctx") or {}).items()}
-            errors.add(line, column_of(loc), reason, code=code, params=params if code else None)
+            if error["type"] not in hs_codes.MESSAGES and isinstance(
+                    error.get("input"), str | int | float):
+                params.setdefault("input", str(error.get("input")))
+            errors.add(line, column_of(loc), reason, code=error["type"], params=params)
         return None
 
 
@@ -254,6 +264,77 @@ def load_enterprise_refs(session: Session, *, by_id: bool) -> Refs:
     return refs
 
 
+@dataclass(frozen=True)
+class Scope:
+    """Whose rows a file may hold and an export writes. Each row is checked against the
+    permission its write needs (``policy.is_allowed``: the same the services authorize), so a
+    row of a base or an enterprise the actor may not change is an error on its line, before
+    anything is written; ``base_id`` is the one base a file is for when it comes from that
+    base's page (a row of another base is then an error, an empty base cell means this one)."""
+
+    actor: Actor = SYSTEM
+    base_id: int | None = None
+    base_names: Mapping[int, str] = field(default_factory=dict)
+    """A name of each base, for messages."""
+
+    @property
+    def exported(self) -> frozenset[int] | None:
+        """The bases an export covers (None: all): the page's base, else those the actor
+        may import into (``policy.transfer_bases``)."""
+        if self.base_id is not None:
+            return frozenset({self.base_id})
+        return transfer_bases(self.actor)
+
+    def name(self, base_id: int | None) -> str:
+        if base_id is None:
+            return "(no base)"
+        return self.base_names.get(base_id, str(base_id))
+
+    def check(self, permission: Permission, base_id: int | None, *, line: int,
+              column: str | None, errors: Errors, enterprise_id: int | None = None,
+              enterprise: str = "") -> bool:
+        """Whether a row of ``base_id`` (and ``enterprise_id``) may be written; if not, an
+        error on its line and column."""
+        if self.base_id is not None and base_id != self.base_id:
+            errors.add(line, column, f"this file is for base {self.name(self.base_id)}; the "
+                       f"row is of base {self.name(base_id)}", code="import_other_base",
+                       params={"base": self.name(self.base_id), "row_base": self.name(base_id)})
+            return False
+        if is_allowed(self.actor, permission, base_id=base_id, enterprise_id=enterprise_id):
+            return True
+        if enterprise:
+            errors.add(line, column, f"you may not change enterprise '{enterprise}'",
+                       code="import_enterprise_not_yours", params={"name": enterprise})
+        elif base_id is None:
+            errors.add(line, column, "you may import only rows of your own bases; name one",
+                       code="import_no_base")
+        else:
+            errors.add(line, column, f"you do not manage base {self.name(base_id)}",
+                       code="import_base_not_yours", params={"base": self.name(base_id)})
+        return False
+
+    def unknown_enterprise(self, name: str, base_id: int | None, *, line: int, column: str,
+                           errors: Errors) -> None:
+        """An enterprise name that names none the row may refer to, as an error on its line."""
+        where = self.base_id if base_id is None else base_id
+        if where is None:
+            errors.add(line, column, f"no enterprise named '{name}' in your bases",
+                       code="import_unknown_enterprise_mine", params={"name": name})
+        else:
+            errors.add(line, column, f"no enterprise named '{name}' in base {self.name(where)}",
+                       code="import_unknown_enterprise",
+                       params={"name": name, "base": self.name(where)})
+
+
+EVERYTHING = Scope()
+"""The operator's scope: every row of every base."""
+
+
+def load_base_names(session: Session) -> dict[int, str]:
+    return {ident: key or name_en or name_zh for ident, key, name_en, name_zh in session.execute(
+        select(Base.id, Base.key, Base.name_en, Base.name_zh))}
+
+
 def chunks(items: Sequence[T], size: int = 500) -> Iterator[Sequence[T]]:
     for start in range(0, len(items), size):
         yield items[start : start + size]
@@ -268,21 +349,27 @@ def report(progress: Progress | None, phase: str, done: int, total: int) -> None
 
 
 class KindSpec(Protocol):
-    kind: Kind
-    columns: tuple[str, ...]
-    """Every column the kind takes, in the order an export writes them."""
-    required: tuple[tuple[str, ...], ...]
-    """Groups of columns of which the header must hold at least one each."""
+    @property
+    def kind(self) -> Kind: ...
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        """Every column the kind takes, in the order an export writes them."""
+
+    @property
+    def required(self) -> tuple[tuple[str, ...], ...]:
+        """Groups of columns of which the header must hold at least one each."""
 
     def accepts(self, column: str) -> bool: ...
 
     def load(self, *, session: Session, table: Table, errors: Errors,
-             progress: Progress | None) -> Any: ...
+             progress: Progress | None, scope: Scope) -> Any: ...
 
     def write(self, *, session: Session, plan: Any, progress: Progress | None
               ) -> ImportSummary: ...
 
-    def export(self, *, session: Session) -> tuple[list[str], Iterator[list[Cell]]]: ...
+    def export(self, *, session: Session, scope: Scope = EVERYTHING
+               ) -> tuple[list[str], Iterator[list[Cell]]]: ...
 
 
 def header_problems(spec: KindSpec, table: Table) -> list[RowError]:

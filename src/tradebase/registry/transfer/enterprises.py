@@ -9,14 +9,17 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from tradebase.accounts.policy import Permission
 from tradebase.registry import schemas, service
 from tradebase.registry.models import Base, Enterprise, Region
 from tradebase.registry.transfer.checking import (
+    EVERYTHING,
     Errors,
     ImportSummary,
     Kind,
     Progress,
     Refs,
+    Scope,
     cell_value,
     joined,
     load_base_refs,
@@ -59,7 +62,7 @@ class EnterpriseColumns:
         return {"base_id": "base", "region_id": "region"}.get(str(loc[0]), str(loc[0]))
 
     def load(self, *, session: Session, table: Table, errors: Errors,
-             progress: Progress | None) -> _EnterprisePlan:
+             progress: Progress | None, scope: Scope) -> _EnterprisePlan:
         plan = _EnterprisePlan()
         bases, regions = load_base_refs(session), load_region_refs(session)
         # Locked in id order to the end of the import: an edit meanwhile waits (see products).
@@ -83,6 +86,7 @@ class EnterpriseColumns:
             for column, name in _ENTERPRISE_FIELDS.items():
                 if column in cells:
                     data[name] = cell_value(row, column, schemas.EnterpriseCreate, name)
+            unresolved = False
             for column, refs in (("base", bases), ("region", regions)):
                 if column in cells:
                     ref = cells[column]
@@ -90,9 +94,15 @@ class EnterpriseColumns:
                         data[f"{column}_id"] = refs.resolve(ref) if ref else None
                     except ValueError as exc:
                         errors.add(line, column, str(exc))
+                        unresolved = True
+            if enterprise is None and not cells.get("base") and scope.base_id is not None:
+                data["base_id"] = scope.base_id  # from a base's page: a new one is of it
+            # (a base that could not be resolved is already an error of the row)
+            allowed = unresolved or self._in_scope(enterprise, data.get("base_id"), cells,
+                                                   line, scope, errors)
             checked = validate(schemas.EnterpriseCreate, data, line=line, errors=errors,
                                 column_of=self._column)
-            if checked is None:
+            if checked is None or not allowed:
                 continue
             key: tuple[str, object] = (
                 ("id", enterprise.id) if enterprise is not None
@@ -109,6 +119,23 @@ class EnterpriseColumns:
             plan.rows.append((checked, enterprise))
             report(progress, "checking", done, total)
         return plan
+
+    @staticmethod
+    def _in_scope(enterprise: Enterprise | None, base_id: int | None, cells: Mapping[str, str],
+                  line: int, scope: Scope, errors: Errors) -> bool:
+        """The actor may edit the enterprise a row updates, and create one in the base the
+        row puts it in (moving it to another base is both, as in ``service``)."""
+        if enterprise is not None:
+            column = ("id" if cells.get("id") else "name_en" if cells.get("name_en")
+                      else "name_zh")
+            if not scope.check(Permission.EDIT_ENTERPRISE, enterprise.base_id, line=line,
+                               column=column, errors=errors, enterprise_id=enterprise.id,
+                               enterprise=enterprise.name_en or enterprise.name_zh):
+                return False
+            if base_id == enterprise.base_id:
+                return True
+        return scope.check(Permission.CREATE_ENTERPRISE, base_id, line=line, column="base",
+                           errors=errors)
 
     @staticmethod
     def _stored(cells: Mapping[str, str], stored: dict[int, Enterprise], by_name_en: Refs,
@@ -146,15 +173,20 @@ class EnterpriseColumns:
             report(progress, "writing", done, total)
         return summary
 
-    def export(self, *, session: Session) -> tuple[list[str], Iterator[list[Cell]]]:
+    def export(self, *, session: Session, scope: Scope = EVERYTHING
+               ) -> tuple[list[str], Iterator[list[Cell]]]:
         bases, regions = load_base_refs(session), load_region_refs(session)
         base_refs = {b.id: bases.ref_for(b.id, b.key, b.name_en, b.name_zh)
                      for b in session.scalars(select(Base))}
         region_refs = {r.id: regions.ref_for(r.id, r.code, r.name_en, r.name_zh)
                        for r in session.scalars(select(Region))}
 
+        stmt = select(Enterprise).order_by(Enterprise.id)
+        if scope.exported is not None:
+            stmt = stmt.where(Enterprise.base_id.in_(sorted(scope.exported)))
+
         def rows() -> Iterator[list[Cell]]:
-            for enterprise in session.scalars(select(Enterprise).order_by(Enterprise.id)):
+            for enterprise in session.scalars(stmt):
                 yield [
                     enterprise.id, enterprise.name_zh, enterprise.name_en,
                     base_refs.get(enterprise.base_id) if enterprise.base_id else None,

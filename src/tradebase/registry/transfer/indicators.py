@@ -7,17 +7,20 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
+from tradebase.accounts.policy import Permission
 from tradebase.registry import indicators, schemas, sources
 from tradebase.registry.models import Base, Enterprise, IndicatorFact
 from tradebase.registry.transfer.checking import (
+    EVERYTHING,
     Errors,
     ImportSummary,
     Kind,
     Progress,
     Refs,
+    Scope,
     cell_value,
     load_base_refs,
     load_enterprise_refs,
@@ -67,10 +70,12 @@ class IndicatorColumns:
         return {"base_id": "base", "enterprise_id": "enterprise"}.get(str(loc[0]), str(loc[0]))
 
     def load(self, *, session: Session, table: Table, errors: Errors,
-             progress: Progress | None) -> _IndicatorPlan:
+             progress: Progress | None, scope: Scope) -> _IndicatorPlan:
         plan = _IndicatorPlan()
         refs = {"base": load_base_refs(session),
                 "enterprise": load_enterprise_refs(session, by_id=True)}
+        enterprise_bases: dict[int, int | None] = dict(
+            session.execute(select(Enterprise.id, Enterprise.base_id)).all())
         stored: dict[_FactKey, IndicatorFact] = {}
         locked = select(IndicatorFact).order_by(IndicatorFact.id.desc()).with_for_update(
             of=IndicatorFact)
@@ -81,8 +86,9 @@ class IndicatorColumns:
         total = len(table.rows)
         for done, row in enumerate(table.rows, start=1):
             line = row.line
-            subject = self._subject(row, refs, errors)
-            if subject is None:
+            subject = self._subject(row, refs, errors, scope)
+            if subject is None or not self._in_scope(row, subject, enterprise_bases, scope,
+                                                     errors):
                 continue
             data = self._data(row, subject, stored)
             checked = validate(schemas.IndicatorCreate, data, line=line, errors=errors,
@@ -105,19 +111,44 @@ class IndicatorColumns:
         return plan
 
     @staticmethod
-    def _subject(row: Row, refs: dict[str, Refs], errors: Errors) -> tuple[str, int] | None:
+    def _in_scope(row: Row, subject: tuple[str, int], enterprise_bases: dict[int, int | None],
+                  scope: Scope, errors: Errors) -> bool:
+        """A base's figures are its administrators' to change, an enterprise's also its own."""
+        column, ident = subject
+        if column == "base":
+            return scope.check(Permission.MANAGE_BASE, ident, line=row.line, column=column,
+                               errors=errors)
+        base_id = enterprise_bases.get(ident)
+        if scope.base_id is not None and base_id != scope.base_id:
+            scope.unknown_enterprise(row.cells[column], scope.base_id, line=row.line,
+                                     column=column, errors=errors)
+            return False
+        return scope.check(Permission.EDIT_ENTERPRISE, base_id, line=row.line, column=column,
+                           errors=errors, enterprise_id=ident, enterprise=row.cells[column])
+
+    @staticmethod
+    def _subject(row: Row, refs: dict[str, Refs], errors: Errors,
+                 scope: Scope) -> tuple[str, int] | None:
         given = [(column, row.cells[column]) for column in ("base", "enterprise")
                  if row.cells.get(column)]
+        if not given and scope.base_id is not None:
+            return "base", scope.base_id  # from a base's page: the base's own figure
         if len(given) != 1:
             column = "base" if "base" in row.cells else "enterprise"
             errors.add(row.line, column, "give the subject in exactly one of base or enterprise")
             return None
         column, ref = given[0]
         try:
-            return column, refs[column].resolve(ref)
+            found = refs[column].find(ref)
         except ValueError as exc:
             errors.add(row.line, column, str(exc))
             return None
+        if found is None and column == "enterprise":
+            scope.unknown_enterprise(ref, None, line=row.line, column=column, errors=errors)
+        elif found is None:
+            errors.add(row.line, column, f"unknown base '{ref}'", code="import_unknown_base",
+                       params={"ref": ref})
+        return None if found is None else (column, found)
 
     @staticmethod
     def _data(row: Row, subject: tuple[str, int],
@@ -161,7 +192,8 @@ class IndicatorColumns:
             report(progress, "writing", done, total)
         return summary
 
-    def export(self, *, session: Session) -> tuple[list[str], Iterator[list[Cell]]]:
+    def export(self, *, session: Session, scope: Scope = EVERYTHING
+               ) -> tuple[list[str], Iterator[list[Cell]]]:
         bases = load_base_refs(session)
         enterprises = load_enterprise_refs(session, by_id=True)
         base_refs = {b.id: bases.ref_for(b.id, b.key, b.name_en, b.name_zh)
@@ -173,8 +205,17 @@ class IndicatorColumns:
             )
         }
 
+        stmt = select(IndicatorFact).order_by(IndicatorFact.id)
+        if scope.exported is not None:
+            wanted = sorted(scope.exported)
+            stmt = stmt.where(or_(
+                IndicatorFact.base_id.in_(wanted),
+                IndicatorFact.enterprise_id.in_(
+                    select(Enterprise.id).where(Enterprise.base_id.in_(wanted))),
+            ))
+
         def rows() -> Iterator[list[Cell]]:
-            for fact in session.scalars(select(IndicatorFact).order_by(IndicatorFact.id)):
+            for fact in session.scalars(stmt):
                 source = fact.source
                 yield [
                     base_refs.get(fact.base_id) if fact.base_id else None,

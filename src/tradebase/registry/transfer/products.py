@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tradebase.accounts.guard import authorize
-from tradebase.accounts.policy import Permission
+from tradebase.accounts.policy import Permission, is_allowed
 from tradebase.registry import schemas, service
 from tradebase.registry.certificates import replace_codes
 from tradebase.registry.hs_codes import read_hs
@@ -25,11 +25,13 @@ from tradebase.registry.models import (
 from tradebase.registry.transfer.checking import (
     BATCH_SIZE,
     COUNTRIES,
+    EVERYTHING,
     Errors,
     ImportSummary,
     Kind,
     Progress,
     Refs,
+    Scope,
     cell_value,
     chunks,
     is_chinese,
@@ -97,15 +99,15 @@ class ProductColumns:
         return str(loc[0])
 
     def load(self, *, session: Session, table: Table, errors: Errors,
-             progress: Progress | None) -> _ProductPlan:
+             progress: Progress | None, scope: Scope) -> _ProductPlan:
         plan = _ProductPlan()
-        enterprises = load_enterprise_refs(session, by_id=False)
+        known = _Enterprises(session, scope)
         stored = self._stored(session, [row.cells.get("sku", "") for row in table.rows])
         title_columns = [c for c in table.columns if c.startswith(TITLE_PREFIX)]
         seen: dict[str, int] = {}
         total = len(table.rows)
         for done, row in enumerate(table.rows, start=1):
-            self._check(row, plan, enterprises, stored, title_columns, seen, errors)
+            self._check(row, plan, known, stored, title_columns, seen, errors)
             report(progress, "checking", done, total)
         return plan
 
@@ -124,7 +126,7 @@ class ProductColumns:
         return found
 
     def _check(
-        self, row: Row, plan: _ProductPlan, enterprises: Refs, stored: dict[str, Product],
+        self, row: Row, plan: _ProductPlan, known: _Enterprises, stored: dict[str, Product],
         title_columns: list[str], seen: dict[str, int], errors: Errors,
     ) -> None:
         line, cells = row.line, row.cells
@@ -134,8 +136,11 @@ class ProductColumns:
         elif sku:
             seen[sku] = line
         product = stored.get(sku)
+        if product is not None and not known.may_edit(product.enterprise_id, line, "sku",
+                                                      errors):
+            return  # another enterprise's product: not the actor's to change
 
-        enterprise_id, new_name = self._enterprise(row, plan, enterprises, errors)
+        enterprise_id, new_name = self._enterprise(row, plan, known, errors)
         markets: list[str] = []
         if cells.get("markets"):
             try:
@@ -174,7 +179,7 @@ class ProductColumns:
 
     @staticmethod
     def _enterprise(
-        row: Row, plan: _ProductPlan, enterprises: Refs, errors: Errors
+        row: Row, plan: _ProductPlan, known: _Enterprises, errors: Errors
     ) -> tuple[int | None, str | None]:
         """(id of the existing enterprise, or None and the name of one to create)."""
         name = row.cells["enterprise"]
@@ -182,12 +187,19 @@ class ProductColumns:
             errors.add(row.line, "enterprise", "must not be empty")
             return None, None
         try:
-            found = enterprises.find(name)
+            found = known.refs.find(name)
         except ValueError as exc:
             errors.add(row.line, "enterprise", str(exc))
             return None, None
         if found is not None:
+            if not known.may_edit(found, row.line, "enterprise", errors):
+                return None, None
             return found, None
+        if not known.may_create:
+            # A misspelt name is an error of its row, not a new enterprise nor a refusal.
+            known.scope.unknown_enterprise(name, None, line=row.line, column="enterprise",
+                                           errors=errors)
+            return None, None
         if name not in plan.new_enterprises:
             try:
                 schemas.EnterpriseCreate.model_validate(_enterprise_name(name))
@@ -249,7 +261,8 @@ class ProductColumns:
                 authorize(session, Permission.EDIT_ENTERPRISE, base_id=base_id,
                           enterprise_id=ident)
 
-    def export(self, *, session: Session) -> tuple[list[str], Iterator[list[Cell]]]:
+    def export(self, *, session: Session, scope: Scope = EVERYTHING
+               ) -> tuple[list[str], Iterator[list[Cell]]]:
         enterprises = load_enterprise_refs(session, by_id=False)
         names: dict[int, str] = {}
         for ident, name_en, name_zh in session.execute(
@@ -279,6 +292,9 @@ class ProductColumns:
                 Product.moq, Product.monthly_capacity, Product.lead_time_days,
                 Product.price_min, Product.price_max, Product.price_currency,
             ).order_by(Product.id)
+            if scope.exported is not None:
+                stmt = stmt.join(Enterprise, Enterprise.id == Product.enterprise_id).where(
+                    Enterprise.base_id.in_(sorted(scope.exported)))
             # The code as written and the edition it was read as: importing them again
             # gives the same HS 2022 code and candidates.
             for (ident, sku, enterprise_id, title, description, hs_code, hs_edition, unit, moq,
@@ -295,6 +311,30 @@ class ProductColumns:
                 ]
 
         return columns, rows()
+
+
+class _Enterprises:
+    """The enterprises a products file may name: every one (by name), or from a base's
+    page those of that base; and whether the actor may change each one's catalog."""
+
+    def __init__(self, session: Session, scope: Scope) -> None:
+        self.scope = scope
+        self.refs = Refs("enterprise", by_id=False)
+        self.known: dict[int, tuple[int | None, str]] = {}
+        stmt = select(Enterprise.id, Enterprise.base_id, Enterprise.name_en, Enterprise.name_zh)
+        for ident, base_id, name_en, name_zh in session.execute(stmt.order_by(Enterprise.id)):
+            self.known[ident] = (base_id, name_en or name_zh)
+            if scope.base_id is None or base_id == scope.base_id:
+                self.refs.add(ident, name_en, name_zh)
+        # New enterprises are created without a base: only by whoever may do that, and never
+        # from a base's page (there an unknown name is a misspelling to report).
+        self.may_create = scope.base_id is None and is_allowed(
+            scope.actor, Permission.CREATE_ENTERPRISE)
+
+    def may_edit(self, enterprise_id: int, line: int, column: str, errors: Errors) -> bool:
+        base_id, name = self.known.get(enterprise_id, (None, str(enterprise_id)))
+        return self.scope.check(Permission.EDIT_ENTERPRISE, base_id, line=line, column=column,
+                                errors=errors, enterprise_id=enterprise_id, enterprise=name)
 
 
 def _enterprise_name(name: str) -> dict[str, str]:

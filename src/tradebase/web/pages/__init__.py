@@ -18,6 +18,7 @@ from starlette.responses import Response
 from tradebase.web.i18n import COOKIE, COOKIE_MAX_AGE, LANGUAGES
 from tradebase.web.pages import (
     accounts,
+    base_transfer,
     bases,
     capacity,
     docking,
@@ -65,6 +66,7 @@ ROUTERS = (
     language_router, accounts.router, bases.router, enterprises.router, products.router,
     search.router, docking.router, docking_rfq.router, capacity.router, procurement.router,
     inbox.router, product_page.router, enquire.router, threads.router, workspace.router,
+    base_transfer.router,
 )
 """Every page router (``tests/integration/web/test_form_flow.py`` walks their forms)."""
 

@@ -48,11 +48,12 @@ import numpy.typing as npt
 from tradebase.docking.bm25 import Bm25Field, BoolArray, FloatArray, IntArray
 from tradebase.docking.constraints import certification_key
 from tradebase.docking.evidence import Evidence, add_similar, relevant_exists, vector_agreement
+from tradebase.docking.explain import listing_reasons, reason_context
 from tradebase.docking.features import ListingFeatures, listing_features
 from tradebase.docking.nomenclature import Nomenclature
 from tradebase.docking.query import QueryReader, QueryTerms
 from tradebase.docking.ranking import hs_number, mix, rank_candidates
-from tradebase.docking.reasons import SPLIT_REASON, english_lines, listing_reasons, reason_context
+from tradebase.docking.reasons import SPLIT_REASON, english_lines
 from tradebase.docking.records import (
     HsProposal,
     Listing,

@@ -98,3 +98,14 @@ def test_an_enquiry_without_codes_shows_its_english_lines() -> None:
     assert reason_lines([], ["matches chair"], "zh") == ["matches chair"]
     stored = [Reason("exports", {"country": "SE"}).as_json()]
     assert reason_lines(stored, ["exports to SE already"], "zh") == ["已出口到瑞典"]
+
+
+def test_an_hs_reason_names_the_code_in_chinese_where_a_name_exists() -> None:
+    from tradebase.web.i18n import get_translations
+
+    gettext = get_translations("zh").gettext
+    named = reason_line(Reason("hs", {"code": "940153", "description": "Seats; of rattan",
+                                      "mark": ""}), gettext, "zh")
+    assert named == "HS 940153 藤制的坐具"
+    assert reason_line(Reason("hs", {"code": "999999", "description": "", "mark": ""}),
+                       gettext, "zh") == "HS 999999"

@@ -11,12 +11,13 @@ from typing import Any
 
 from tradebase.docking.reasons import Reason, from_json
 from tradebase.docking.vocabulary import default_vocabulary
+from tradebase.registry.hs_names import hs_name
 from tradebase.registry.numbers import format_number
 from tradebase.web.i18n import N_, Gettext, country_name, get_translations
 
 SPLIT = N_("needs a split over several factories (capacity docking)")
 LINES: dict[str, str] = {
-    # The HS descriptions exist in English only: other languages show the code.
+    # An HS code's name where one exists in the reader's language; else the code alone.
     "hs_described": N_("HS %(code)s %(description)s"),
     "hs": N_("HS %(code)s"),
     "proposed": N_("%(reason)s (as proposed)"),
@@ -57,9 +58,12 @@ def reason_line(reason: Reason, gettext: Gettext, lang: str) -> str:
 
     match r.code:
         case "hs":
-            described = lang == "en" and r.text("description")
-            text = (line("hs_described", code=r.text("code"), description=r.text("description"))
-                    if described else line("hs", code=r.text("code")))
+            description = r.text("description") if lang == "en" else ""
+            if lang != "en":  # a Chinese name where the register has one (hs-names-zh.csv)
+                name = hs_name(r.text("code"), lang)
+                description = name.text if name is not None and not name.fallback else ""
+            text = (line("hs_described", code=r.text("code"), description=description)
+                    if description else line("hs", code=r.text("code")))
             mark = r.text("mark")
             if mark == "confirmed":
                 return text + " ✓"

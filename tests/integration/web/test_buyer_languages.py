@@ -25,7 +25,7 @@ from tradebase.settings import Settings
 from tradebase.web.i18n import CATALOG_DIR
 from tradebase.web.pages.inbox import mail_renderer
 
-BUYER_LANGS = ["de"]  # es, fr and sv follow
+BUYER_LANGS = ["de", "es", "fr", "sv"]
 PAGES = Path(__file__).resolve().parents[3] / "src/tradebase/web"
 # The templates and page modules whose messages a buyer reads: its pages (requests, matches,
 # quotes, enquiries and their threads, intentions and orders, products, sign-in, account,

@@ -20,6 +20,8 @@ class User(Model, Timestamped):
     password_hash: Mapped[str] = mapped_column(String(200))
     role: Mapped[str] = mapped_column(String(20))
     organisation: Mapped[str] = mapped_column(String(200), default="")
+    # The interface language the user chose ("" = the browser's); mails are written in it.
+    language: Mapped[str] = mapped_column(String(8), default="", server_default="")
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
     failed_logins: Mapped[int] = mapped_column(Integer, default=0)
     locked_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

@@ -13,7 +13,9 @@ from tradebase.accounts.roles import Role
 
 __all__ = [
     "ANONYMOUS",
+    "BUYER_LANGUAGES",
     "READ_PERMISSIONS",
+    "STAFF_LANGUAGES",
     "SYSTEM",
     "Actor",
     "DockingScope",
@@ -23,6 +25,7 @@ __all__ = [
     "acts_for_buyer",
     "acts_for_enterprise",
     "docking_scope",
+    "interface_languages",
     "is_allowed",
     "manages_round",
     "may_lift_suspension",
@@ -86,6 +89,7 @@ class Actor:
     base_ids: frozenset[int] = field(default_factory=frozenset)
     enterprise_ids: frozenset[int] = field(default_factory=frozenset)
     organisation: str = ""
+    language: str = ""  # the interface language the user chose; "" = the browser's
     scopes: frozenset[str] = frozenset({"read", "write"})
     is_system: bool = False
 
@@ -446,3 +450,16 @@ def needs_second_factor(role: Role, *, enrolled: bool, required_roles: frozenset
     """A sign-in asks for a second factor when the user enrolled one, or when the user's role
     is one the installation requires it for (``TRADEBASE_REQUIRE_2FA_ROLES``)."""
     return enrolled or role.value in required_roles
+
+
+# --- interface languages ------------------------------------------------------------------------
+
+STAFF_LANGUAGES: tuple[str, ...] = ("zh", "en")
+BUYER_LANGUAGES: tuple[str, ...] = ("zh", "en", "de", "es", "fr", "sv")
+
+
+def interface_languages(role: Role | None) -> tuple[str, ...]:
+    """The interface languages a reader may use: a buyer (and a visitor, who may be one) any of
+    the buyers' languages; factories, administrators and officers work in Chinese or English,
+    the languages their pages and the register are written in."""
+    return BUYER_LANGUAGES if role is None or role == Role.BUYER else STAFF_LANGUAGES

@@ -35,6 +35,7 @@ from tradebase.accounts.passwords import (
 from tradebase.accounts.policy import (
     Actor,
     Permission,
+    interface_languages,
     may_revoke_credential,
     may_see_credential,
     needs_second_factor,
@@ -77,6 +78,7 @@ def actor_for(user: User, scopes: Sequence[str] = ("read", "write")) -> Actor:
         base_ids=frozenset(user.base_ids),
         enterprise_ids=frozenset(user.enterprise_ids),
         organisation=user.organisation,
+        language=user.language or "",
         scopes=frozenset(scopes),
     )
 
@@ -141,6 +143,18 @@ def get_user_by_email(*, session: Session, email: str) -> User:
     user = session.scalar(select(User).where(User.email == normalise_email(email)))
     if user is None:
         raise NotFound(f"no user {email}", field="email")
+    return user
+
+
+def set_language(*, session: Session, user: User, language: str) -> User:
+    """Set the interface language ``user`` reads its pages and mails in ("" = its browser's),
+    one of those its role may use (``policy.interface_languages``)."""
+    language = language.strip().lower()
+    if language and language not in interface_languages(Role(user.role)):
+        raise InvalidInput(f"'{language[:20]}' is not a language you may choose",
+                           field="language", code="choice_unknown")
+    user.language = language
+    session.flush()
     return user
 
 

@@ -37,6 +37,8 @@ _AFTER_COMMIT = "tradebase.notifications.after_commit"
 class Recipient:
     user_id: int
     email: str
+    role: str = ""
+    language: str = ""  # the user's own interface language; "" = none chosen
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,8 +69,8 @@ class InboxChannel:
                                  params=dict(message.params), link=message.link))
 
 
-Render = Callable[[Message], tuple[str, str]]
-"""A message worded for mail: (subject, body)."""
+Render = Callable[[Message, Recipient], tuple[str, str]]
+"""A message worded for mail to a recipient, in its language: (subject, body)."""
 
 
 class MailChannel:
@@ -80,7 +82,7 @@ class MailChannel:
         self.mailer, self.render = mailer, render
 
     def deliver(self, *, session: Session, recipient: Recipient, message: Message) -> None:
-        subject, body = self.render(message)
+        subject, body = self.render(message, recipient)
         after_commit(session, lambda: self.mailer.send(to=recipient.email, subject=subject,
                                                        body=body))
 

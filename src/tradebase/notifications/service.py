@@ -51,7 +51,8 @@ def notify(*, session: Session, user_ids: Iterable[int | None], kind: Kind | str
     if not wanted_ids:
         return 0
     users = session.execute(
-        select(User.id, User.email).where(User.id.in_(wanted_ids), User.is_active)
+        select(User.id, User.email, User.role, User.language)
+        .where(User.id.in_(wanted_ids), User.is_active)
         .order_by(User.id)
     ).all()
     chosen = {
@@ -61,8 +62,8 @@ def notify(*, session: Session, user_ids: Iterable[int | None], kind: Kind | str
     }
     message = Message(kind=kind.value, params=dict(params), link=link)
     channels = channels_of(session)
-    for user_id, email in users:
-        recipient = Recipient(user_id=user_id, email=email)
+    for user_id, email, role, language in users:
+        recipient = Recipient(user_id=user_id, email=email, role=role, language=language or "")
         for channel in channels:
             if _wanted(kind.value, channel.name, chosen, user_id):
                 channel.deliver(session=session, recipient=recipient, message=message)

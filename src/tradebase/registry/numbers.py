@@ -7,12 +7,18 @@ from __future__ import annotations
 
 from babel.numbers import format_compact_decimal, format_decimal, get_currency_name
 
-# Babel locale per interface language.
-LOCALES = {"zh": "zh_Hans_CN", "en": "en"}
+# Babel locale per interface language (buyers also read de, es, fr and sv); any other
+# language is written as English.
+LOCALES = {"zh": "zh_Hans_CN", "en": "en", "de": "de_DE", "es": "es_ES", "fr": "fr_FR",
+           "sv": "sv_SE"}
 
 _CURRENCY_WORDS = {
     "en": {"CNY": "yuan", "USD": "US dollars", "EUR": "euros"},
     "zh": {"CNY": "元", "USD": "美元", "EUR": "欧元"},
+    "de": {"CNY": "Yuan", "USD": "US-Dollar", "EUR": "Euro"},
+    "es": {"CNY": "yuanes", "USD": "dólares estadounidenses", "EUR": "euros"},
+    "fr": {"CNY": "yuans", "USD": "dollars américains", "EUR": "euros"},
+    "sv": {"CNY": "yuan", "USD": "amerikanska dollar", "EUR": "euro"},
 }
 
 _UNIT_WORDS_ZH = {
@@ -40,12 +46,19 @@ _UNIT_WORDS_ZH = {
 _QUALIFIER_WORDS = {
     "en": {"more_than": "more than ", "nearly": "nearly ", "about": "about "},
     "zh": {"more_than": "超过 ", "nearly": "近 ", "about": "约 "},
+    "de": {"more_than": "mehr als ", "nearly": "fast ", "about": "etwa "},
+    "es": {"more_than": "más de ", "nearly": "casi ", "about": "unos "},
+    "fr": {"more_than": "plus de ", "nearly": "près de ", "about": "environ "},
+    "sv": {"more_than": "mer än ", "nearly": "nästan ", "about": "omkring "},
 }
+_RANK_WORDS = {"en": "No. {}", "zh": "第 {} 名", "de": "Platz {}", "es": "n.º {}",
+               "fr": "n° {}", "sv": "plats {}"}
 
 
 def format_number(value: float, lang: str, *, compact: bool = True) -> str:
     """A number in ``lang``: compact from 10,000 up in Chinese (2.2 万, 200 亿), from one
-    million up in English (6.5 million); grouped digits below that."""
+    million up in the other languages (6.5 million, 6,5 Millionen); grouped digits below that
+    (2,000 in English, 2.000 in German)."""
     locale = LOCALES.get(lang, "en")
     threshold = 10_000 if lang == "zh" else 1_000_000
     if compact and abs(value) >= threshold:
@@ -78,10 +91,12 @@ def format_figure(
         return f"{prefix}{format_number(value, lang, compact=False)}%"
     if unit == "rank":
         rank = format_number(value, lang, compact=False)
-        return f"第 {rank} 名" if lang == "zh" else f"No. {rank}"
+        return _RANK_WORDS[lang].format(rank)
     number = format_number(value, lang)
     if currency:
         words = _CURRENCY_WORDS[lang].get(currency, currency)
+        if lang in ("es", "fr") and number[-1:].isalpha():  # "20 milliards de yuans"
+            words = f"de {words}"
         return f"{prefix}{number}{words}" if lang == "zh" else f"{prefix}{number} {words}"
     if unit:
         word = _UNIT_WORDS_ZH.get(unit, unit) if lang == "zh" else unit

@@ -19,7 +19,7 @@ from tradebase.accounts.policy import SYSTEM, Actor
 from tradebase.accounts.roles import Role
 from tradebase.errors import NotFound
 from tradebase.notifications import service as notifications
-from tradebase.notifications.channels import MailChannel, Message, use_channels
+from tradebase.notifications.channels import MailChannel, Message, Recipient, use_channels
 from tradebase.notifications.kinds import Kind
 from tradebase.notifications.models import Notification
 from tradebase.registry.models import Enterprise, Product
@@ -28,7 +28,7 @@ PARAMS = {"enterprise_zh": "安溪藤编", "enterprise_en": "Anxi Rattan", "text
           "enquiry_id": 1, "request_id": 1}
 
 
-def _render(message: Message) -> tuple[str, str]:
+def _render(message: Message, recipient: Recipient) -> tuple[str, str]:
     return message.kind, message.link
 
 

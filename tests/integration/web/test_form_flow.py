@@ -45,6 +45,7 @@ BUTTONS = {
     "/docking/suspensions/{suspension_id:int}/lift",
     "/procurement/rounds/{round_id:int}/close", "/procurement/rounds/{round_id:int}/publish",
     "/inbox/{notification_id:int}/read", "/inbox/read-all", "/account/notifications",
+    "/account/language",
     "/products/{product_id:int}/photos/{photo_id:int}/delete",
 }
 # Logging in and resetting a password keep their own answers: one message whatever was wrong

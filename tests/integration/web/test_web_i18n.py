@@ -9,6 +9,7 @@ from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
 from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.pofile import read_po
 
+from tradebase.accounts.policy import STAFF_LANGUAGES
 from tradebase.web.i18n import (
     CATALOG_DIR,
     country_name,
@@ -85,7 +86,21 @@ def test_the_catalog_is_read_without_a_compile_step() -> None:
         ("en;q=bad", None),
     ],
 )
-def test_accept_language(header: str | None, expected: str | None) -> None:
+def test_accept_language_among_the_staff_languages(header: str | None, expected: str | None
+                                                    ) -> None:
+    assert from_accept_language(header, STAFF_LANGUAGES) == expected
+
+
+@pytest.mark.parametrize(
+    ("header", "expected"),
+    [
+        ("fr-FR,fr;q=0.9,en;q=0.5,zh;q=0.4", "fr"),
+        ("de-CH", "de"),
+        ("ja, sv-SE;q=0.5, en;q=0.4", "sv"),
+        ("es;q=0, en;q=0.1", "en"),
+    ],
+)
+def test_accept_language_among_the_buyer_languages(header: str, expected: str) -> None:
     assert from_accept_language(header) == expected
 
 

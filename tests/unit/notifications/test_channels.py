@@ -42,7 +42,7 @@ def session() -> Iterator[Session]:
     engine.dispose()
 
 
-def _render(message: Message) -> tuple[str, str]:
+def _render(message: Message, recipient: Recipient) -> tuple[str, str]:
     return f"subject {message.kind}", f"body {message.link}"
 
 
@@ -118,7 +118,7 @@ def test_an_old_row_missing_a_parameter_still_reads() -> None:
 
 def test_a_mail_carries_both_languages_and_the_link() -> None:
     settings = Settings(default_language="zh", base_url="https://tradebase.example")
-    subject, body = mail_renderer(settings)(MESSAGE)
+    subject, body = mail_renderer(settings)(MESSAGE, WHO)
     assert subject == "Tradebase：安溪藤编 收到一条询盘：“rattan chairs”"
     assert "Anxi Rattan received an enquiry" in body
     assert "https://tradebase.example/docking/enquiries/7" in body

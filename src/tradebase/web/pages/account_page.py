@@ -12,11 +12,11 @@ from starlette.responses import Response
 from tradebase.accounts import service as accounts
 from tradebase.accounts import two_factor
 from tradebase.accounts.models import User
-from tradebase.accounts.policy import Actor, needs_second_factor
+from tradebase.accounts.policy import Actor, interface_languages, needs_second_factor
 from tradebase.accounts.roles import Role
 from tradebase.errors import InvalidInput, NotFound, RateLimited, Unauthenticated
 from tradebase.web.deps import CurrentActor, DbSession
-from tradebase.web.i18n import N_
+from tradebase.web.i18n import COOKIE, COOKIE_MAX_AGE, LANGUAGE_NAMES, N_
 from tradebase.web.pages.enterprises import Posted
 from tradebase.web.pages.forms import Form
 from tradebase.web.pages.inbox import mail_choices
@@ -33,6 +33,7 @@ _DONE = {
     "password": N_("Your password was changed. Every other session and every API token was "
                    "ended."),
     "notifications": N_("Your choice of mails was saved."),
+    "language": N_("Your language was saved."),
 }
 
 
@@ -78,6 +79,8 @@ def _account_page(
         "password_form": password_form or Form(),
         "done": gettext(done) if done else "",
         "mail_choices": mail_choices(db=db, user_id=user.id, gettext=gettext),
+        "language_choices": [(code, LANGUAGE_NAMES[code])
+                             for code in interface_languages(Role(user.role))],
     }
     return render(request, "account.html", context, status_code=status_code)
 
@@ -86,6 +89,22 @@ def _account_page(
 def account(request: Request, db: DbSession, actor: CurrentActor) -> HTMLResponse:
     """Your sessions and API tokens, your password and your two-factor sign-in."""
     return _account_page(request, db, actor)
+
+
+@router.post("/account/language")
+def choose_language(request: Request, db: DbSession, actor: CurrentActor,
+                    posted: Posted) -> Response:
+    """The language of your pages and mails ("" = your browser's). This browser follows it at
+    once: its language switch, which comes first, is set to it (or cleared)."""
+    user = accounts.set_language(session=db, user=_user(db, actor),
+                                 language=_text(posted, "language"))
+    response = RedirectResponse("/account?done=language#language", status_code=303)
+    if user.language:
+        response.set_cookie(COOKIE, user.language, max_age=COOKIE_MAX_AGE, path="/",
+                            samesite="lax", httponly=True)
+    else:
+        response.delete_cookie(COOKIE, path="/")
+    return response
 
 
 @router.post("/account/sessions/revoke")

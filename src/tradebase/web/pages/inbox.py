@@ -15,12 +15,19 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from tradebase.notifications import service as notifications
-from tradebase.notifications.channels import Message, Render
+from tradebase.notifications.channels import Message, Recipient, Render
 from tradebase.notifications.kinds import Kind
 from tradebase.registry.numbers import format_number
 from tradebase.settings import Settings
 from tradebase.web.deps import CurrentActor, DbSession, IdPath
-from tradebase.web.i18n import LANGUAGES, N_, get_translations, request_language
+from tradebase.web.i18n import (
+    N_,
+    STAFF_LANGUAGES,
+    fallback_order,
+    get_translations,
+    request_language,
+    user_language,
+)
 from tradebase.web.pages.enterprises import Posted
 from tradebase.web.pages.routing import page_router
 from tradebase.web.pages.templating import gettext_for, render
@@ -102,7 +109,7 @@ def _figure(value: Any, lang: str) -> str:
 def describe(kind: str, params: Mapping[str, Any], lang: str, gettext: Gettext) -> str:
     """The sentence of a notification in ``lang``."""
     values = {name: _figure(value, lang) for name, value in params.items()}
-    names = [params.get(f"enterprise_{code}") or "" for code in (lang, *LANGUAGES)]
+    names = [params.get(f"enterprise_{code}") or "" for code in fallback_order(lang)]
     values["enterprise"] = next((name for name in names if name), "")
     if kind == Kind.ENQUIRY_ANSWERED:
         status = params.get("status")
@@ -130,15 +137,21 @@ def describe(kind: str, params: Mapping[str, Any], lang: str, gettext: Gettext) 
 
 
 def mail_renderer(settings: Settings) -> Render:
-    """Mail in the platform's default language, then in the other: users have no language
-    of their own yet, and a mail must be readable by whoever opens it."""
-    first = settings.default_language if settings.default_language in LANGUAGES else "zh"
-    order = [first, *(code for code in LANGUAGES if code != first)]
+    """Mail in the recipient's own language (a buyer's may be de, es, fr or sv); to a user who
+    chose none, in the platform's default language and then in the other of zh and en, so that
+    whoever opens it can read it."""
+    first = settings.default_language if settings.default_language in STAFF_LANGUAGES else "zh"
+    both = [first, *(code for code in STAFF_LANGUAGES if code != first)]
 
-    def render_mail(message: Message) -> tuple[str, str]:
+    def languages(recipient: Recipient) -> list[str]:
+        if not recipient.language:
+            return both
+        return [user_language(recipient.role, recipient.language, first)]
+
+    def render_mail(message: Message, recipient: Recipient) -> tuple[str, str]:
         parts: list[str] = []
         subject = ""
-        for lang in order:
+        for lang in languages(recipient):
             gettext = get_translations(lang).gettext
             sentence = describe(message.kind, message.params, lang, gettext)
             if not subject:

@@ -24,6 +24,7 @@ from tradebase.web.i18n import (
     country_name,
     get_translations,
     language_name,
+    languages_for,
     localized,
     request_language,
 )
@@ -83,7 +84,7 @@ def environment(lang: str) -> Environment:
     env.globals.update(
         lang=lang,
         html_lang=HTML_LANG[lang],
-        languages=[(code, LANGUAGE_NAMES[code]) for code in LANGUAGES],
+        languages=[(code, LANGUAGE_NAMES[code]) for code in ("zh", "en")],
         size_labels=SIZE_LABELS,
         designation_levels=DESIGNATION_LEVELS,
         region_levels=REGION_LEVELS,
@@ -128,6 +129,7 @@ def render(
         actor=getattr(request.state, "actor", ANONYMOUS),
         csrf_token=lambda: csrf_token(request),
         unread_notifications=getattr(request.state, "unread_notifications", _no_unread),
+        languages=[(code, LANGUAGE_NAMES[code]) for code in languages_for(request)],
         **(context or {}),
     )
     response = HTMLResponse(html, status_code=status_code)

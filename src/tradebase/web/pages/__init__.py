@@ -29,6 +29,7 @@ from tradebase.web.pages import (
     product_page,
     products,
     search,
+    signup,
     threads,
     workspace,
 )
@@ -65,6 +66,7 @@ ROUTERS = (
     language_router, accounts.router, bases.router, enterprises.router, products.router,
     search.router, docking.router, docking_rfq.router, capacity.router, procurement.router,
     inbox.router, product_page.router, enquire.router, threads.router, workspace.router,
+    signup.router,
 )
 """Every page router (``tests/integration/web/test_form_flow.py`` walks their forms)."""
 

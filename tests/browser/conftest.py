@@ -28,6 +28,7 @@ from playwright.sync_api import (
 from sqlalchemy.engine import Engine
 
 from tradebase.accounts import service as accounts
+from tradebase.accounts.mail import MemoryMailSender
 from tradebase.accounts.policy import system_actor
 from tradebase.accounts.roles import Role
 from tradebase.db import make_engine
@@ -52,6 +53,8 @@ REPO = Path(__file__).resolve().parents[2]
 ARTIFACTS = REPO / "test-artifacts"
 SCREENSHOTS_FOR_DOCS = REPO / "docs" / "screenshots"
 VENDOR = REPO / "src" / "tradebase" / "web" / "static" / "vendor"
+LIVE_MAIL = MemoryMailSender()
+"""The mail the live server sends (sign-up links, notifications), for the tests to read."""
 
 
 def _free_port() -> int:
@@ -114,7 +117,7 @@ def live_server(live_engine: Engine) -> Iterator[str]:
         # limit is raised so that the suite's sign-ins never trip it (its 429 is tested in
         # tests/integration/security).
         create_app(engine, settings=get_settings().model_copy(
-            update={"login_limit": "1000/minute"})),
+            update={"login_limit": "1000/minute"}), mailer=LIVE_MAIL),
         host="127.0.0.1", port=port, log_level="warning", http="h11", ws="none",
         lifespan="on", access_log=False,
     )

@@ -38,6 +38,8 @@ def authorize(
         return actor
     if not actor.is_authenticated:
         raise Unauthenticated("log in or send an API token to make changes")
+    if not actor.verified:
+        raise Forbidden("verify your e-mail address first", code="unverified")
     if not actor.can_write and permission is not Permission.VIEW_AUDIT:
         raise Forbidden("this API token is read-only")
     raise Forbidden(f"{actor.label} may not {permission.value.replace('_', ' ')} here")

@@ -31,6 +31,9 @@ class User(Model, Timestamped):
     totp_secret: Mapped[str | None] = mapped_column(String(64))
     totp_enabled_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     totp_last_step: Mapped[int | None] = mapped_column(Integer)  # a code is accepted once
+    # A user who signed up (or was invited) may act only once its address is proven.
+    # (``create_user`` sets it: an administrator vouches for the address)
+    email_verified_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     base_rows: Mapped[list[UserBase]] = relationship(
         cascade="all, delete-orphan", lazy="selectin"
@@ -111,9 +114,13 @@ class ApiToken(Model):
 
 
 class PasswordResetToken(Model):
+    """A one-time link sent by mail (hashed, single use, expiring): a password reset, an
+    e-mail verification or an invitation, by ``purpose``."""
+
     __tablename__ = "password_reset_tokens"
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    purpose: Mapped[str] = mapped_column(String(10), default="reset", server_default="reset")
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
@@ -152,3 +159,33 @@ class AuditEntry(Model):
     before: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     after: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     summary: Mapped[str] = mapped_column(Text, default="")
+
+
+class PrivacyConsent(Model):
+    """A user's consent to a version of the privacy notice (PIPL art. 14, GDPR art. 7)."""
+
+    __tablename__ = "privacy_consents"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    version: Mapped[str] = mapped_column(String(20))
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
+
+
+class JoinRequest(Model):
+    """An enterprise user asks to join an enterprise of a base, or to register a new one
+    there; a base administrator of that base decides."""
+
+    __tablename__ = "enterprise_join_requests"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    base_id: Mapped[int] = mapped_column(ForeignKey("bases.id", ondelete="CASCADE"), index=True)
+    enterprise_id: Mapped[int | None] = mapped_column(
+        ForeignKey("enterprises.id", ondelete="CASCADE"))  # None: a new enterprise
+    name: Mapped[str] = mapped_column(String(200), default="")
+    credit_code: Mapped[str] = mapped_column(String(18), default="")
+    status: Mapped[str] = mapped_column(String(10), default="pending")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
+    decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    decided_by: Mapped[int | None] = mapped_column(Integer)  # no FK: outlives users

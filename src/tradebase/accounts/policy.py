@@ -28,6 +28,8 @@ __all__ = [
     "interface_languages",
     "is_allowed",
     "manages_round",
+    "may_decide_join",
+    "may_invite",
     "may_lift_suspension",
     "may_moderate_request",
     "may_post_message",
@@ -35,6 +37,7 @@ __all__ = [
     "may_read_sealed_quotes",
     "may_read_thread",
     "may_report_request",
+    "may_request_join",
     "may_revoke_credential",
     "may_see_all_needs",
     "may_see_buyer_organisation",
@@ -92,6 +95,9 @@ class Actor:
     language: str = ""  # the interface language the user chose; "" = the browser's
     scopes: frozenset[str] = frozenset({"read", "write"})
     is_system: bool = False
+    verified: bool = True
+    """False for a user who signed up and has not proven its e-mail address yet: it may
+    sign in (to resend the link) and do nothing else (``is_allowed``, ``can_write``)."""
 
     @property
     def is_authenticated(self) -> bool:
@@ -99,7 +105,8 @@ class Actor:
 
     @property
     def can_write(self) -> bool:
-        return self.is_system or (self.role is not None and "write" in self.scopes)
+        return self.is_system or (self.role is not None and self.verified
+                                  and "write" in self.scopes)
 
 
 ANONYMOUS = Actor(label="anonymous")
@@ -125,7 +132,7 @@ def is_allowed(
     """
     if actor.is_system:
         return True
-    if actor.role is None:
+    if actor.role is None or not actor.verified:
         return False
     if permission not in READ_PERMISSIONS and not actor.can_write:
         return False
@@ -463,3 +470,27 @@ def interface_languages(role: Role | None) -> tuple[str, ...]:
     the buyers' languages; factories, administrators and officers work in Chinese or English,
     the languages their pages and the register are written in."""
     return BUYER_LANGUAGES if role is None or role == Role.BUYER else STAFF_LANGUAGES
+
+
+# --- onboarding: joining an enterprise, inviting administrators -----------------------------
+
+
+def may_request_join(actor: Actor) -> bool:
+    """Ask to join an enterprise (or to register a new one): a verified enterprise user."""
+    return actor.role is Role.ENTERPRISE and actor.can_write
+
+
+def may_decide_join(actor: Actor, base_id: int) -> bool:
+    """Approve or refuse a request to join an enterprise of ``base_id`` (or to register one
+    there): a base administrator of that base, or an administrator."""
+    if actor.is_system:
+        return True
+    if not actor.can_write:
+        return False
+    return actor.role is Role.ADMIN or (actor.role is Role.BASE_ADMIN
+                                        and base_id in actor.base_ids)
+
+
+def may_invite(actor: Actor) -> bool:
+    """Invite a base administrator by e-mail: an administrator."""
+    return actor.is_system or (actor.role is Role.ADMIN and actor.can_write)

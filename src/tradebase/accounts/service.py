@@ -80,6 +80,7 @@ def actor_for(user: User, scopes: Sequence[str] = ("read", "write")) -> Actor:
         organisation=user.organisation,
         language=user.language or "",
         scopes=frozenset(scopes),
+        verified=user.email_verified_at is not None,
     )
 
 
@@ -126,6 +127,7 @@ def create_user(
         password_hash=hash_password(password),
         role=role.value,
         organisation=organisation,
+        email_verified_at=_now(),  # made by an administrator, who vouches for the address
         base_rows=[UserBase(base_id=i) for i in dict.fromkeys(base_ids)],
         enterprise_rows=[UserEnterprise(enterprise_id=i) for i in dict.fromkeys(enterprise_ids)],
     )
@@ -458,6 +460,40 @@ def revoke_token(*, session: Session, token_id: int) -> ApiToken:
 # --- password reset and change --------------------------------------------------------------------
 
 
+def issue_link(
+    *, session: Session, user_id: int, purpose: str, valid_for: timedelta
+) -> str:
+    """A one-time link token for ``purpose`` (reset, verify, invite): returned once, only
+    its SHA-256 stored, valid for ``valid_for``."""
+    token = new_token()
+    session.add(PasswordResetToken(
+        user_id=user_id, purpose=purpose, token_hash=token_digest(token),
+        expires_at=_now() + valid_for,
+    ))
+    session.flush()
+    return token
+
+
+def consume_link(*, session: Session, token: str, purpose: str) -> int | None:
+    """The user of a live link token of ``purpose``, the token used up by the same
+    conditional UPDATE, so that of concurrent uses exactly one finds it; None when it is
+    unknown, used, expired or for another purpose."""
+    now = _now()
+    user_id: int | None = session.execute(
+        update(PasswordResetToken)
+        .where(
+            PasswordResetToken.token_hash == token_digest(token),
+            PasswordResetToken.purpose == purpose,
+            PasswordResetToken.used_at.is_(None),
+            PasswordResetToken.expires_at > now,
+        )
+        .values(used_at=now)
+        .returning(PasswordResetToken.user_id)
+        .execution_options(synchronize_session=False)
+    ).scalar_one_or_none()
+    return user_id
+
+
 def request_password_reset(
     *, session: Session, email: str, mailer: MailSender, settings: Settings
 ) -> None:
@@ -466,15 +502,8 @@ def request_password_reset(
     user = session.scalar(select(User).where(User.email == email.strip().lower()))
     if user is None or not user.is_active:
         return
-    token = new_token()
-    session.add(
-        PasswordResetToken(
-            user_id=user.id,
-            token_hash=token_digest(token),
-            expires_at=_now() + timedelta(minutes=settings.reset_token_minutes),
-        )
-    )
-    session.flush()
+    token = issue_link(session=session, user_id=user.id, purpose="reset",
+                       valid_for=timedelta(minutes=settings.reset_token_minutes))
     link = f"{settings.base_url.rstrip('/')}/password-reset/{token}"
     mailer.send(
         to=user.email,
@@ -532,22 +561,12 @@ def reset_password(
     Ends every session, reset link and API token of the user and tells the user by mail."""
     if problem := check_strength(new_password):
         raise InvalidInput(problem, field="password")
-    now = _now()
-    user_id = session.execute(
-        update(PasswordResetToken)
-        .where(
-            PasswordResetToken.token_hash == token_digest(token),
-            PasswordResetToken.used_at.is_(None),
-            PasswordResetToken.expires_at > now,
-        )
-        .values(used_at=now)
-        .returning(PasswordResetToken.user_id)
-        .execution_options(synchronize_session=False)
-    ).scalar_one_or_none()
+    user_id = consume_link(session=session, token=token, purpose="reset")
     user = session.get(User, user_id) if user_id is not None else None
     if user is None or not user.is_active:
         raise InvalidInput("this reset link is invalid or has expired", field="token")
     user.password_hash = hash_password(new_password)
+    user.email_verified_at = user.email_verified_at or _now()  # the link proved the address
     session.execute(
         update(User).where(User.id == user.id).values(failed_logins=0, locked_until=None)
         .execution_options(synchronize_session=False)

@@ -28,7 +28,7 @@ from sqlalchemy.orm import Session
 
 from tests.conftest import PASSWORD, ROLES, anxi_and_member_enterprise, auth, csrf_token_of
 from tests.integration.allocation.helpers import make_round
-from tradebase.accounts.models import ApiToken, User
+from tradebase.accounts.models import ApiToken, JoinRequest, User
 from tradebase.docking.models import (
     BuyerRequest,
     CooperationIntention,
@@ -112,8 +112,13 @@ def _ids(session: Session) -> dict[str, Any]:
                          height=8, position=1)
     session.add(photo)
     session.flush()
+    join = JoinRequest(user_id=session.scalars(select(User.id).where(
+        User.email == "buyer@example.com")).one(), base_id=anxi.id, name="Matrix joinery",
+        credit_code="91350100M000100Y43")
+    session.add(join)
+    session.flush()
     return _docking_ids(session, enterprise) | {
-        "photo_id": photo.id,
+        "photo_id": photo.id, "join_id": join.id,
         "base_id": anxi.id, "enterprise_id": enterprise.id, "product_id": product.id,
         "fact_id": fact.id, "source_id": fact.source_id, "designation_id": designation.id,
         "region_id": anxi.regions[0].id,
@@ -614,12 +619,38 @@ PAGE_RULES |= {
     ),
 }
 
+PAGE_RULES |= {
+    # sign-up and onboarding (web/pages/signup.py); the join request is the buyer's
+    ("GET", "/signup"): Rule(EVERYONE),
+    ("POST", "/signup"): Rule(EVERYONE, form=lambda ids: {
+        "role": "buyer", "email": "matrix-new@example.com", "password": "a long one 12",
+        "password_again": "a long one 12", "organisation": "Matrix AB", "consent": "on"}),
+    ("GET", "/privacy"): Rule(EVERYONE),
+    ("GET", "/signup/verify"): Rule(SIGNED_IN),
+    ("POST", "/signup/verify"): Rule(SIGNED_IN, form=lambda ids: {}),
+    ("GET", "/signup/verify/{token}"): Rule(EVERYONE),
+    ("POST", "/signup/verify/{token}"): Rule(EVERYONE, form=lambda ids: {}),
+    ("GET", "/signup/enterprise"): Rule(ENTERPRISE),
+    ("POST", "/signup/enterprise"): Rule(ENTERPRISE, form=lambda ids: {
+        "kind": "new", "base_id": str(ids["base_id"]), "name": "Matrix works",
+        "credit_code": "91350100M000100Y43"}),
+    ("GET", "/signup/requests"): Rule(BASE_STAFF),
+    ("POST", "/signup/requests/{join_id:int}/approve"): Rule(BASE_STAFF, form=lambda ids: {}),
+    ("POST", "/signup/requests/{join_id:int}/refuse"): Rule(BASE_STAFF, form=lambda ids: {}),
+    ("GET", "/invitations/new"): Rule(ADMIN),
+    ("POST", "/invitations"): Rule(ADMIN, form=lambda ids: {
+        "email": "matrix-chief@example.com", "base_ids": str(ids["base_id"])}),
+    ("GET", "/invitations/{token}"): Rule(EVERYONE),
+    ("POST", "/invitations/{token}"): Rule(EVERYONE, form=lambda ids: {
+        "password": "a long one 12", "password_again": "a long one 12"}),
+}
+
 # Objects that are their parties' business: to anyone else they do not exist (404, not 403,
 # so that a caller cannot tell whether someone else's request exists).
 HIDDEN_OBJECTS = {
     "{request_id": REQUEST_READERS, "{enquiry_id": REQUEST_READERS,
     "{intention_id": REQUEST_READERS, "{order_id": REQUEST_READERS, "{round_id": ROUND_VIEWERS,
-    "{notification_id": BUYER,
+    "{notification_id": BUYER, "{join_id": BASE_STAFF,
 }
 
 
@@ -650,6 +681,10 @@ EXCEPTIONS: dict[tuple[str, str], int] = {
     ("POST", "/account/password"): 422,  # the current password given is wrong
     ("POST", "/account/sessions/revoke"): 404,  # no session of the caller has that id
     ("POST", "/account/two-factor"): 422,  # the code is wrong
+    ("POST", "/signup"): 200,  # the page says to open the mailed link
+    ("GET", "/signup/verify"): 303,  # the seeded users are verified: to their home
+    ("POST", "/signup/verify/{token}"): 422,  # the token is not valid
+    ("POST", "/invitations/{token}"): 422,
     # the fixture's enquiry has intentions already: it cannot be declined
     ("POST", "/api/v1/docking/enquiries/{enquiry_id}/decline"): 409,
     ("POST", "/docking/enquiries/{enquiry_id:int}/decline"): 409,

@@ -47,11 +47,13 @@ BUTTONS = {
     "/inbox/{notification_id:int}/read", "/inbox/read-all", "/account/notifications",
     "/account/language",
     "/products/{product_id:int}/photos/{photo_id:int}/delete",
+    "/signup/verify",  # send the verification link again
+    "/signup/requests/{join_id:int}/approve", "/signup/requests/{join_id:int}/refuse",
 }
 # Logging in and resetting a password keep their own answers: one message whatever was wrong
 # (no hint which of e-mail and password), and a secret is never sent back.
 SIGN_IN = {"/login", "/login/two-factor", "/password-reset", "/password-reset/{token}",
-           "/account/two-factor"}
+           "/account/two-factor", "/signup/verify/{token}", "/invitations/{token}"}
 # Not yet in the flow: a refused request attachment is still the error page (said by code).
 NOT_YET = {"/docking/requests/{request_id:int}/attachments"}
 
@@ -92,7 +94,7 @@ FORMS = {
     "/procurement/rounds/{round_id:int}/needs", "/procurement/rounds/{round_id:int}/quotes",
     "/capacity", "/enterprises/new", "/enterprises/{enterprise_id:int}/edit", "/products/new",
     "/products/{product_id:int}/edit", "/products/{product_id:int}/photos", "/account/password",
-    "/bases/{base_id}/transfer",
+    "/bases/{base_id}/transfer", "/signup", "/signup/enterprise", "/invitations",
 }
 
 
@@ -202,13 +204,23 @@ def cases(client: TestClient, session: Session, tokens: dict[str, str]) -> dict[
         "password": Case("/account/password", auth(tokens["officer"]),
                          {"current_password": "x", "password": "a", "password_again": "b"},
                          ["password_again"], []),
+        "signup": Case("/signup", auth(tokens["officer"]),
+                       {"role": "buyer", "email": "nope", "password": "a",
+                        "password_again": "b", "organisation": ""},
+                       ["email", "password", "password_again", "organisation", "consent"],
+                       ['value="nope"']),
+        "join": Case("/signup/enterprise", auth(tokens["enterprise"]),
+                     {"kind": "new", "base_id": "abc", "name": "", "credit_code": "9135o"},
+                     ["base_id", "name", "credit_code"], ['value="9135o"']),
+        "invite": Case("/invitations", auth(tokens["admin"]), {"email": "nope"},
+                       ["email", "base_ids"], ['value="nope"']),
     }
 
 
 @pytest.mark.parametrize("name", [
     "request", "edit", "enquire", "quote", "intention", "message", "round", "need",
     "round quote", "capacity", "enterprise", "enterprise edit", "product", "product edit",
-    "photo", "password", "base transfer",
+    "photo", "password", "base transfer", "signup", "join", "invite",
 ])
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_every_error_is_shown_beside_its_field(

@@ -30,6 +30,7 @@ from tradebase.web.pages import (
     product_page,
     products,
     search,
+    signup,
     threads,
     workspace,
 )
@@ -67,6 +68,7 @@ ROUTERS = (
     search.router, docking.router, docking_rfq.router, capacity.router, procurement.router,
     inbox.router, product_page.router, enquire.router, threads.router, workspace.router,
     base_transfer.router,
+    signup.router,
 )
 """Every page router (``tests/integration/web/test_form_flow.py`` walks their forms)."""
 

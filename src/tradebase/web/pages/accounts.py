@@ -84,6 +84,8 @@ def login(request: Request, db: DbSession, posted: Posted) -> Response:
             httponly=True, secure=settings.cookie_secure, samesite="strict", path="/login",
         )
         return response
+    if result.user.email_verified_at is None:  # signed up, not verified: nothing else
+        target = "/signup/verify"
     return _signed_in(request, db, result.user, RedirectResponse(target, status_code=303))
 
 

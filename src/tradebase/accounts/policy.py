@@ -190,6 +190,24 @@ def transfer_bases(actor: Actor) -> frozenset[int] | None:
                      if is_allowed(actor, Permission.IMPORT_DATA, base_id=base))
 
 
+def home_base(actor: Actor) -> int | None:
+    """The base a new record of ``actor`` goes to unless it names one: a base
+    administrator's first base; None for everyone else."""
+    return min(actor.base_ids) if actor.base_ids else None
+
+
+def may_create_enterprise(actor: Actor) -> bool:
+    """Add an enterprise from the enterprise list (to ``home_base``): what the "New
+    enterprise" button of the list is shown for."""
+    return is_allowed(actor, Permission.CREATE_ENTERPRISE, base_id=home_base(actor))
+
+
+def may_edit_catalog(actor: Actor, *, base_id: int | None, enterprise_id: int) -> bool:
+    """Edit an enterprise's profile and add or edit its products."""
+    return is_allowed(actor, Permission.EDIT_ENTERPRISE, base_id=base_id,
+                      enterprise_id=enterprise_id)
+
+
 # --- buyers' requests: who sees them and who acts on them ----------------------------------
 
 

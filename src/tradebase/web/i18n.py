@@ -194,6 +194,15 @@ def country_name(code: str, lang: str) -> str:
     return translated if lang != "en" else name
 
 
+@lru_cache(maxsize=8)
+def country_options(lang: str) -> tuple[tuple[str, str], ...]:
+    """Every ISO 3166 country as (alpha-2 code, name in ``lang``), sorted by name: the
+    choices of a country field, whose posted value stays the code."""
+    named = ((str(country.alpha_2), country_name(str(country.alpha_2), lang))
+             for country in pycountry.countries)
+    return tuple(sorted(named, key=lambda pair: pair[1]))
+
+
 @lru_cache(maxsize=256)
 def language_name(tag: str, lang: str) -> str:
     """The name of the language ``tag`` (BCP 47, "sv") in ``lang``: "瑞典语", "Swedish"; the

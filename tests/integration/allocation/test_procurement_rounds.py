@@ -126,6 +126,21 @@ def test_quote_prices_never_reach_the_audit_log(session: Session) -> None:
     assert all(SECRET not in str(e.after) for e in entries)
 
 
+def test_an_award_is_logged_as_json_not_as_the_text_of_a_python_dict(session: Session) -> None:
+    made = make_round(session, status="closed")
+    session.flush()
+    entry = session.scalars(
+        select(AuditEntry).where(AuditEntry.entity == "procurement_rounds",
+                                 AuditEntry.entity_id == str(made.id),
+                                 AuditEntry.action == "update")
+        .order_by(AuditEntry.id.desc())
+    ).first()
+    assert entry is not None
+    assert entry.after is not None
+    award = entry.after["award"]
+    assert isinstance(award, dict), type(award)
+
+
 # --- the API and sealed quotes ---------------------------------------------------------------
 
 

@@ -81,6 +81,8 @@ def base_page(base_id: int, request: Request, db: DbSession) -> HTMLResponse:
         "show_base_column": False,
         "may_view_dashboard": is_allowed(
             request.state.actor, Permission.VIEW_DOCKING_DASHBOARD, base_id=base.id),
+        "may_create_enterprise": is_allowed(
+            request.state.actor, Permission.CREATE_ENTERPRISE, base_id=base.id),
     }
     if is_htmx(request) and request.headers.get("hx-target") == "enterprise-list":
         return render(request, "partials/enterprise_list.html", context, lang=lang)

@@ -12,7 +12,13 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from tradebase.accounts.guard import current_actor
-from tradebase.accounts.policy import Permission, is_allowed
+from tradebase.accounts.policy import (
+    Permission,
+    home_base,
+    is_allowed,
+    may_create_enterprise,
+    may_edit_catalog,
+)
 from tradebase.docking.responsiveness import responsiveness
 from tradebase.registry import indicators, schemas, service
 from tradebase.registry.enums import EnterpriseSize
@@ -63,6 +69,7 @@ def enterprise_list(request: Request, db: DbSession) -> HTMLResponse:
         "certification_codes": reads.certification_codes(session=db),
         "market_codes": reads.market_codes(session=db),
         "show_base_column": True,
+        "can_create": may_create_enterprise(request.state.actor),
     }
     if is_htmx(request) and request.headers.get("hx-target") == "enterprise-list":
         return render(request, "partials/enterprise_list.html", context)
@@ -105,8 +112,8 @@ def _render_form(
 @router.get("/enterprises/new", response_class=HTMLResponse)
 def new_enterprise(request: Request, db: DbSession, base_id: int | None = None) -> HTMLResponse:
     actor = current_actor(db)
-    if base_id is None and actor.base_ids:
-        base_id = min(actor.base_ids)  # a base administrator adds to their own base
+    if base_id is None:
+        base_id = home_base(actor)  # a base administrator adds to their own base
     service.check_can_create_enterprise(session=db, base_id=base_id)
     form = Form(values={"base_id": str(base_id or "")})
     return _render_form(request, db, form, action="/enterprises/new")
@@ -147,6 +154,8 @@ def enterprise_page(enterprise_id: int, request: Request, db: DbSession) -> HTML
         "facts": facts,
         "answers": responsiveness(session=db, enterprise_id=enterprise.id),
         "can_enquire": is_allowed(request.state.actor, Permission.POST_REQUEST),
+        "can_edit": may_edit_catalog(request.state.actor, base_id=enterprise.base_id,
+                                     enterprise_id=enterprise.id),
     }
     return render(request, "enterprise.html", context)
 

@@ -11,7 +11,7 @@ from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.requests import Request
 
-from tradebase.accounts.policy import ANONYMOUS
+from tradebase.accounts.policy import ANONYMOUS, Permission, is_allowed
 from tradebase.registry.hs_names import hs_name
 from tradebase.registry.metrics import METRICS
 from tradebase.registry.models import IndicatorFact
@@ -22,6 +22,7 @@ from tradebase.web.i18n import (
     LANGUAGE_NAMES,
     LANGUAGES,
     country_name,
+    country_options,
     get_translations,
     language_name,
     languages_for,
@@ -85,6 +86,7 @@ def environment(lang: str) -> Environment:
         lang=lang,
         html_lang=HTML_LANG[lang],
         languages=[(code, LANGUAGE_NAMES[code]) for code in ("zh", "en")],
+        countries=country_options(lang),
         size_labels=SIZE_LABELS,
         designation_levels=DESIGNATION_LEVELS,
         region_levels=REGION_LEVELS,
@@ -123,15 +125,18 @@ def render(
     """Render ``template`` in the request's language."""
     lang = lang or request_language(request)
     page = environment(lang).get_template(template)
-    html = page.render(
-        request=request,
-        here=here(request),
-        actor=getattr(request.state, "actor", ANONYMOUS),
-        csrf_token=lambda: csrf_token(request),
-        unread_notifications=getattr(request.state, "unread_notifications", _no_unread),
-        languages=[(code, LANGUAGE_NAMES[code]) for code in languages_for(request)],
+    actor = getattr(request.state, "actor", ANONYMOUS)
+    html = page.render({
+        "request": request,
+        "here": here(request),
+        "actor": actor,
+        # The top bar's links, decided by the policy as on the pages they lead to.
+        "may_audit": is_allowed(actor, Permission.VIEW_AUDIT),
+        "csrf_token": lambda: csrf_token(request),
+        "unread_notifications": getattr(request.state, "unread_notifications", _no_unread),
+        "languages": [(code, LANGUAGE_NAMES[code]) for code in languages_for(request)],
         **(context or {}),
-    )
+    })
     response = HTMLResponse(html, status_code=status_code)
     response.headers["Vary"] = "Cookie, Accept-Language, HX-Request"
     response.headers["Content-Language"] = HTML_LANG[lang]

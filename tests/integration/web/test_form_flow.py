@@ -42,7 +42,7 @@ BUTTONS = {
     "/docking/requests/{request_id:int}/report",  # a free reason, cut to its limit
     "/docking/requests/{request_id:int}/hide",
     "/docking/requests/{request_id:int}/suspend-author",
-    "/procurement/rounds/{round_id:int}/close", "/procurement/rounds/{round_id:int}/publish",
+    "/procurement/rounds/{round_id:int}/publish",
     "/inbox/{notification_id:int}/read", "/inbox/read-all", "/account/notifications",
     "/products/{product_id:int}/photos/{photo_id:int}/delete",
 }
@@ -88,6 +88,7 @@ FORMS = {
     "/docking/enquiries/{enquiry_id:int}/answer", "/docking/enquiries/{enquiry_id:int}/intentions",
     "/docking/enquiries/{enquiry_id:int}/messages", "/procurement/rounds",
     "/procurement/rounds/{round_id:int}/needs", "/procurement/rounds/{round_id:int}/quotes",
+    "/procurement/rounds/{round_id:int}/close",
     "/capacity", "/enterprises/new", "/enterprises/{enterprise_id:int}/edit", "/products/new",
     "/products/{product_id:int}/edit", "/products/{product_id:int}/photos", "/account/password",
 }
@@ -155,9 +156,10 @@ def cases(client: TestClient, session: Session, tokens: dict[str, str]) -> dict[
         "message": Case(f"/docking/enquiries/{enquiry.id}/messages", factory, {"text": ""},
                         ["text"], []),
         "round": Case("/procurement/rounds", auth(tokens["base_admin"]),
-                      {"base_id": "abc", "title": "", "closes_on": "someday",
-                       "materials": ""},
-                      ["base_id", "title", "closes_on", "materials"], ['value="someday"']),
+                      {"base_id": "abc", "title": "", "currency": "yuan",
+                       "opens_on": "2001-01-01", "closes_on": "someday", "materials": ""},
+                      ["base_id", "title", "currency", "opens_on", "closes_on", "materials"],
+                      ['value="someday"', 'value="yuan"', 'value="2001-01-01"']),
         "need": Case(f"/procurement/rounds/{round_.id}/needs", auth(tokens["enterprise"]),
                      {"enterprise_id": str(member_of.id), "material": "EVA foam",
                       "quantity": "-3", "delivery_month": "2027-13",
@@ -170,6 +172,13 @@ def cases(client: TestClient, session: Session, tokens: dict[str, str]) -> dict[
                              "capacity": "-1"},
                             ["supplier", "price_breaks", "capacity"],
                             ['value="cheap"', 'value="-1"']),
+        "supplier quote": Case(f"/procurement/rounds/{round_.id}/quotes",
+                               auth(tokens["supplier"]),
+                               {"material": "EVA foam", "price_breaks": "0:abc",
+                                "capacity": "-1"},
+                               ["price_breaks", "capacity"], ['value="0:abc"', 'value="-1"']),
+        "close early": Case(f"/procurement/rounds/{round_.id}/close", auth(tokens["base_admin"]),
+                            {}, ["confirm_early"], [], status=409),
         "capacity": Case("/capacity", factory,
                          {"enterprise_id": str(catalog.works["A"]), "month": "2027-13",
                           "free_capacity": "x", "hs_code": "abc", "unit": ""},
@@ -202,7 +211,8 @@ def cases(client: TestClient, session: Session, tokens: dict[str, str]) -> dict[
 
 @pytest.mark.parametrize("name", [
     "request", "edit", "enquire", "quote", "intention", "message", "round", "need",
-    "round quote", "capacity", "enterprise", "enterprise edit", "product", "product edit",
+    "round quote", "supplier quote", "close early", "capacity", "enterprise", "enterprise edit",
+    "product", "product edit",
     "photo", "password",
 ])
 @pytest.mark.parametrize("lang", ["zh", "en"])

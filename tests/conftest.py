@@ -114,6 +114,8 @@ def _seed_users(engine: Engine) -> dict[str, str]:
             "enterprise": {"enterprise_ids": [first.id]},
             "buyer": {"organisation": "Nordic Home AB"},
             "officer": {},
+            # not make_round's "Foam Co": a competitor, who must not see that sealed quote
+            "supplier": {"organisation": "Harbour Resins Ltd"},
         }
         for role, extra in specs.items():
             user = accounts.create_user(
@@ -125,7 +127,7 @@ def _seed_users(engine: Engine) -> dict[str, str]:
     return tokens
 
 
-ROLES = ["admin", "base_admin", "enterprise", "buyer", "officer"]
+ROLES = ["admin", "base_admin", "enterprise", "buyer", "officer", "supplier"]
 
 
 @pytest.fixture(scope="session")

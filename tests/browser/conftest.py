@@ -77,8 +77,8 @@ def log_in(page: Page, live_server: str, email: str) -> None:
 
 @pytest.fixture(scope="session")
 def live_engine(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
-    """A fresh SQLite database with the demo data and three users: the enterprise member of
-    Anxi's first enterprise, Anxi's base administrator, and a buyer."""
+    """A fresh SQLite database with the demo data and users: the enterprise member of Anxi's
+    first enterprise, Anxi's base administrator, a buyer, and two suppliers' members."""
     path = tmp_path_factory.mktemp("browser-db") / "tradebase.db"
     engine = make_engine(f"sqlite:///{path}")
     upgrade(engine)
@@ -97,6 +97,10 @@ def live_engine(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
         accounts.create_user(session=session, email="buyer@example.com",
                              password=BROWSER_PASSWORD, role=Role.BUYER,
                              organisation="Nordic Home AB")
+        for email, organisation in (("resins@example.com", "Harbour Resins Ltd"),
+                                    ("foam@example.com", "Foam Co")):
+            accounts.create_user(session=session, email=email, password=BROWSER_PASSWORD,
+                                 role=Role.SUPPLIER, organisation=organisation)
     yield engine
     engine.dispose()
 

@@ -24,6 +24,7 @@ __all__ = [
     "Role",
     "acts_for_buyer",
     "acts_for_enterprise",
+    "acts_for_supplier",
     "docking_scope",
     "interface_languages",
     "is_allowed",
@@ -73,6 +74,9 @@ class Permission(StrEnum):
     # group procurement
     MANAGE_PROCUREMENT = "manage_procurement"  # open, enter quotes, close, publish a round
     DECLARE_NEED = "declare_need"  # an enterprise's raw-material need in its base's round
+    # a supplier's sealed quote in a round: its own (a supplier's member), or entered on its
+    # behalf by the round's base administrators (recorded as such)
+    QUOTE_IN_ROUND = "quote_in_round"
 
 
 # Permissions that read only: a read-only API token holds them too.
@@ -162,6 +166,10 @@ def is_allowed(
             return actor.role is Role.ENTERPRISE and enterprise_id in actor.enterprise_ids
         case Permission.MANAGE_PROCUREMENT:
             return actor.role is Role.BASE_ADMIN and administers
+        case Permission.QUOTE_IN_ROUND:
+            if actor.role is Role.BASE_ADMIN:
+                return administers
+            return actor.role is Role.SUPPLIER and bool(actor.organisation.strip())
         case Permission.DECLARE_NEED:
             if actor.role is Role.BASE_ADMIN:
                 return administers
@@ -416,10 +424,11 @@ def may_see_message_author(
 
 def round_bases(actor: Actor, member_base_ids: frozenset[int]) -> frozenset[int] | None:
     """The bases whose procurement rounds ``actor`` sees (``None``: every base): platform
-    administrators and officers see all, a base administrator its bases, an enterprise
-    member the bases of its enterprises (``member_base_ids``). The list of rounds filters by
+    administrators, officers and suppliers (a round is a call for their quotes) see all, a
+    base administrator its bases, an enterprise member the bases of its enterprises
+    (``member_base_ids``). The list of rounds filters by
     this value; ``may_view_round`` is built from it."""
-    if actor.is_system or actor.role in (Role.ADMIN, Role.OFFICER):
+    if actor.is_system or actor.role in (Role.ADMIN, Role.OFFICER, Role.SUPPLIER):
         return None
     if actor.role is Role.BASE_ADMIN:
         return actor.base_ids
@@ -445,11 +454,25 @@ def may_see_all_needs(actor: Actor, base_id: int) -> bool:
     return manages_round(actor, base_id) or actor.role is Role.OFFICER
 
 
-def may_read_sealed_quotes(actor: Actor, base_id: int, round_status: str) -> bool:
-    """Suppliers' quote prices: sealed from everyone but the system while the round is open
-    (the base administrator who entered them too); afterwards the base's administrators and
-    platform administrators read them. Everyone else sees only the published award."""
+def acts_for_supplier(actor: Actor, supplier: str) -> bool:
+    """The actor is a member of the supplier organisation named (names compare case-blind,
+    as a quote's supplier is the organisation's name)."""
+    return (actor.role is Role.SUPPLIER and bool(actor.organisation.strip())
+            and actor.organisation.strip().casefold() == supplier.strip().casefold())
+
+
+def may_read_sealed_quotes(
+    actor: Actor, base_id: int, round_status: str, *, supplier: str | None = None
+) -> bool:
+    """A supplier's quote (its prices, capacity, who entered it): while the round is open,
+    only its own supplier's members and the system read it — not the base administrator, not
+    even one who entered it on the supplier's behalf, nor any other supplier. Once closed,
+    the base's administrators and platform administrators read every quote, and a supplier
+    still its own. ``supplier`` None asks about the quotes of a round in general (as the
+    managers see them). Everyone else sees only the published award."""
     if actor.is_system:
+        return True
+    if supplier is not None and acts_for_supplier(actor, supplier):
         return True
     if round_status == "open":
         return False

@@ -11,3 +11,4 @@ class Role(StrEnum):
     ENTERPRISE = "enterprise"  # member of given enterprises
     BUYER = "buyer"  # of a buying organisation
     OFFICER = "officer"  # programme officer: reads across bases, changes nothing
+    SUPPLIER = "supplier"  # of a supplier organisation: quotes in procurement rounds

@@ -119,6 +119,8 @@ def create_user(
         raise InvalidInput(problem, field="password")
     if role is Role.BUYER and not organisation:
         raise InvalidInput("a buyer belongs to an --organisation", field="organisation")
+    if role is Role.SUPPLIER and not organisation.strip():
+        raise InvalidInput("a supplier belongs to an --organisation", field="organisation")
     _check_memberships(session, role, base_ids, enterprise_ids)
     if session.scalar(select(User.id).where(User.email == email)) is not None:
         raise Conflict(f"a user {email} exists already", field="email")

@@ -14,6 +14,7 @@ import time
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 from typing import Literal
 
 import numpy as np
@@ -75,6 +76,13 @@ class Award:
 
 @dataclass(frozen=True, slots=True)
 class MaterialOutcome:
+    """``standalone_cost``: each enterprise's cheapest feasible purchase of its own need alone
+    (tier prices for its own quantity, split between suppliers if that is cheaper);
+    ``saving`` is what pooling saves against it (``pooling_saving``, the same figure).
+    ``single_supplier_cost`` is each enterprise buying alone from one supplier; the
+    ``splitting_saving`` (single-supplier less standalone) is open to an enterprise alone, so
+    it is not a saving of pooling."""
+
     material: str
     pooled_quantity: int
     awarded: int
@@ -83,19 +91,25 @@ class MaterialOutcome:
     saving: float
     suppliers: int
     explanation: str
+    pooling_saving: float = 0.0
+    splitting_saving: float = 0.0
+    single_supplier_cost: float = 0.0
 
 
 @dataclass(frozen=True, slots=True)
 class ProcurementPlan:
     status: Status
     total_cost: float
-    standalone_cost: float
-    saving: float
+    standalone_cost: float  # each enterprise's cheapest purchase alone (MaterialOutcome)
+    saving: float  # from pooling: standalone_cost - total_cost, fully awarded materials
     gap: float
     awards: tuple[Award, ...]
     materials: tuple[MaterialOutcome, ...]
     explanation: str
     solve_seconds: float
+    pooling_saving: float = 0.0
+    splitting_saving: float = 0.0
+    single_supplier_cost: float = 0.0
 
 
 def _fmt(x: float) -> str:
@@ -135,6 +149,35 @@ def _standalone_need_cost(need: Need, quotes: Sequence[Quote]) -> tuple[float, b
         return 0.0, False
     fallback = min(q.tiers()[0].unit_price for q in quotes)
     return fallback * need.quantity, False
+
+
+def _single_supplier_is_cheapest(need: Need, quotes: Sequence[Quote]) -> bool:
+    """Whether buying ``need`` alone from one supplier is as cheap as any split: true when
+    every quote can take the whole need and its prices never rise with quantity (then any
+    split costs at least the whole need at the lowest price a supplier gives for it)."""
+    for quote in quotes:
+        if quote.capacity is not None and quote.capacity < need.quantity:
+            return False
+        prices = [t.unit_price for t in quote.tiers()]
+        if any(later > earlier for earlier, later in pairwise(prices)):
+            return False
+    return True
+
+
+def _alone_need_cost(
+    need: Need, quotes: Sequence[Quote], *, single: float, served: bool, time_limit: float,
+    options: ProcurementOptions,
+) -> tuple[float, bool]:
+    """Each enterprise's cheapest feasible purchase of its own need alone: its own tier prices,
+    split between suppliers when that is cheaper (the same exact model as the pooled award,
+    for its quantity alone). ``single`` is its single-supplier cost; (cost, served)."""
+    if need.quantity <= 0 or not quotes or _single_supplier_is_cheapest(need, quotes):
+        return single, served
+    res = _solve_material(quotes, need.quantity, partial=False, time_limit=time_limit,
+                          options=options)
+    if res.status not in ("optimal", "feasible"):
+        return single, served
+    return (min(res.cost, single) if served else res.cost), True
 
 
 # --------------------------------------------------------------------------------------------
@@ -324,6 +367,7 @@ def award_lots(
     total_cost = 0.0
     total_bound = 0.0
     total_standalone = 0.0
+    total_single = 0.0
     materials = sorted(pooled)
     for n_done, material in enumerate(materials):
         need = pooled[material]
@@ -332,10 +376,16 @@ def award_lots(
         budget = max(0.5, remaining / (len(materials) - n_done))
         res = _solve_material(mq, need, partial=False, time_limit=budget, options=options)
         standalone = 0.0
+        single_total = 0.0
         unserved = 0
-        for nd in needs_by_material[material]:
-            cost, served = _standalone_need_cost(nd, mq)
-            standalone += cost
+        own = needs_by_material[material]
+        for nd in own:
+            single, served = _standalone_need_cost(nd, mq)
+            alone, served = _alone_need_cost(nd, mq, single=single, served=served,
+                                             time_limit=max(0.5, budget / len(own)),
+                                             options=options)
+            single_total += single
+            standalone += alone
             unserved += 0 if served else 1
         why = ""
         if res.status in ("infeasible", "no_solution"):
@@ -364,7 +414,8 @@ def award_lots(
         text = why or (
             f"{material}: {_fmt(need)} pooled from {len(needs_by_material[material])} needs,"
             f" awarded to {len(res.quantities)} supplier(s) for {_fmt(round(res.cost, 2))}"
-            f" against {_fmt(round(standalone, 2))} bought alone"
+            f" against {_fmt(round(standalone, 2))} if each enterprise bought its own need"
+            f" alone at the cheapest it could"
         )
         if unserved:
             text += (
@@ -382,22 +433,29 @@ def award_lots(
                 saving=round(standalone - res.cost, 6) if full else 0.0,
                 suppliers=len(res.quantities),
                 explanation=text,
+                pooling_saving=round(standalone - res.cost, 6) if full else 0.0,
+                splitting_saving=round(single_total - standalone, 6) if full else 0.0,
+                single_supplier_cost=round(single_total, 6),
             )
         )
         total_cost += res.cost
         total_bound += res.bound
         if full:
             total_standalone += standalone
+            total_single += single_total
     unused = sorted({q.material for q in quotes} - set(pooled))
     if unused:
         notes.append(f"quotes for materials nobody needs were ignored: {', '.join(unused)}")
     status: Status = "infeasible" if infeasible else ("optimal" if all_optimal else "feasible")
     awarded_cost = sum(o.cost for o in outcomes if o.awarded == o.pooled_quantity)
     saving = total_standalone - awarded_cost
+    splitting = total_single - total_standalone
     head = (
         f"{len(pooled)} material(s) pooled from {len(needs)} needs; {len(quotes)} quotes;"
         f" total {_fmt(round(total_cost, 2))} against {_fmt(round(total_standalone, 2))} if each"
-        f" enterprise bought alone (saving {_fmt(round(saving, 2))})"
+        f" enterprise bought its own need alone (pooling saves {_fmt(round(saving, 2))};"
+        f" splitting between suppliers, which each could do alone, saves"
+        f" {_fmt(round(splitting, 2))} more against buying from one supplier)"
     )
     if infeasible:
         head += "; not every need can be met: the saving counts only fully awarded materials"
@@ -411,6 +469,9 @@ def award_lots(
         total_cost=round(total_cost, 6),
         standalone_cost=round(total_standalone, 6),
         saving=round(saving, 6),
+        pooling_saving=round(saving, 6),
+        splitting_saving=round(splitting, 6),
+        single_supplier_cost=round(total_single, 6),
         gap=0.0 if infeasible else relative_gap(total_cost, total_bound),
         awards=tuple(awards),
         materials=tuple(outcomes),

@@ -1,19 +1,33 @@
-"""Pydantic models of procurement rounds (API in and out). Quote prices never appear in an
-output model while the round is open: ``RoundOut.quotes`` is then ``None``."""
+"""Pydantic models of procurement rounds (API in and out). While a round is open, a quote's
+prices appear in an output model only for its own supplier (``RoundOut.quotes`` carries the
+quotes the reader may read, ``None`` when none). Every price is in the round's ``currency``."""
 
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 from pydantic_core import PydanticCustomError
 
 from tradebase.allocation.schemas import PriceBreakIn
+from tradebase.figures.money import currency_codes
 
 MAX_QUANTITY = 1_000_000_000_000
 RoundStatus = Literal["open", "closed", "published"]
+
+
+def today() -> date:
+    """The date of the platform (UTC): a round's dates are checked against it."""
+    return datetime.now(UTC).date()
+
+
+def _currency(value: str) -> str:
+    code = value.strip().upper()
+    if code not in currency_codes():
+        raise PydanticCustomError("round.currency", "not an ISO 4217 currency code")
+    return code
 
 
 class MaterialIn(BaseModel):
@@ -51,8 +65,37 @@ class RoundCreate(BaseModel):
 
     base_id: int = Field(ge=1, le=2_147_483_647)
     title: str = Field(min_length=1, max_length=200)
-    closes_on: date
+    currency: str = Field(
+        default="CNY", min_length=3, max_length=3,
+        description="ISO 4217: every quote, award line, total and saving of the round is in it.",
+    )
+    opens_on: date | None = Field(default=None, description="Today when not given.")
+    closes_on: date = Field(description="After the opening date, and not in the past.")
     materials: list[MaterialIn] = Field(min_length=1, max_length=100)
+
+    @field_validator("currency")
+    @classmethod
+    def _round_currency(cls, value: str) -> str:
+        return _currency(value)
+
+    @field_validator("opens_on")
+    @classmethod
+    def _opens(cls, value: date | None) -> date | None:
+        if value is not None and value < today():
+            raise PydanticCustomError("round.date_past", "must not be in the past")
+        return value
+
+    @field_validator("closes_on")
+    @classmethod
+    def _closes(cls, value: date, info: ValidationInfo) -> date:
+        if value < today():
+            raise PydanticCustomError("round.date_past", "must not be in the past")
+        opens = info.data.get("opens_on") or today()
+        if value <= opens:
+            raise PydanticCustomError("round.closes_before_opening",
+                                      "must be after the opening date {opens_on}",
+                                      {"opens_on": opens.isoformat()})
+        return value
 
     @field_validator("title")
     @classmethod
@@ -95,8 +138,16 @@ class NeedCreate(BaseModel):
 class QuoteCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    supplier: str = Field(min_length=1, max_length=200)
+    supplier: str = Field(
+        default="", max_length=200,
+        description="The supplier organisation: a supplier's member quotes as its own (leave "
+                    "it out); a base administrator names the supplier it enters the quote for.",
+    )
     material: str = Field(min_length=1, max_length=120)
+    currency: str | None = Field(
+        default=None, min_length=3, max_length=3,
+        description="ISO 4217; when given it must be the round's currency (refused otherwise).",
+    )
     price_breaks: list[PriceBreakIn] = Field(min_length=1, max_length=50)
     capacity: int | None = Field(default=None, ge=0, le=MAX_QUANTITY)
     splittable: bool = True
@@ -104,10 +155,12 @@ class QuoteCreate(BaseModel):
     @field_validator("supplier")
     @classmethod
     def _supplier(cls, value: str) -> str:
-        value = value.strip()
-        if not value:
-            raise PydanticCustomError("blank", "must not be blank")
-        return value
+        return value.strip()
+
+    @field_validator("currency")
+    @classmethod
+    def _quote_currency(cls, value: str | None) -> str | None:
+        return None if value is None else _currency(value)
 
     @field_validator("price_breaks")
     @classmethod
@@ -121,6 +174,15 @@ class QuoteCreate(BaseModel):
                 raise PydanticCustomError("round.tier_out_of_range", "tier out of range")
             seen.add(tier.min_quantity)
         return value
+
+
+class RoundClose(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    confirm_early: bool = Field(
+        default=False,
+        description="Close before the closing date: the administrator confirms it (recorded).",
+    )
 
 
 class TierProgressOut(BaseModel):
@@ -146,6 +208,8 @@ class NeedOut(BaseModel):
 
     id: int
     enterprise_id: int
+    enterprise_name_zh: str = ""
+    enterprise_name_en: str = ""
     material: str
     specification: str
     quantity: int
@@ -160,12 +224,17 @@ class QuoteOut(BaseModel):
     price_breaks: list[dict[str, Any]]
     capacity: int | None
     splittable: bool
+    currency: str = Field(description="ISO 4217: the round's currency")
+    entered_by: str = Field(description="Who typed the quote in (an account's e-mail)")
+    on_behalf: bool = Field(description="Entered by a base administrator for the supplier")
 
 
 class QuoteReceived(BaseModel):
     id: int
     supplier: str
     material: str
+    on_behalf: bool = False
+    entered_by: str = ""
 
 
 class RoundSummary(BaseModel):
@@ -173,9 +242,14 @@ class RoundSummary(BaseModel):
 
     id: int
     base_id: int
+    base_name_zh: str = ""
+    base_name_en: str = ""
     title: str
+    currency: str = "CNY"
+    opens_on: date | None = None
     closes_on: date
     status: RoundStatus
+    closed_early: bool = False
 
 
 class RoundOut(RoundSummary):
@@ -186,8 +260,9 @@ class RoundOut(RoundSummary):
         description="Who quoted for what (no prices): the round's managers only."
     )
     quotes: list[QuoteOut] | None = Field(
-        description="Prices: null while the round is open (sealed), and for everyone but "
-                    "the base's administrators until the award is published."
+        description="The quotes the reader may read: while the round is open only a "
+                    "supplier's own; once closed every quote for the base's administrators. "
+                    "Null when the reader may read none."
     )
 
 
@@ -199,10 +274,14 @@ class ShareOut(BaseModel):
     quantity: int
     unit_price: float | None
     cost: float
+    currency: str | None = None
+    enterprise_name_zh: str = ""
+    enterprise_name_en: str = ""
 
 
 class RoundAwardOut(BaseModel):
     round_id: int
     status: RoundStatus
+    currency: str = Field(default="CNY", description="ISO 4217: of every price in the award")
     result: dict[str, Any]
     shares: list[ShareOut]

@@ -341,21 +341,34 @@ class MaterialOut(BaseModel):
     pooled_quantity: int
     awarded: int
     cost: float
-    standalone_cost: float
-    saving: float
+    standalone_cost: float = Field(
+        description="Each enterprise's cheapest feasible purchase of its own need alone")
+    saving: float = Field(description="From pooling: standalone_cost - cost")
     suppliers: int
     explanation: str
+    pooling_saving: float = 0.0
+    splitting_saving: float = Field(
+        default=0.0, description="Single-supplier cost less standalone_cost: open to an "
+                                 "enterprise alone, so not a saving of pooling")
+    single_supplier_cost: float = 0.0
 
 
 class ProcurementResult(BaseModel):
     status: Literal["optimal", "feasible", "infeasible"]
     total_cost: float
-    standalone_cost: float
-    saving: float
+    standalone_cost: float = Field(
+        description="Each enterprise's cheapest feasible purchase of its own need alone, at "
+                    "the quotes' tier prices for its own quantity")
+    saving: float = Field(description="What pooling saves: standalone_cost - total_cost")
     gap: float
     awards: list[AwardOut]
     materials: list[MaterialOut]
     explanation: str
+    pooling_saving: float = Field(default=0.0, description="The same figure as saving")
+    splitting_saving: float = Field(
+        default=0.0, description="What splitting between suppliers saves against each "
+                                 "enterprise buying from one supplier (open to it alone)")
+    single_supplier_cost: float = 0.0
 
     @classmethod
     def from_plan(cls, plan: procurement.ProcurementPlan) -> ProcurementResult:
@@ -364,6 +377,9 @@ class ProcurementResult(BaseModel):
             total_cost=plan.total_cost,
             standalone_cost=plan.standalone_cost,
             saving=plan.saving,
+            pooling_saving=plan.pooling_saving,
+            splitting_saving=plan.splitting_saving,
+            single_supplier_cost=plan.single_supplier_cost,
             gap=round(plan.gap, 8) if plan.gap != float("inf") else 1.0,
             awards=[AwardOut(**_fields(a)) for a in plan.awards],
             materials=[MaterialOut(**_fields(m)) for m in plan.materials],

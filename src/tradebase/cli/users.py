@@ -13,7 +13,7 @@ from tradebase.cli.common import console, user_errors
 
 users = typer.Typer(help="Manage user accounts and their roles.", no_args_is_help=True)
 
-ROLE_HELP = "admin, base_admin, enterprise, buyer or officer"
+ROLE_HELP = "admin, base_admin, enterprise, buyer, supplier or officer"
 
 
 def _role(value: str | None) -> object:
@@ -36,7 +36,7 @@ def create(
         list[int] | None, typer.Option("--enterprise", help="Enterprise id (repeatable)")
     ] = None,
     organisation: Annotated[
-        str, typer.Option("--organisation", help="A buyer's organisation")
+        str, typer.Option("--organisation", help="A buyer's or supplier's organisation")
     ] = "",
 ) -> None:
     """Create a user; reads the password from the first line of standard input."""

@@ -105,6 +105,13 @@ def format_figure(
     return f"{prefix}{number}"
 
 
+def format_money(value: float, currency: str, *, lang: str) -> str:
+    """An exact sum or unit price with its ISO 4217 code: "7.4321 CNY", "12,345.50 EUR" (two
+    decimals at least, up to six: a quote's unit price is not rounded away)."""
+    locale = LOCALES.get(lang, "en")
+    return f"{format_decimal(value, format='#,##0.00####', locale=locale)} {currency}"
+
+
 def axis_label(*, lang: str, currency: str | None = None, unit: str | None = None) -> str:
     """What the values of a chart axis count: the currency by name with its code ("Chinese
     Yuan (CNY)", "人民币 (CNY)"), else the unit ("enterprises", "家", "%"); "" for none."""

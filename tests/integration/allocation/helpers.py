@@ -53,7 +53,8 @@ def make_round(session: Session, *, status: str = "open") -> ProcurementRound:
             capacity=10_000,
         ))
         if status in ("closed", "published"):
-            rounds.close_round(session=session, round_id=made.id, time_limit=10)
+            rounds.close_round(session=session, round_id=made.id, time_limit=10,
+                               confirm_early=True)
         if status == "published":
             rounds.publish_round(session=session, round_id=made.id)
         session.flush()

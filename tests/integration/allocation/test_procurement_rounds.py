@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import io
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from fastapi.testclient import TestClient
@@ -97,7 +97,7 @@ def test_who_may_act_on_a_round(session: Session) -> None:
             price_breaks=[{"min_quantity": 0, "unit_price": 1.0}],  # type: ignore[list-item]
         ))
     with pytest.raises(Forbidden):
-        rounds.close_round(session=session, round_id=made.id, time_limit=1)
+        rounds.close_round(session=session, round_id=made.id, time_limit=1, confirm_early=True)
     with pytest.raises(InvalidInput):
         rounds.declare_need(session=session, round_id=made.id, data=rs.NeedCreate(
             enterprise_id=first.id, material="leather", quantity=5, delivery_month="2027-04"))
@@ -161,15 +161,24 @@ def test_base_admin_runs_a_round_through_the_api(
                              "delivery_month": "2027-05", "tolerance": 0.2})
     assert need.status_code == 201, need.text
     quote = client.post(f"/api/v1/procurement/rounds/{round_id}/quotes", headers=admin, json={
-        "supplier": "Mesh Ltd", "material": "mesh",
+        "supplier": "harbour resins ltd", "material": "mesh",
         "price_breaks": [{"min_quantity": 0, "unit_price": 3.25}], "splittable": False})
-    assert quote.status_code == 201
+    assert quote.status_code == 201, quote.text
     assert "3.25" not in quote.text
+    assert quote.json()["supplier"] == "Harbour Resins Ltd"  # the organisation as registered
+    assert quote.json()["on_behalf"] is True
+    assert quote.json()["entered_by"] == "base_admin@example.com"
     early = client.post(f"/api/v1/procurement/rounds/{round_id}/publish", headers=admin)
     assert early.status_code == 409
-    closed = client.post(f"/api/v1/procurement/rounds/{round_id}/close", headers=admin)
+    refused = client.post(f"/api/v1/procurement/rounds/{round_id}/close", headers=admin)
+    assert refused.status_code == 409  # before 2027-02-01: only with the early close confirmed
+    assert refused.json()["error"]["code"] == "round.close_early"
+    closed = client.post(f"/api/v1/procurement/rounds/{round_id}/close", headers=admin,
+                         json={"confirm_early": True})
     assert closed.status_code == 200
-    assert closed.json()["quotes"][0]["supplier"] == "Mesh Ltd"
+    assert closed.json()["closed_early"] is True
+    assert closed.json()["quotes"][0]["supplier"] == "Harbour Resins Ltd"
+    assert closed.json()["quotes"][0]["currency"] == "CNY"
     assert client.post(f"/api/v1/procurement/rounds/{round_id}/publish",
                        headers=admin).json()["status"] == "published"
     award = client.get(f"/api/v1/procurement/rounds/{round_id}/award",
@@ -180,7 +189,8 @@ def test_base_admin_runs_a_round_through_the_api(
     assert sheet.status_code == 200
     book = load_workbook(io.BytesIO(sheet.content))
     assert book["Awards"]["B1"].value == "Mesh"
-    assert book["Awards"]["A8"].value == "mesh"
+    assert book["Awards"]["B3"].value == "CNY"
+    assert book["Awards"]["A10"].value == "mesh"
 
 
 def test_bad_round_input_names_the_field(
@@ -264,3 +274,138 @@ def test_open_round_checks_the_base(session: Session) -> None:
         rounds.open_round(session=session, data=rs.RoundCreate(
             base_id=999_999, title="x", closes_on=date(2027, 1, 1),
             materials=[rs.MaterialIn(name="a")]))
+
+
+# --- suppliers, currency, dates, names (issue 10) --------------------------------------------
+
+
+def _foam_co(session: Session) -> str:
+    """A member of Foam Co, the supplier organisation of make_round's sealed quote."""
+    return _token(session, "sales@foam.example.com", Role.SUPPLIER, organisation="Foam Co")
+
+
+def test_a_supplier_enters_its_own_sealed_quote(
+    client: TestClient, session: Session, tokens: dict[str, str]
+) -> None:
+    made = make_round(session)
+    own = auth(tokens["supplier"])  # Harbour Resins Ltd
+    posted = client.post(f"/api/v1/procurement/rounds/{made.id}/quotes", headers=own, json={
+        "material": "EVA foam", "currency": "CNY",
+        "price_breaks": [{"min_quantity": 0, "unit_price": 6.1357}], "capacity": 900})
+    assert posted.status_code == 201, posted.text
+    assert posted.json() | {"id": 0} == {
+        "id": 0, "supplier": "Harbour Resins Ltd", "material": "EVA foam",
+        "on_behalf": False, "entered_by": "supplier@example.com"}
+    mine = client.get(f"/api/v1/procurement/rounds/{made.id}", headers=own).json()
+    assert [q["supplier"] for q in mine["quotes"]] == ["Harbour Resins Ltd"]  # not Foam Co's
+    assert mine["quotes"][0]["price_breaks"] == [{"min_quantity": 0, "unit_price": 6.1357}]
+    assert mine["needs"] == []
+    assert mine["quotes_received"] is None
+    assert SECRET not in client.get(f"/procurement/rounds/{made.id}", headers=own).text
+    # another supplier, the base's administrator and the enterprise: not a digit of it
+    foam_co = auth(_foam_co(session))
+    for who in (foam_co, auth(tokens["base_admin"]), auth(tokens["enterprise"])):
+        for url in (f"/api/v1/procurement/rounds/{made.id}", f"/procurement/rounds/{made.id}"):
+            assert "6.1357" not in client.get(url, headers=who).text
+    foam = client.get(f"/api/v1/procurement/rounds/{made.id}", headers=foam_co).json()
+    assert [q["supplier"] for q in foam["quotes"]] == ["Foam Co"]
+
+
+def test_a_supplier_quotes_only_as_itself_and_in_the_rounds_currency(
+    client: TestClient, session: Session, tokens: dict[str, str]
+) -> None:
+    made = make_round(session)
+    own = auth(tokens["supplier"])
+    url = f"/api/v1/procurement/rounds/{made.id}/quotes"
+    tier = [{"min_quantity": 0, "unit_price": 5}]
+    other = client.post(url, headers=own, json={"supplier": "Foam Co", "material": "EVA foam",
+                                                "price_breaks": tier})
+    assert other.status_code == 422
+    assert other.json()["error"]["code"] == "round.supplier_not_yours"
+    euros = client.post(url, headers=own, json={"material": "EVA foam", "currency": "EUR",
+                                                "price_breaks": tier})
+    assert euros.status_code == 422
+    assert euros.json()["error"] | {"message": ""} == {
+        "message": "", "field": "currency", "code": "round.currency_mismatch",
+        "params": {"currency": "CNY", "given": "EUR"}}
+    # a base administrator names a supplier that has an account, never a made-up one
+    unknown = client.post(url, headers=auth(tokens["base_admin"]),
+                          json={"supplier": "Ghost Co", "material": "EVA foam",
+                                "price_breaks": tier})
+    assert unknown.json()["error"]["code"] == "round.supplier_unknown"
+    assert client.post(url, headers=auth(tokens["enterprise"]),
+                       json={"material": "EVA foam", "price_breaks": tier}).status_code == 403
+
+
+def test_dates_are_checked_beside_their_fields(
+    client: TestClient, session: Session, tokens: dict[str, str]
+) -> None:
+    anxi, _ = anxi_and_first(session)
+    admin = auth(tokens["base_admin"])
+    today = rs.today()
+    body = {"base_id": anxi.id, "title": "R", "materials": [{"name": "mesh"}]}
+    past = client.post("/api/v1/procurement/rounds", headers=admin,
+                       json=body | {"closes_on": "2001-05-01"})
+    assert past.status_code == 422
+    assert (past.json()["error"]["field"], past.json()["error"]["code"]) == (
+        "closes_on", "round.date_past")
+    before = client.post("/api/v1/procurement/rounds", headers=admin, json=body | {
+        "opens_on": (today + timedelta(days=10)).isoformat(),
+        "closes_on": (today + timedelta(days=5)).isoformat()})
+    assert before.json()["error"]["code"] == "round.closes_before_opening"
+    same_day = client.post("/api/v1/procurement/rounds", headers=admin,
+                           json=body | {"closes_on": today.isoformat()})
+    assert same_day.json()["error"]["code"] == "round.closes_before_opening"
+    money = client.post("/api/v1/procurement/rounds", headers=admin,
+                        json=body | {"closes_on": "2027-06-01", "currency": "XXY"})
+    assert money.json()["error"]["field"] == "currency"
+    page = client.post("/procurement/rounds", headers=admin, data={
+        "base_id": str(anxi.id), "title": "R", "currency": "eur", "opens_on": "2001-01-01",
+        "closes_on": "2001-02-01", "materials": "mesh"})
+    assert page.status_code == 422
+    assert 'id="error-opens_on"' in page.text
+    assert 'id="error-closes_on"' in page.text
+    assert 'value="2001-02-01"' in page.text
+    made = client.post("/api/v1/procurement/rounds", headers=admin,
+                       json=body | {"closes_on": "2027-06-01", "currency": "eur"})
+    assert made.status_code == 201
+    assert (made.json()["currency"], made.json()["opens_on"]) == ("EUR", today.isoformat())
+    assert made.json()["base_name_en"] == anxi.name_en
+
+
+def test_an_early_close_needs_its_confirmation_and_is_recorded(
+    client: TestClient, session: Session, tokens: dict[str, str]
+) -> None:
+    made = make_round(session)
+    admin = auth(tokens["base_admin"])
+    page = client.post(f"/procurement/rounds/{made.id}/close", headers=admin, data={})
+    assert page.status_code == 409
+    assert 'id="error-confirm_early"' in page.text
+    assert rounds.round_view(session=session, round_id=made.id).status == "open"
+    done = client.post(f"/procurement/rounds/{made.id}/close", headers=admin,
+                       data={"confirm_early": "on"}, follow_redirects=False)
+    assert done.status_code == 303
+    session.refresh(made)
+    assert (made.status, made.closed_early, made.closed_by) == (
+        "closed", True, "base_admin@example.com")
+
+
+def test_the_award_carries_its_currency_and_names_and_nothing_else_after_publishing(
+    client: TestClient, session: Session, tokens: dict[str, str]
+) -> None:
+    made = make_round(session, status="published")
+    _, first = anxi_and_first(session)
+    award = client.get(f"/api/v1/procurement/rounds/{made.id}/award",
+                       headers=auth(tokens["enterprise"])).json()
+    assert award["currency"] == "CNY" == award["result"]["currency"]
+    assert {a["currency"] for a in award["result"]["awards"]} == {"CNY"}
+    assert {"pooling_saving", "splitting_saving", "single_supplier_cost"} <= set(award["result"])
+    assert award["shares"][0]["enterprise_name_en"] == first.name_en
+    page = client.get(f"/procurement/rounds/{made.id}", headers=auth(tokens["base_admin"])).text
+    assert 'id="award"' in page
+    assert " CNY" in page
+    for gone in ("<progress", 'id="sealed-note"', 'id="lots"', 'id="quotes-sealed"'):
+        assert gone not in page
+    zh = client.get(f"/procurement/rounds/{made.id}",
+                    headers=auth(tokens["enterprise"]) | {"Accept-Language": "zh"}).text
+    assert first.name_zh in zh

@@ -64,8 +64,12 @@ BUYER = frozenset({"buyer"})
 ENTERPRISE = frozenset({"enterprise"})
 PARTIES = frozenset({"buyer", "enterprise"})
 # An open procurement round of Anxi: who sees it, who declares needs, who runs it.
-ROUND_VIEWERS = frozenset({"admin", "base_admin", "enterprise", "officer"})
+# A round is a call for quotes: suppliers see every round (not its needs, not others' quotes).
+ROUND_VIEWERS = frozenset({"admin", "base_admin", "enterprise", "officer", "supplier"})
 NEED_DECLARERS = CATALOG_EDITORS
+# A supplier's member quotes as its own organisation; its base's staff on a supplier's behalf.
+QUOTERS = frozenset({"admin", "base_admin", "supplier"})
+SEEDED_SUPPLIER = "Harbour Resins Ltd"  # the seeded supplier's organisation (conftest)
 
 
 @dataclass(frozen=True)
@@ -365,7 +369,8 @@ API_RULES: dict[tuple[str, str], Rule] = {
     ),
     ("GET", "/api/v1/docking/enquiries/{enquiry_id}/messages/{message_id}/attachments/"
      "{attachment_id}"): Rule(REQUEST_READERS, ids=_message_file),
-    ("GET", "/api/v1/docking/capacity"): Rule(SIGNED_IN),
+    # free capacity is commercial: a supplier of raw materials does not search it
+    ("GET", "/api/v1/docking/capacity"): Rule(SIGNED_IN - {"supplier"}),
     ("POST", "/api/v1/docking/capacity"): Rule(
         CATALOG_EDITORS,
         lambda ids: {"enterprise_id": ids["enterprise_id"], "hs_code": "940153",
@@ -397,11 +402,14 @@ API_RULES: dict[tuple[str, str], Rule] = {
                      "quantity": 5, "delivery_month": "2027-04"},
     ),
     ("POST", "/api/v1/procurement/rounds/{round_id}/quotes"): Rule(
-        BASE_STAFF,
-        lambda ids: {"supplier": "New Co", "material": "EVA foam",
+        QUOTERS,
+        lambda ids: {"supplier": SEEDED_SUPPLIER, "material": "EVA foam",
                      "price_breaks": [{"min_quantity": 0, "unit_price": 3}]},
     ),
-    ("POST", "/api/v1/procurement/rounds/{round_id}/close"): Rule(BASE_STAFF),
+    # the round closes on 2027-03-01: closing now is an early close, confirmed
+    ("POST", "/api/v1/procurement/rounds/{round_id}/close"): Rule(
+        BASE_STAFF, lambda ids: {"confirm_early": True}
+    ),
     # open: the managers are told to close first (409), everyone else is refused
     ("POST", "/api/v1/procurement/rounds/{round_id}/publish"): Rule(BASE_STAFF),
     # open: viewers are told there is no award yet (409)
@@ -420,7 +428,7 @@ PRODUCT_FORM = {
 
 PAGE_RULES: dict[tuple[str, str], Rule] = {
     ("GET", "/"): Rule(EVERYONE),
-    ("GET", "/capacity"): Rule(SIGNED_IN),
+    ("GET", "/capacity"): Rule(SIGNED_IN - {"supplier"}),
     ("POST", "/capacity"): Rule(
         CATALOG_EDITORS,
         form=lambda ids: {"enterprise_id": str(ids["enterprise_id"]), "month": "2027-03",
@@ -610,10 +618,12 @@ PAGE_RULES |= {
                           "tolerance_percent": "5"},
     ),
     ("POST", "/procurement/rounds/{round_id:int}/quotes"): Rule(
-        BASE_STAFF, form=lambda ids: {"supplier": "New Co", "material": "EVA foam",
-                                      "price_breaks": "0:3; 100:2", "splittable": "on"},
+        QUOTERS, form=lambda ids: {"supplier": SEEDED_SUPPLIER, "material": "EVA foam",
+                                   "price_breaks": "0:3; 100:2", "splittable": "on"},
     ),
-    ("POST", "/procurement/rounds/{round_id:int}/close"): Rule(BASE_STAFF, form=lambda ids: {}),
+    ("POST", "/procurement/rounds/{round_id:int}/close"): Rule(
+        BASE_STAFF, form=lambda ids: {"confirm_early": "on"}
+    ),
     ("POST", "/procurement/rounds/{round_id:int}/publish"): Rule(
         BASE_STAFF, form=lambda ids: {}
     ),

@@ -38,6 +38,7 @@ ACTORS = {
                         enterprise_ids=frozenset({OWN_ENTERPRISE})),
     "buyer": Actor(label="u", role=Role.BUYER, user_id=4, organisation="X"),
     "officer": Actor(label="o", role=Role.OFFICER, user_id=5),
+    "supplier": Actor(label="s", role=Role.SUPPLIER, user_id=6, organisation="Foam Co"),
 }
 
 # (permission, base, enterprise) -> actors allowed. Everything not listed is denied.
@@ -62,7 +63,7 @@ RULES: dict[tuple[Permission, int | None, int | None], set[str]] = {
     (Permission.IMPORT_DATA, OWN_BASE, None): {"admin", "base_admin"},
     (Permission.IMPORT_DATA, OTHER_BASE, None): {"admin"},
     (Permission.MATCH_LISTINGS, None, None): {"admin", "base_admin", "enterprise", "buyer",
-                                              "officer"},
+                                              "officer", "supplier"},
     (Permission.POST_REQUEST, None, None): {"admin", "buyer"},
     (Permission.OFFER_CAPACITY, OWN_BASE, OWN_ENTERPRISE): {"admin", "base_admin", "enterprise"},
     (Permission.OFFER_CAPACITY, OWN_BASE, OTHER_ENTERPRISE): {"admin", "base_admin"},
@@ -75,6 +76,10 @@ RULES: dict[tuple[Permission, int | None, int | None], set[str]] = {
     (Permission.DECLARE_NEED, OWN_BASE, OWN_ENTERPRISE): {"admin", "base_admin", "enterprise"},
     (Permission.DECLARE_NEED, OWN_BASE, OTHER_ENTERPRISE): {"admin", "base_admin"},
     (Permission.DECLARE_NEED, OTHER_BASE, OTHER_ENTERPRISE): {"admin"},
+    # a supplier quotes in any round (as its own organisation); a base administrator only
+    # on a supplier's behalf in its bases' rounds
+    (Permission.QUOTE_IN_ROUND, OWN_BASE, None): {"admin", "base_admin", "supplier"},
+    (Permission.QUOTE_IN_ROUND, OTHER_BASE, None): {"admin", "supplier"},
 }
 
 
@@ -213,8 +218,10 @@ def test_thread_refusals() -> None:
 
 # (round's base, the bases of the actor's enterprises) -> actors who may view the round
 ROUND_VIEWERS = {
-    (OWN_BASE, frozenset({OWN_BASE})): {"admin", "base_admin", "enterprise", "officer"},
-    (OTHER_BASE, frozenset({OWN_BASE})): {"admin", "officer"},
+    # a round is a call for suppliers' quotes: every supplier sees every round
+    (OWN_BASE, frozenset({OWN_BASE})): {"admin", "base_admin", "enterprise", "officer",
+                                        "supplier"},
+    (OTHER_BASE, frozenset({OWN_BASE})): {"admin", "officer", "supplier"},
 }
 
 
@@ -250,3 +257,17 @@ def test_whose_rows_an_actor_imports_and_exports(who: str, expected: frozenset[i
     read_only = Actor(label="r", role=Role.BASE_ADMIN, base_ids=frozenset({OWN_BASE}),
                       scopes=frozenset({"read"}))
     assert transfer_bases(read_only) == frozenset()
+
+
+@pytest.mark.parametrize("who", list(ACTORS))
+def test_a_quote_is_its_own_suppliers_while_the_round_is_open(who: str) -> None:
+    """Foam Co's quote: while open only Foam Co's members read it (not the base
+    administrator who may have entered it on its behalf); once closed its managers too."""
+    actor = ACTORS[who]
+    assert may_read_sealed_quotes(actor, OWN_BASE, "open", supplier="foam co") is (
+        who == "supplier")
+    assert not may_read_sealed_quotes(actor, OWN_BASE, "open", supplier="Other Resins")
+    assert may_read_sealed_quotes(actor, OWN_BASE, "closed", supplier="Foam Co") is (
+        who in {"admin", "base_admin", "supplier"})
+    nameless = Actor(label="n", role=Role.SUPPLIER, user_id=7, organisation="")
+    assert not may_read_sealed_quotes(nameless, OWN_BASE, "open", supplier="")

@@ -83,23 +83,26 @@ def get_round(round_id: IdPath, db: DbSession) -> object:
              status_code=201)
 def declare_need(round_id: IdPath, data: rs.NeedCreate, db: DbSession) -> object:
     need = rounds.declare_need(session=db, round_id=round_id, data=data)
-    return rs.NeedOut(id=need.id, enterprise_id=need.enterprise_id, material=need.material.name,
-                      specification=need.specification, quantity=need.quantity,
-                      delivery_month=need.delivery_month, tolerance=need.tolerance)
+    return rounds.need_out(need)
 
 
 @router.post("/procurement/rounds/{round_id}/quotes", response_model=rs.QuoteReceived,
              status_code=201)
 def add_quote(round_id: IdPath, data: rs.QuoteCreate, db: DbSession) -> object:
-    """Enter a supplier's quote (base administrators). The answer echoes no price."""
+    """A supplier's member enters its own sealed quote; a base administrator enters one on
+    a supplier's behalf (recorded). In the round's currency. The answer echoes no price."""
     quote = rounds.add_quote(session=db, round_id=round_id, data=data)
-    return rs.QuoteReceived(id=quote.id, supplier=quote.supplier, material=quote.material.name)
+    return rs.QuoteReceived(id=quote.id, supplier=quote.supplier, material=quote.material.name,
+                            on_behalf=quote.on_behalf, entered_by=quote.entered_by)
 
 
 @router.post("/procurement/rounds/{round_id}/close", response_model=rs.RoundOut)
-def close_round(round_id: IdPath, request: Request, db: DbSession) -> object:
-    """Close the round, open the quotes and award the lots."""
-    rounds.close_round(session=db, round_id=round_id, time_limit=time_limit(request))
+def close_round(round_id: IdPath, request: Request, db: DbSession,
+                data: rs.RoundClose | None = None) -> object:
+    """Close the round, open the quotes and award the lots. Before the closing date only with
+    ``confirm_early`` (409 ``round.close_early`` otherwise)."""
+    rounds.close_round(session=db, round_id=round_id, time_limit=time_limit(request),
+                       confirm_early=bool(data and data.confirm_early))
     return rounds.round_view(session=db, round_id=round_id)
 
 
@@ -115,7 +118,7 @@ def round_award(round_id: IdPath, db: DbSession) -> object:
     caller may see (an enterprise's member: its own)."""
     found = rounds.round_award(session=db, round_id=round_id)
     return rs.RoundAwardOut(round_id=found.round.id, status=found.round.status,
-                            result=found.result,
+                            currency=found.round.currency, result=found.result,
                             shares=[rs.ShareOut(**s) for s in found.shares])
 
 

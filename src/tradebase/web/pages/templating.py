@@ -15,7 +15,7 @@ from tradebase.accounts.policy import ANONYMOUS, Permission, is_allowed
 from tradebase.registry.hs_names import hs_name
 from tradebase.registry.metrics import METRICS
 from tradebase.registry.models import IndicatorFact
-from tradebase.registry.numbers import format_figure, format_number
+from tradebase.registry.numbers import format_figure, format_money, format_number
 from tradebase.web.auth import csrf_token
 from tradebase.web.i18n import (
     HTML_LANG,
@@ -74,6 +74,8 @@ def environment(lang: str) -> Environment:
         ),
         fact=lambda fact: fact_figure(fact, lang),
         number=lambda value: "" if value is None else format_number(value, lang, compact=False),
+        money=lambda value, currency: "" if value is None else format_money(
+            value, currency, lang=lang),
         loc=lambda obj, field="name": localized(obj, field, lang),
         country=lambda code: country_name(code, lang),
         metric=lambda name: metric_label(name, lang),

@@ -477,6 +477,7 @@ PAGE_RULES: dict[tuple[str, str], Rule] = {
                                      "password_again": "a long one 1"},
     ),
     ("GET", "/account/two-factor"): Rule(SIGNED_IN),
+    ("POST", "/account/language"): Rule(SIGNED_IN, form=lambda ids: {"language": ""}),
     # one's inbox and mails; the planted notification is the buyer's (others: not found)
     ("GET", "/inbox"): Rule(SIGNED_IN),
     ("POST", "/inbox/{notification_id:int}/read"): Rule(BUYER, form=lambda ids: {}),

@@ -10,7 +10,7 @@ ARTIFACTS := test-artifacts
 export UV_NO_PROGRESS := 1
 
 .PHONY: install assets run demo test lint typecheck pytest bench bench-1m eval-match lock clean \
-	browser-deps
+	browser-deps pdf-deps
 
 install: $(STAMP) assets ## create .venv and install Tradebase from the hashed lock file
 
@@ -42,7 +42,7 @@ $(VENDOR)/swagger-ui-bundle.js: node_modules/.package-lock.json
 	cp node_modules/swagger-ui-dist/swagger-ui-bundle.js node_modules/swagger-ui-dist/swagger-ui.css \
 		$(VENDOR)/
 
-run: install ## migrate, load the demo data into an empty database, serve on :8000
+run: install pdf-deps ## migrate, load the demo data into an empty database, serve on :8000
 	$(BIN)/tradebase init
 	$(BIN)/tradebase demo --if-empty
 	$(BIN)/tradebase serve
@@ -70,6 +70,20 @@ browser-deps:
 		fi; \
 	fi
 
+# WeasyPrint (agendas and reports as PDF) needs Debian's pango, and a CJK font for Chinese.
+pdf-deps:
+	@if ! ldconfig -p 2>/dev/null | grep -q 'libpangoft2-1.0.so.0' || \
+	    ! fc-list 2>/dev/null | grep -qi 'wqy\|cjk'; then \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+			echo "Installing pango and a CJK font for PDF output"; \
+			(apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0 fonts-wqy-microhei >/dev/null 2>&1 || \
+			 (apt-get update -qq && apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0 \
+			  fonts-wqy-microhei >/dev/null)); \
+		else \
+			echo "PDF output needs pango and a CJK font: sudo apt-get install libpango-1.0-0 libpangoft2-1.0-0 fonts-wqy-microhei"; \
+		fi; \
+	fi
+
 lint: install
 	$(BIN)/ruff check src tests bench
 	$(BIN)/lint-imports
@@ -77,7 +91,7 @@ lint: install
 typecheck: install
 	$(BIN)/mypy
 
-pytest: install browser-deps
+pytest: install browser-deps pdf-deps
 	mkdir -p $(ARTIFACTS)
 	$(BIN)/pytest -n 2 --dist loadgroup --junitxml=$(ARTIFACTS)/junit.xml $(PYTEST_ARGS)
 

@@ -22,8 +22,9 @@ from pathlib import Path
 HS_DIR = Path(__file__).parent / "hs"
 NAMES_ZH = HS_DIR / "hs-names-zh.csv"
 REVIEW_STATUSES = frozenset({"unreviewed", "reviewed"})
-"""``unreviewed``: written by the project, not yet read by a native speaker; ``reviewed``: read
-and corrected by one."""
+"""``unreviewed``: written by the project, not yet checked; ``reviewed``: read and corrected
+against the official Chinese tariff wording (who reviewed, and how, is in hs/README.md's review
+section: the first review was a model's reading, not a person's with the printed tariff)."""
 RESERVED_CHAPTERS = frozenset({"77"})
 """Chapters the Harmonized System keeps for future use: named in Chinese, not in the data."""
 

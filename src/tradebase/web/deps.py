@@ -36,6 +36,9 @@ def get_session(request: Request) -> Iterator[Session]:
         raise
     finally:
         session.close()
+        actor_seen = getattr(request.state, "actor", None)
+        if actor_seen is not None:
+            notices.detach(request, actor_seen)
 
 
 # scope="function": commit before the response is sent, so a failed commit is a 5xx, not a lie.

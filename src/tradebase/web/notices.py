@@ -17,3 +17,18 @@ def attach(request: Request, session: Session, actor: Actor) -> None:
     if user_id is not None:
         request.state.unread_notifications = lambda: unread_count(session=session,
                                                                   user_id=user_id)
+
+
+def detach(request: Request, actor: Actor) -> None:
+    """The request's session is closed: a page rendered after it (an error page, from an
+    exception handler) reads the unread count in a short session of its own, never in the
+    closed one, which would open a transaction that nothing ends."""
+    user_id = actor.user_id
+    if user_id is None or not hasattr(request.state, "unread_notifications"):
+        return
+
+    def count() -> int:
+        with request.app.state.session_factory() as session:
+            return unread_count(session=session, user_id=user_id)
+
+    request.state.unread_notifications = count

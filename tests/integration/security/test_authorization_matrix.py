@@ -2,8 +2,10 @@
 not one field of an object the role may not read anywhere in the response.
 
 The table below is checked against the application's route table: a new route without a
-rule fails ``test_every_route_has_a_rule``. Each case runs in its own rolled-back transaction,
-so a permitted DELETE does not disturb the next case.
+rule fails ``test_every_route_has_a_rule``. The fixtures are planted once per module and
+backend, in a transaction that is never committed; each case runs in a savepoint of it that is
+rolled back, so a permitted DELETE does not disturb the next case (and the 2,700 cases do not
+each rebuild the app and replant the world).
 
 Every case also plants secrets (``_plant_secrets``): a competitor's quote on the same request,
 another buyer's request, the sealed prices of an open procurement round, and the stored hashes
@@ -15,7 +17,7 @@ from __future__ import annotations
 
 import io
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -24,11 +26,14 @@ from fastapi.routing import iter_route_contexts
 from fastapi.testclient import TestClient
 from PIL import Image
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.orm import Session, sessionmaker
 
 from tests.conftest import PASSWORD, ROLES, anxi_and_member_enterprise, auth, csrf_token_of
 from tests.integration.allocation.helpers import make_round
+from tradebase.accounts.guard import set_actor
 from tradebase.accounts.models import ApiToken, JoinRequest, User
+from tradebase.accounts.policy import SYSTEM
 from tradebase.docking.models import (
     BuyerRequest,
     CooperationIntention,
@@ -47,6 +52,7 @@ from tradebase.registry.models import (
     Product,
     ProductPhoto,
 )
+from tradebase.settings import Settings
 from tradebase.storage import MemoryStorage
 from tradebase.web.app import create_app
 
@@ -807,15 +813,58 @@ def _plant_secrets(session: Session, ids: dict[str, Any]) -> dict[str, frozenset
     return secrets
 
 
+@dataclass
+class World:
+    """The planted fixtures of a module's cases, and the one app that serves them."""
+
+    connection: Connection
+    client: TestClient
+    ids: dict[str, Any]
+    secrets: dict[str, frozenset[str]]
+    token_ids: dict[str, int]
+
+
+@pytest.fixture(scope="module")
+def world(engine: Engine, seeded_tokens: dict[str, str]) -> Iterator[World]:
+    with engine.connect() as connection:
+        outer = connection.begin()
+        maker = sessionmaker(bind=connection, join_transaction_mode="create_savepoint",
+                             expire_on_commit=False)
+        with maker() as session:
+            set_actor(session, SYSTEM)
+            ids = _ids(session)
+            secrets = _plant_secrets(session, ids)
+            token_ids = {role: _token_id(session, role) for role in ROLES}
+            session.commit()  # releases its savepoint: the outer transaction holds it all
+        settings = Settings(login_limit="100000/minute", api_limit="1000000/minute",
+                            mail_backend="memory")
+        app = create_app(engine, settings=settings)
+        app.state.session_factory = maker
+        with TestClient(app, base_url="https://testserver") as client:
+            yield World(connection, client, ids, secrets, token_ids)
+        outer.rollback()
+
+
 @pytest.mark.parametrize("who", WHO)
 @pytest.mark.parametrize(("method", "path"), sorted(RULES))
-def test_access(method: str, path: str, who: str, client: TestClient, session: Session,
+def test_access(method: str, path: str, who: str, world: World,
                 tokens: dict[str, str]) -> None:
+    case = world.connection.begin_nested()
+    try:
+        _check_access(method, path, who, world, tokens)
+    finally:
+        case.rollback()
+
+
+def _check_access(method: str, path: str, who: str, world: World,
+                  tokens: dict[str, str]) -> None:
     rule = RULES[(method, path)]
+    client = world.client
+    client.cookies.clear()  # each case is a new browser
     client.app.state.storage = _storage()  # type: ignore[attr-defined]
-    ids = _ids(session)
-    secrets = _plant_secrets(session, ids)
-    ids["token_id"] = _token_id(session, who if who != "anonymous" else "admin")
+    ids = dict(world.ids)
+    secrets = dict(world.secrets)
+    ids["token_id"] = world.token_ids[who if who != "anonymous" else "admin"]
     ids["code"] = "en" if path.startswith("/lang") else ids["code"]
     ids["token"] = "not-a-valid-reset-token"
     url = re.sub(r"\{(\w+):\w+\}", r"{\1}", path).format(**(ids | rule.ids(ids)))

@@ -4,6 +4,7 @@ English ``message`` and the ``field`` (issue 10: added, nothing removed)."""
 from __future__ import annotations
 
 from fastapi.testclient import TestClient
+from sqlalchemy.engine import Connection
 
 from tests.conftest import auth
 
@@ -56,3 +57,17 @@ def test_domain_errors_carry_their_code_or_their_kind(
     unknown = client.get("/api/v1/no-such-thing")
     assert unknown.json()["error"]["code"] == "http_error"
     assert unknown.json()["error"]["params"] == {"status": 404}
+
+
+
+def test_an_error_page_does_not_reopen_the_closed_session(
+    client: TestClient, connection: Connection, tokens: dict[str, str]
+) -> None:
+    """An error page is rendered after the request's session has closed; the nav's unread
+    count must not reopen that session (it began a transaction that nothing ended)."""
+    case = connection.begin_nested()
+    page = client.get("/audit", headers=auth(tokens["enterprise"]))
+    assert page.status_code == 403
+    assert "<nav" in page.text
+    assert connection.get_nested_transaction() is case  # every session's savepoint ended
+    case.rollback()

@@ -61,7 +61,7 @@ from tradebase.docking.embedding import (
     exact_top,
 )
 from tradebase.docking.features import listing_features
-from tradebase.docking.text import raw_tokens
+from tradebase.text.folding import raw_tokens
 
 T = TypeVar("T")
 SIMILAR_K = 50  # listings the vector retriever hands the engine (index_store.similar)

@@ -37,7 +37,7 @@ import numpy as np
 from eval.data import HERE, EvalRequest, read_listings, read_qrels, read_requests
 from tradebase.docking import Listing, MatchingIndex, MatchRequest, MatchWeights
 from tradebase.docking.constraints import check_listing
-from tradebase.docking.text import raw_tokens
+from tradebase.text.folding import raw_tokens
 
 LANG_ORDER = ["sv", "de", "es", "fr", "zh", "en"]
 Ranker = Callable[[MatchRequest], list[str]]

@@ -9,16 +9,17 @@ runs in a transaction that is rolled back, so tests never see each other's write
 from __future__ import annotations
 
 import os
-import uuid
 from collections.abc import Iterator
+from contextlib import ExitStack
 from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import create_engine, select, text
+from sqlalchemy import select
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from tests.postgres import POSTGRES_URL, private_schema
 from tradebase.accounts.guard import set_actor
 from tradebase.accounts.policy import SYSTEM
 from tradebase.db import make_engine
@@ -31,20 +32,9 @@ from tradebase.web.app import create_app
 # Tests that want sentence embeddings patch in an encoder; the packaged model (the default
 # backend) would spend ~40 ms on every listing the suite writes.
 os.environ.setdefault("TRADEBASE_EMBEDDING_BACKEND", "none")
-POSTGRES_URL = os.environ.get("TRADEBASE_TEST_POSTGRES_URL")
 if os.environ.get("TRADEBASE_REQUIRE_POSTGRES") == "1" and not POSTGRES_URL:
     raise pytest.UsageError("TRADEBASE_REQUIRE_POSTGRES=1 but TRADEBASE_TEST_POSTGRES_URL is unset")
 BACKENDS = ["sqlite"] + (["postgresql"] if POSTGRES_URL else [])
-
-
-def _postgres_engine(schema: str) -> tuple[Engine, Engine]:
-    assert POSTGRES_URL
-    admin = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    separator = "&" if "?" in POSTGRES_URL else "?"
-    url = f"{POSTGRES_URL}{separator}options=-csearch_path%3D{schema}"
-    return make_engine(url), admin
 
 
 @pytest.fixture(scope="session", params=BACKENDS)
@@ -55,24 +45,20 @@ def backend(request: pytest.FixtureRequest) -> str:
 @pytest.fixture(scope="session")
 def engine(backend: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
     """A migrated database holding the demo data, for the whole run."""
-    admin = None
-    schema = f"tradebase_test_{uuid.uuid4().hex[:10]}"
-    if backend == "postgresql":
-        engine, admin = _postgres_engine(schema)
-    else:
-        path: Path = tmp_path_factory.mktemp("db") / "tradebase.db"
-        engine = make_engine(f"sqlite:///{path}")
-    upgrade(engine)
-    with Session(engine) as session:
-        set_actor(session, SYSTEM)
-        load_demo(session=session)
-        session.commit()
-    yield engine
-    engine.dispose()
-    if admin is not None:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
+    with ExitStack() as stack:
+        if backend == "postgresql":
+            url = stack.enter_context(private_schema("tradebase_test")).url()
+        else:
+            path: Path = tmp_path_factory.mktemp("db") / "tradebase.db"
+            url = f"sqlite:///{path}"
+        engine = make_engine(url)
+        stack.callback(engine.dispose)  # before the schema is dropped
+        upgrade(engine)
+        with Session(engine) as session:
+            set_actor(session, SYSTEM)
+            load_demo(session=session)
+            session.commit()
+        yield engine
 
 
 PASSWORD = "correct horse battery"

@@ -25,7 +25,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from tradebase.docking.records import Listing
-from tradebase.docking.text import raw_tokens
+from tradebase.text.folding import raw_tokens
 
 Kind = Literal["query", "passage"]
 Floats = NDArray[np.float32]

@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from tradebase.docking.text import fold
+from tradebase.text.folding import fold
 
 # Markers of negation in the six request languages, as folded words (lower case, no accents).
 _MARKERS = (

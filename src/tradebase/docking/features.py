@@ -15,8 +15,8 @@ from collections import Counter
 from dataclasses import dataclass
 
 from tradebase.docking.records import Listing
-from tradebase.docking.text import raw_tokens
 from tradebase.docking.vocabulary import Vocabulary, default_vocabulary
+from tradebase.text.folding import raw_tokens
 
 FEATURES_FORMAT = 1
 TITLE_REPEAT = 2  # title words count twice in the lexical field: a title says what the thing is

@@ -11,8 +11,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from tradebase.docking.text import cjk_ratio, fold, latin_tokens
 from tradebase.docking.vocabulary import LANGUAGES, Vocabulary, default_vocabulary
+from tradebase.text.folding import cjk_ratio, fold, latin_tokens
 
 _FUNCTION_WORDS: dict[str, frozenset[str]] = {
     "en": frozenset(

@@ -38,7 +38,9 @@ from importlib import resources
 import numpy as np
 import numpy.typing as npt
 
-from tradebase.docking.stemming import (
+from tradebase.docking.vocabulary import PRODUCT_KINDS, hs_descriptions, vocabulary_text
+from tradebase.text.folding import fold, latin_tokens
+from tradebase.text.stemming import (
     COMPOUNDING,
     HEAD_LAST,
     HEADLESS,
@@ -50,8 +52,6 @@ from tradebase.docking.stemming import (
     stem_en,
     words,
 )
-from tradebase.docking.text import fold, latin_tokens
-from tradebase.docking.vocabulary import PRODUCT_KINDS, hs_descriptions, vocabulary_text
 
 K1 = 1.2
 B = 0.75  # documents are long when the CN splits a subheading finely, not because they ramble

@@ -11,9 +11,9 @@ from dataclasses import dataclass
 from tradebase.docking.exclusions import split_exclusions
 from tradebase.docking.language import detect_language
 from tradebase.docking.nomenclature import Nomenclature, Position
-from tradebase.docking.text import raw_tokens, without_salutation
 from tradebase.docking.vocabulary import LANGUAGES, Vocabulary
 from tradebase.docking.weights import MatchWeights
+from tradebase.text.folding import raw_tokens, without_salutation
 
 PIVOT_LANGUAGES = frozenset({"de", "fr", "es", "sv", "en"})
 

@@ -39,6 +39,8 @@ from tradebase.docking.terms import (
     EnquiryOrigin,
     QuoteRow,
     RequestStatus,
+    dates_problem,
+    price_problem,
     sort_quotes,
 )
 from tradebase.errors import Conflict, Forbidden, InvalidInput, NotFound
@@ -80,14 +82,17 @@ def edit_request(
         if name in changes:
             rules.check_future(name, data.quote_deadline if name == "quote_deadline"
                                else data.expires_on)
-    deadline = changes.get("quote_deadline", request.quote_deadline)
-    expires = changes.get("expires_on", request.expires_on)
-    if deadline is not None and expires is not None and expires < deadline:  # type: ignore[operator]
-        raise InvalidInput("expires_on: the request cannot expire before its quote deadline",
-                           field="expires_on", code="rfq.expires_before_deadline")
-    if changes.get("target_price", request.target_price) is not None and not changes.get(
-            "currency", request.currency):
-        raise InvalidInput("currency: give the currency of the target price", field="currency")
+    # The request as it would be, under the rules of its terms as when it was created.
+    for problem in (
+        dates_problem(
+            data.quote_deadline if "quote_deadline" in changes else request.quote_deadline,
+            data.expires_on if "expires_on" in changes else request.expires_on),
+        price_problem(
+            data.target_price if "target_price" in changes else request.target_price,
+            data.currency if "currency" in changes else request.currency),
+    ):
+        if problem is not None:
+            raise InvalidInput(problem.message, field=problem.field, code=problem.code)
     for name, value in changes.items():
         if name in ("text", "unit", "certifications") and value is None:
             continue  # required fields: not given means unchanged

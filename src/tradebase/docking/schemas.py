@@ -12,7 +12,15 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from pydantic_core import PydanticCustomError
 
 from tradebase.docking.records import MatchRequest
-from tradebase.docking.terms import Incoterm, Packaging, PaymentTerms, Samples
+from tradebase.docking.terms import (
+    Incoterm,
+    Packaging,
+    PaymentTerms,
+    Samples,
+    TermsProblem,
+    dates_problem,
+    price_problem,
+)
 from tradebase.errors import ImportRejected, RowError, TradebaseError
 from tradebase.figures.certifications import split_certifications
 
@@ -153,11 +161,7 @@ class RequestTerms(BaseModel):
 
     @model_validator(mode="after")
     def _deadline_before_expiry(self) -> RequestTerms:
-        if self.quote_deadline and self.expires_on and self.expires_on < self.quote_deadline:
-            raise PydanticCustomError(
-                "request.expires_before_deadline",
-                "expires_on: the request cannot expire before its quote deadline",
-                {"field": "expires_on"})
+        _refuse(dates_problem(self.quote_deadline, self.expires_on))
         return self
 
 
@@ -179,11 +183,14 @@ class RequestCreate(RequestTerms):
 
     @model_validator(mode="after")
     def _price_has_currency(self) -> RequestCreate:
-        if self.target_price is not None and not self.currency:
-            raise PydanticCustomError("request.currency_needed",
-                                      "currency: give the currency of the target price",
-                                      {"field": "currency"})
+        _refuse(price_problem(self.target_price, self.currency))
         return self
+
+
+def _refuse(problem: TermsProblem | None) -> None:
+    """A rule of ``docking/terms.py`` broken, as a schema's error with its code and field."""
+    if problem is not None:
+        raise PydanticCustomError(problem.code, problem.message, {"field": problem.field})
 
 
 class HsConfirm(BaseModel):

@@ -13,6 +13,37 @@ from datetime import date
 from enum import StrEnum
 
 
+@dataclass(frozen=True)
+class TermsProblem:
+    """A rule that the terms of a request break taken together: the field it is said beside,
+    its code (worded in the reader's language by ``web/pages/messages.py``) and the English
+    reason. One rule, whether a request is created or changed."""
+
+    field: str
+    code: str
+    reason: str
+
+    @property
+    def message(self) -> str:
+        return f"{self.field}: {self.reason}"
+
+
+def dates_problem(quote_deadline: date | None, expires_on: date | None) -> TermsProblem | None:
+    """A request may not expire before its quote deadline."""
+    if quote_deadline is not None and expires_on is not None and expires_on < quote_deadline:
+        return TermsProblem("expires_on", "request.expires_before_deadline",
+                            "the request cannot expire before its quote deadline")
+    return None
+
+
+def price_problem(target_price: float | None, currency: str | None) -> TermsProblem | None:
+    """A target price needs its currency."""
+    if target_price is not None and not currency:
+        return TermsProblem("currency", "request.currency_needed",
+                            "give the currency of the target price")
+    return None
+
+
 class Incoterm(StrEnum):
     """The eleven Incoterms 2020 rules."""
 

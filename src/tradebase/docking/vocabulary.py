@@ -24,7 +24,7 @@ from functools import cache
 from importlib import resources
 from pathlib import Path
 
-from tradebase.docking.text import cjk_runs, fold, has_cjk, latin_tokens
+from tradebase.text.folding import cjk_runs, fold, has_cjk, latin_tokens
 
 LANGUAGES: tuple[str, ...] = ("en", "zh", "sv", "de", "es", "fr")
 # "packaging": how goods come ("set", "kit", "lot"), said of almost anything: it barely tells

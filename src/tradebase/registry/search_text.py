@@ -5,8 +5,8 @@ on the search text when it is read, so "chairs", "Chair" and "chair" meet on one
 the database's full-text index (FTS5 on SQLite, a GIN index on PostgreSQL) only has to find
 tokens, never to stem them.
 
-- Latin words are folded (case, diacritics: ``docking.text.fold``) and stemmed with the
-  light stemmers of the matching engine (``docking.stemming``): a stored text by the stemmer
+- Latin words are folded (case, diacritics: ``text.folding.fold``) and stemmed with the
+  light stemmers of the matching engine (``text.stemming``): a stored text by the stemmer
   of its language, English for names, SKUs and HS descriptions; English also loses
   ``-ing``/``-ed`` and a final ``-e`` ("carved", "carving", "carve" → "carv"). A searched word
   is tried with every language's stemmer, so "Stühle" and "chaises" find their listings too,
@@ -27,8 +27,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
-from tradebase.docking.stemming import LANGUAGES, STEMMERS, stem_en
-from tradebase.docking.text import STOPWORDS, cjk_runs, fold, latin_tokens
+from tradebase.text.folding import STOPWORDS, cjk_runs, fold, latin_tokens
+from tradebase.text.stemming import LANGUAGES, STEMMERS, stem_en
 
 MAX_TERMS = 12
 MAX_TOKEN = 40

@@ -10,6 +10,7 @@ import re
 from datetime import UTC, datetime, timedelta
 
 from fastapi.testclient import TestClient
+from httpx2 import Response
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
@@ -59,10 +60,44 @@ def _verify(client: TestClient, path: str) -> int:
     return client.post(path, data={"csrf_token": token}, follow_redirects=False).status_code
 
 
+def _token(link: str) -> str:
+    """The token at the end of a mailed link."""
+    return link.rsplit("/", 1)[1]
+
+
+def _signed_up_enterprise_user(client: TestClient, email: str) -> None:
+    """An enterprise user who has signed up, verified its address and signed in."""
+    _sign_up(client, email, role="enterprise", organisation="")
+    _verify(client, _link(client, "/signup/verify/"))
+    _log_in(client, email)
+
+
+def _ask_for_enterprise(client: TestClient, **fields: str) -> Response:
+    """The enterprise step of onboarding: join one (``kind="join"``) or ask for a new one."""
+    data = {"csrf_token": csrf_token_of(client, "/signup/enterprise"), **fields}
+    return client.post("/signup/enterprise", data=data, follow_redirects=False)
+
+
+def _post_request(client: TestClient) -> Response:
+    data = {**REQUEST, "csrf_token": csrf_token_of(client, "/docking")}
+    return client.post("/docking/requests", data=data, follow_redirects=False)
+
+
+def _decide(client: TestClient, session: Session, token: str, decision: str) -> Response:
+    """``decision`` ("approve", "refuse") on the one join request, by the user of ``token``."""
+    row = session.scalars(select(JoinRequest)).one()
+    return client.post(f"/signup/requests/{row.id}/{decision}", headers=auth(token),
+                       follow_redirects=False)
+
+
+def _user(session: Session, email: str) -> User:
+    return session.scalars(select(User).where(User.email == email)).one()
+
+
 def test_buyer_signs_up_verifies_and_posts_a_request(client: TestClient,
                                                       session: Session) -> None:
     assert _sign_up(client, "New.Buyer@Example.com") == 200
-    user = session.scalars(select(User).where(User.email == "new.buyer@example.com")).one()
+    user = _user(session, "new.buyer@example.com")
     assert user.email_verified_at is None
     consent = session.scalars(select(PrivacyConsent).where(
         PrivacyConsent.user_id == user.id)).one()
@@ -72,17 +107,13 @@ def test_buyer_signs_up_verifies_and_posts_a_request(client: TestClient,
     # Unverified: signing in leads to "verify your e-mail", and posting is refused.
     assert _log_in(client, "new.buyer@example.com") == "/signup/verify"
     assert "/signup/verify" in client.get("/signup/verify").url.path
-    refused = client.post("/docking/requests", data={**REQUEST, "csrf_token":
-                                                     csrf_token_of(client, "/docking")})
-    assert refused.status_code == 403
+    assert _post_request(client).status_code == 403
     assert session.scalar(select(AuditEntry.id).where(
         AuditEntry.entity == "users", AuditEntry.entity_id == str(user.id))) is not None
     assert client.get(link).status_code == 200  # the link's page does not use it up
     assert _verify(client, link) == 303
     assert _verify(client, link) == 422  # single use
-    made = client.post("/docking/requests", data={**REQUEST, "csrf_token":
-                                                  csrf_token_of(client, "/docking")},
-                       follow_redirects=False)
+    made = _post_request(client)
     assert made.status_code == 303, made.text[:1000]
 
 
@@ -106,7 +137,7 @@ def test_verification_links_expire(client: TestClient, session: Session) -> None
     _sign_up(client, "late@example.com")
     link = _link(client, "/signup/verify/")
     session.execute(update(PasswordResetToken).where(
-        PasswordResetToken.token_hash == token_digest(link.rsplit("/", 1)[1]))
+        PasswordResetToken.token_hash == token_digest(_token(link)))
         .values(expires_at=datetime.now(UTC) - timedelta(minutes=1)))
     session.flush()
     assert _verify(client, link) == 422
@@ -114,7 +145,7 @@ def test_verification_links_expire(client: TestClient, session: Session) -> None
 
 def test_a_verification_link_is_not_a_reset_link(client: TestClient) -> None:
     _sign_up(client, "mixed@example.com")
-    token = _link(client, "/signup/verify/").rsplit("/", 1)[1]
+    token = _token(_link(client, "/signup/verify/"))
     answer = client.post(f"/password-reset/{token}", data={
         "csrf_token": csrf_token_of(client, f"/password-reset/{token}"),
         "password": "another-password-9", "password_again": "another-password-9"})
@@ -132,46 +163,31 @@ def test_sign_ups_are_limited_per_address_and_network(app_factory) -> None:  # t
 def test_join_request_approved_by_the_base_admin(client: TestClient, session: Session,
                                                 tokens: dict[str, str]) -> None:
     anxi, member_of = anxi_and_member_enterprise(session)
-    _sign_up(client, "works-new@example.com", role="enterprise", organisation="")
-    _verify(client, _link(client, "/signup/verify/"))
-    _log_in(client, "works-new@example.com")
-    page = client.post("/signup/enterprise", data={
-        "csrf_token": csrf_token_of(client, "/signup/enterprise"), "kind": "new",
-        "base_id": str(anxi.id), "name": "闽南藤编厂", "credit_code": CODE.lower()})
+    _signed_up_enterprise_user(client, "works-new@example.com")
+    page = _ask_for_enterprise(client, kind="new", base_id=str(anxi.id), name="闽南藤编厂",
+                               credit_code=CODE.lower())
     assert page.status_code == 422
     assert 'id="error-credit_code"' in page.text
-    asked = client.post("/signup/enterprise", data={
-        "csrf_token": csrf_token_of(client, "/signup/enterprise"), "kind": "join",
-        "enterprise_id": str(member_of.id)}, follow_redirects=False)
+    asked = _ask_for_enterprise(client, kind="join", enterprise_id=str(member_of.id))
     assert asked.status_code == 303
-    row = session.scalars(select(JoinRequest)).one()
-    assert client.post(f"/signup/requests/{row.id}/approve", headers=auth(tokens["buyer"])
-                       ).status_code == 404
+    assert _decide(client, session, tokens["buyer"], "approve").status_code == 404
     listing = client.get("/signup/requests", headers=auth(tokens["base_admin"]))
     assert "works-new@example.com" in listing.text
-    done = client.post(f"/signup/requests/{row.id}/approve", headers=auth(tokens["base_admin"]),
-                       follow_redirects=False)
-    assert done.status_code == 303
-    user = session.scalars(select(User).where(User.email == "works-new@example.com")).one()
+    assert _decide(client, session, tokens["base_admin"], "approve").status_code == 303
+    user = _user(session, "works-new@example.com")
     session.refresh(user)
     assert member_of.id in user.enterprise_ids
-    again = client.post(f"/signup/requests/{row.id}/refuse", headers=auth(tokens["base_admin"]))
-    assert again.status_code == 409
+    assert _decide(client, session, tokens["base_admin"], "refuse").status_code == 409
 
 
 def test_a_new_enterprise_is_made_in_the_base(client: TestClient, session: Session,
                                              tokens: dict[str, str]) -> None:
     anxi, _ = anxi_and_member_enterprise(session)
-    _sign_up(client, "maker@example.com", role="enterprise", organisation="")
-    _verify(client, _link(client, "/signup/verify/"))
-    _log_in(client, "maker@example.com")
-    asked = client.post("/signup/enterprise", data={
-        "csrf_token": csrf_token_of(client, "/signup/enterprise"), "kind": "new",
-        "base_id": str(anxi.id), "name": "闽南藤编厂", "credit_code": CODE},
-        follow_redirects=False)
+    _signed_up_enterprise_user(client, "maker@example.com")
+    asked = _ask_for_enterprise(client, kind="new", base_id=str(anxi.id), name="闽南藤编厂",
+                                credit_code=CODE)
     assert asked.status_code == 303
-    row = session.scalars(select(JoinRequest)).one()
-    client.post(f"/signup/requests/{row.id}/approve", headers=auth(tokens["admin"]))
+    _decide(client, session, tokens["admin"], "approve")
     made = session.scalars(select(Enterprise).where(Enterprise.name_zh == "闽南藤编厂")).one()
     assert made.base_id == anxi.id
 
@@ -190,6 +206,6 @@ def test_invitation_sets_a_password_once(client: TestClient, session: Session,
     assert client.post(link, data=form, follow_redirects=False).status_code == 303
     assert client.post(link, data=form, follow_redirects=False).status_code == 422
     assert _log_in(client, "chief@example.com") == "/my"
-    chief = session.scalars(select(User).where(User.email == "chief@example.com")).one()
+    chief = _user(session, "chief@example.com")
     assert chief.base_ids == [anxi.id]
     assert chief.role == "base_admin"

@@ -4,7 +4,6 @@ copies them back. On SQLite and, when configured, PostgreSQL (a schema of its ow
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -14,7 +13,8 @@ import sqlalchemy as sa
 from alembic import command
 from sqlalchemy.engine import Engine
 
-from tests.conftest import BACKENDS, _postgres_engine
+from tests.conftest import BACKENDS
+from tests.postgres import private_schema
 from tradebase import db
 from tradebase.migrate import alembic_config
 
@@ -29,15 +29,12 @@ def bare_engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engi
         yield engine
         engine.dispose()
         return
-    schema = f"tradebase_mig_{uuid.uuid4().hex[:10]}"
-    engine, admin = _postgres_engine(schema)
-    try:
-        yield engine
-    finally:
-        engine.dispose()
-        with admin.connect() as conn:
-            conn.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
+    with private_schema("tradebase_mig") as schema:
+        engine = db.make_engine(schema.url())
+        try:
+            yield engine
+        finally:
+            engine.dispose()
 
 
 def _migrate(engine: Engine, direction: str, revision: str) -> None:

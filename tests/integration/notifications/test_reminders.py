@@ -7,17 +7,17 @@ import os
 import subprocess
 import sys
 import threading
-import uuid
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, func, select, text
+from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
-from tests.conftest import BACKENDS, POSTGRES_URL, anxi_and_member_enterprise
+from tests.conftest import BACKENDS, anxi_and_member_enterprise
+from tests.postgres import private_schema
 from tradebase.accounts.guard import set_actor
 from tradebase.accounts.models import User, UserEnterprise
 from tradebase.accounts.policy import SYSTEM
@@ -156,21 +156,13 @@ def own_engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engin
         yield engine
         engine.dispose()
         return
-    assert POSTGRES_URL
-    schema = f"tradebase_remind_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    separator = "&" if "?" in POSTGRES_URL else "?"
-    engine = make_engine(f"{POSTGRES_URL}{separator}options=-csearch_path%3D{schema}")
-    try:
-        upgrade(engine)
-        yield engine
-    finally:
-        engine.dispose()
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
+    with private_schema("tradebase_remind") as schema:
+        engine = make_engine(schema.url())
+        try:
+            upgrade(engine)
+            yield engine
+        finally:
+            engine.dispose()
 
 
 def test_two_runs_at_once_send_each_reminder_once(own_engine: Engine) -> None:

@@ -3,19 +3,18 @@ real concurrent connections, and the sign-in steps a browser or an API client ta
 
 from __future__ import annotations
 
-import os
-import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 
 import pyotp
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import create_engine, select, text
+from sqlalchemy import create_engine, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
 from tests.conftest import PASSWORD, csrf_token_of
+from tests.postgres import POSTGRES_URL, private_schema
 from tradebase.accounts import service as accounts
 from tradebase.accounts.guard import set_actor
 from tradebase.accounts.models import User
@@ -24,34 +23,25 @@ from tradebase.accounts.roles import Role
 from tradebase.db import Model
 from tradebase.models import load_all_models
 
-POSTGRES_URL = os.environ.get("TRADEBASE_TEST_POSTGRES_URL")
 needs_postgres = pytest.mark.skipif(
     not POSTGRES_URL, reason="needs TRADEBASE_TEST_POSTGRES_URL (real concurrent connections)"
 )
 
 
 @contextmanager
-def private_schema(*, options: str = "", pool_size: int = 32) -> Iterator[Engine]:
-    """An engine on a PostgreSQL schema of its own (tables created, dropped afterwards), with
-    a pool large enough for every thread to hold its own connection."""
-    assert POSTGRES_URL
-    schema = f"tb_auth_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    separator = "&" if "?" in POSTGRES_URL else "?"
-    flags = f"-csearch_path%3D{schema}" + (f"%20{options}" if options else "")
-    engine = create_engine(f"{POSTGRES_URL}{separator}options={flags}", pool_size=pool_size,
-                           max_overflow=0, pool_pre_ping=True)
-    try:
-        load_all_models()
-        Model.metadata.create_all(engine)
-        yield engine
-    finally:
-        engine.dispose()
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
+def engine_with_tables(*, pool_size: int = 32, **settings: str) -> Iterator[Engine]:
+    """An engine on a PostgreSQL schema of its own (``tests/postgres.py``; its connections set
+    ``settings``, tables created, dropped afterwards), with a pool large enough for every
+    thread to hold its own connection."""
+    with private_schema("tb_auth") as schema:
+        engine = create_engine(schema.url(**settings), pool_size=pool_size, max_overflow=0,
+                               pool_pre_ping=True)
+        try:
+            load_all_models()
+            Model.metadata.create_all(engine)
+            yield engine
+        finally:
+            engine.dispose()
 
 
 def make_user(engine: Engine, email: str, role: Role = Role.OFFICER) -> int:

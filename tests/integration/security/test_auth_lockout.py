@@ -15,7 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tests.conftest import PASSWORD
-from tests.integration.security.auth_support import make_user, needs_postgres, private_schema
+from tests.integration.security.auth_support import engine_with_tables, make_user, needs_postgres
 from tradebase.accounts import service as accounts
 from tradebase.accounts.models import User
 from tradebase.settings import Settings
@@ -27,7 +27,7 @@ THRESHOLD = 5
 @needs_postgres
 def test_concurrent_wrong_passwords_lock_the_account_at_the_threshold() -> None:
     settings = Settings(lockout_failures=THRESHOLD, lockout_minutes=15)
-    with private_schema() as engine:
+    with engine_with_tables() as engine:
         make_user(engine, "target@example.com")
         start = threading.Barrier(THREADS)
 

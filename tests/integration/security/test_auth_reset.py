@@ -12,9 +12,9 @@ from sqlalchemy.orm import Session
 
 from tests.conftest import PASSWORD, auth, csrf_token_of
 from tests.integration.security.auth_support import (
+    engine_with_tables,
     make_user,
     needs_postgres,
-    private_schema,
     web_log_in,
 )
 from tradebase.accounts import service as accounts
@@ -49,7 +49,7 @@ def test_concurrent_confirms_of_one_reset_link_succeed_once() -> None:
     """Ten browsers post the same link at once, through the app, each on its own connection."""
     settings = Settings(login_limit="100000/minute", api_limit="100000/minute")
     mailer = MemoryMailSender()
-    with private_schema() as engine:
+    with engine_with_tables() as engine:
         make_user(engine, "reset@example.com")
         with Session(engine) as session:
             accounts.request_password_reset(session=session, email="reset@example.com",

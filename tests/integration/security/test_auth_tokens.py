@@ -10,7 +10,7 @@ from sqlalchemy import select, text, update
 from sqlalchemy.orm import Session
 
 from tests.conftest import PASSWORD, auth
-from tests.integration.security.auth_support import make_user, needs_postgres, private_schema
+from tests.integration.security.auth_support import engine_with_tables, make_user, needs_postgres
 from tradebase.accounts import service as accounts
 from tradebase.accounts.models import ApiToken, User
 from tradebase.settings import Settings
@@ -76,7 +76,7 @@ def test_a_request_does_not_wait_for_another_holding_its_tokens_row() -> None:
     not hold up this one: the due write is skipped (SKIP LOCKED), never waited for. The
     request's connections give up after 2 s of waiting for a lock, so the old code (an
     UPDATE of the row in the request's own transaction) fails instead of hanging."""
-    with private_schema(options="-clock_timeout%3D2000") as engine:
+    with engine_with_tables(lock_timeout="2000") as engine:
         make_user(engine, "shared@example.com")
         with Session(engine) as session:
             user = session.scalars(select(User)).one()

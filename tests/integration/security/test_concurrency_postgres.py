@@ -6,18 +6,17 @@ index of a worker sees a consistent prefix although change numbers commit out of
 
 from __future__ import annotations
 
-import os
 import threading
-import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import create_engine, select, text
+from sqlalchemy import select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
+from tests.postgres import POSTGRES_URL, PrivateSchema, private_schema
 from tradebase.accounts import service as accounts
 from tradebase.accounts.guard import set_actor
 from tradebase.accounts.policy import SYSTEM
@@ -30,7 +29,6 @@ from tradebase.registry.models import Product
 from tradebase.settings import Settings
 from tradebase.web.app import create_app
 
-POSTGRES_URL = os.environ.get("TRADEBASE_TEST_POSTGRES_URL")
 pytestmark = [
     pytest.mark.postgres,
     pytest.mark.skipif(not POSTGRES_URL, reason="needs TRADEBASE_TEST_POSTGRES_URL"),
@@ -40,7 +38,7 @@ WRITERS = 20
 
 @dataclass
 class Database:
-    url: str  # of the private schema
+    schema: PrivateSchema
     engine: Engine
     tokens: list[str]  # one admin token per concurrent client
     enterprise_id: int
@@ -48,8 +46,7 @@ class Database:
 
     def engine_with(self, **options: str) -> Engine:
         """Another engine on the schema whose connections set ``options`` (lock_timeout)."""
-        extra = "".join(f"%20-c{name}%3D{value}" for name, value in options.items())
-        return make_engine(self.url + extra)
+        return make_engine(self.schema.url(**options))
 
 
 def _settings() -> Settings:
@@ -59,42 +56,33 @@ def _settings() -> Settings:
 
 @pytest.fixture(scope="module")
 def database() -> Iterator[Database]:
-    assert POSTGRES_URL
-    schema = f"tradebase_conc_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    separator = "&" if "?" in POSTGRES_URL else "?"
-    url = f"{POSTGRES_URL}{separator}options=-csearch_path%3D{schema}"
-    engine = make_engine(url)
-    try:
-        upgrade(engine)
-        with Session(engine) as session:
-            set_actor(session, SYSTEM)
-            enterprise = service.create_enterprise(
-                session=session, data=schemas.EnterpriseCreate(name_en="Concurrent Works")
-            )
-            products = [
-                service.create_product(session=session, data=schemas.ProductCreate(
-                    sku=f"CONC-{n}", enterprise_id=enterprise.id, title=f"Rattan chair {n}",
-                    moq=10, lead_time_days=30,
-                ))
-                for n in range(4)
-            ]
-            tokens = []
-            for n in range(WRITERS):
-                user = accounts.create_user(session=session, email=f"admin{n}@example.com",
-                                            password="correct horse battery", role=Role.ADMIN)
-                tokens.append(accounts.issue_token(session=session, user=user,
-                                                   settings=_settings())[0])
-            session.commit()
-            yield Database(url=url, engine=engine, tokens=tokens,
-                           enterprise_id=enterprise.id, product_ids=[p.id for p in products])
-    finally:
-        engine.dispose()
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
+    with private_schema("tradebase_conc") as schema:
+        engine = make_engine(schema.url())
+        try:
+            upgrade(engine)
+            with Session(engine) as session:
+                set_actor(session, SYSTEM)
+                enterprise = service.create_enterprise(
+                    session=session, data=schemas.EnterpriseCreate(name_en="Concurrent Works")
+                )
+                products = [
+                    service.create_product(session=session, data=schemas.ProductCreate(
+                        sku=f"CONC-{n}", enterprise_id=enterprise.id, title=f"Rattan chair {n}",
+                        moq=10, lead_time_days=30,
+                    ))
+                    for n in range(4)
+                ]
+                tokens = []
+                for n in range(WRITERS):
+                    user = accounts.create_user(session=session, email=f"admin{n}@example.com",
+                                                password="correct horse battery", role=Role.ADMIN)
+                    tokens.append(accounts.issue_token(session=session, user=user,
+                                                       settings=_settings())[0])
+                session.commit()
+                yield Database(schema=schema, engine=engine, tokens=tokens,
+                               enterprise_id=enterprise.id, product_ids=[p.id for p in products])
+        finally:
+            engine.dispose()
 
 
 def _stored(engine: Engine, product_id: int) -> dict[str, object]:

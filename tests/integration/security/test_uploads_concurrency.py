@@ -10,7 +10,6 @@ IntegrityError.
 
 from __future__ import annotations
 
-import os
 import threading
 import time
 import uuid
@@ -19,10 +18,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import create_engine, select, text
+from sqlalchemy import select, text
 from sqlalchemy.engine import Engine
 from typer.testing import CliRunner
 
+from tests.postgres import POSTGRES_URL, PrivateSchema, private_schema
 from tradebase import db
 from tradebase import settings as tradebase_settings
 from tradebase.cli import app as cli_app
@@ -34,7 +34,6 @@ from tradebase.registry.models import Product
 from tradebase.registry.transfer import ImportSummary, import_file
 from tradebase.uow import unit_of_work
 
-POSTGRES_URL = os.environ.get("TRADEBASE_TEST_POSTGRES_URL")
 pytestmark = [
     pytest.mark.postgres,
     pytest.mark.skipif(not POSTGRES_URL, reason="needs TRADEBASE_TEST_POSTGRES_URL"),
@@ -44,38 +43,24 @@ ENTERPRISE = "Overlap Stool Works"
 COUNT = 200
 
 
-def _url(schema: str, application: str = "") -> str:
-    assert POSTGRES_URL
-    separator = "&" if "?" in POSTGRES_URL else "?"
-    url = f"{POSTGRES_URL}{separator}options=-csearch_path%3D{schema}"
-    return f"{url}&application_name={application}" if application else url
-
-
 @pytest.fixture
-def pg() -> Iterator[tuple[Engine, Engine, str]]:
+def pg() -> Iterator[tuple[Engine, Engine, PrivateSchema]]:
     """(engine on a fresh migrated schema holding one enterprise and its products, an
     autocommit engine to watch the server, the schema)."""
-    assert POSTGRES_URL
-    schema = f"uploads_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    engine = make_engine(_url(schema))
-    try:
-        upgrade(engine)
-        with unit_of_work(engine=engine) as session:
-            enterprise = service.create_enterprise(
-                session=session, data=schemas.EnterpriseCreate(name_en=ENTERPRISE))
-            session.add_all(
-                Product(sku=f"P-{n:03}", enterprise_id=enterprise.id, title=f"Stool {n}",
-                        moq=10) for n in range(COUNT)
-            )
-        yield engine, admin, schema
-    finally:
-        engine.dispose()
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
+    with private_schema("uploads") as schema:
+        engine = make_engine(schema.url())
+        try:
+            upgrade(engine)
+            with unit_of_work(engine=engine) as session:
+                enterprise = service.create_enterprise(
+                    session=session, data=schemas.EnterpriseCreate(name_en=ENTERPRISE))
+                session.add_all(
+                    Product(sku=f"P-{n:03}", enterprise_id=enterprise.id, title=f"Stool {n}",
+                            moq=10) for n in range(COUNT)
+                )
+            yield engine, schema.admin, schema
+        finally:
+            engine.dispose()
 
 
 def _csv(path: Path, rows: list[tuple[str, str, int]]) -> Path:
@@ -160,7 +145,7 @@ def _stored(engine: Engine, prefix: str) -> dict[str, tuple[str, int | None]]:
 
 
 def test_overlapping_updating_imports_apply_one_file_whole_after_the_other(
-    pg: tuple[Engine, Engine, str], tmp_path: Path
+    pg: tuple[Engine, Engine, PrivateSchema], tmp_path: Path
 ) -> None:
     engine, admin, _ = pg
     titles = _csv(tmp_path / "titles.csv",
@@ -177,7 +162,7 @@ def test_overlapping_updating_imports_apply_one_file_whole_after_the_other(
 
 
 def test_overlapping_imports_of_new_skus_serialise_instead_of_failing(
-    pg: tuple[Engine, Engine, str], tmp_path: Path
+    pg: tuple[Engine, Engine, PrivateSchema], tmp_path: Path
 ) -> None:
     engine, admin, _ = pg
     first_file = _csv(tmp_path / "a.csv", [(f"N-{n:03}", f"First {n}", 5) for n in range(100)])
@@ -205,11 +190,11 @@ def _hold_new_product(engine: Engine, sku: str, application: str, admin: Engine,
 
 
 def test_a_key_taken_by_another_writer_meanwhile_is_a_conflict_not_a_crash(
-    pg: tuple[Engine, Engine, str], tmp_path: Path
+    pg: tuple[Engine, Engine, PrivateSchema], tmp_path: Path
 ) -> None:
     engine, admin, schema = pg
     application = f"uploads-{uuid.uuid4().hex[:8]}"
-    racer = make_engine(_url(schema, application))
+    racer = make_engine(schema.url(application=application))
     flushed, done = threading.Event(), threading.Event()
     holder = threading.Thread(target=_hold_new_product,
                               args=(engine, "R-001", application, admin, flushed, done))
@@ -229,9 +214,11 @@ def test_a_key_taken_by_another_writer_meanwhile_is_a_conflict_not_a_crash(
 
 
 @pytest.fixture
-def cli_on(pg: tuple[Engine, Engine, str], monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+def cli_on(
+    pg: tuple[Engine, Engine, PrivateSchema], monkeypatch: pytest.MonkeyPatch
+) -> Iterator[str]:
     application = f"uploads-cli-{uuid.uuid4().hex[:8]}"
-    monkeypatch.setenv("TRADEBASE_DATABASE_URL", _url(pg[2], application))
+    monkeypatch.setenv("TRADEBASE_DATABASE_URL", pg[2].url(application=application))
     tradebase_settings.get_settings.cache_clear()
     db.get_engine.cache_clear()
     yield application
@@ -241,7 +228,7 @@ def cli_on(pg: tuple[Engine, Engine, str], monkeypatch: pytest.MonkeyPatch) -> I
 
 
 def test_the_cli_reports_such_a_conflict_without_a_traceback(
-    pg: tuple[Engine, Engine, str], cli_on: str, tmp_path: Path
+    pg: tuple[Engine, Engine, PrivateSchema], cli_on: str, tmp_path: Path
 ) -> None:
     engine, admin, _ = pg
     flushed, done = threading.Event(), threading.Event()
@@ -267,7 +254,7 @@ def _import_waiting_at_most(engine: Engine, path: Path, timeout: str) -> None:
 
 
 def test_an_import_that_gives_up_waiting_is_a_conflict(
-    pg: tuple[Engine, Engine, str], tmp_path: Path
+    pg: tuple[Engine, Engine, PrivateSchema], tmp_path: Path
 ) -> None:
     """Waiting is measured by PostgreSQL's lock_timeout: an import that cannot get its turn
     within it fails whole with a Conflict, not a raw OperationalError."""

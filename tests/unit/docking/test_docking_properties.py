@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from tradebase.docking import Listing, MatchingIndex, MatchRequest, listing_features
 from tradebase.docking.constraints import check_listing
 from tradebase.docking.evidence import Evidence
-from tradebase.docking.text import raw_tokens
+from tradebase.text.folding import raw_tokens
 
 TITLES = [
     "Natural rattan dining chair",

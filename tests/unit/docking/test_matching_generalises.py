@@ -11,8 +11,8 @@ from tests.unit.docking.conftest import make_listing
 from tradebase.docking import MatchingIndex, MatchRequest, detect_language
 from tradebase.docking.exclusions import split_exclusions
 from tradebase.docking.nomenclature import Nomenclature
-from tradebase.docking.text import without_salutation
 from tradebase.docking.vocabulary import default_vocabulary
+from tradebase.text.folding import without_salutation
 
 
 @pytest.fixture(scope="module")

@@ -8,14 +8,14 @@ import io
 import pytest
 
 from tradebase.docking.nomenclature import Nomenclature, Position, cn_text, hs_agreement
-from tradebase.docking.stemming import (
+from tradebase.docking.vocabulary import hs_descriptions
+from tradebase.text.stemming import (
     STEMMERS,
     compound_tails,
     phrases,
     split_compound,
     words,
 )
-from tradebase.docking.vocabulary import hs_descriptions
 
 # (language, request, expected HS codes: a 6-digit code must be among the top 3 subheadings, a
 # 4-digit code among their headings; "a b" means either). The codes were checked against the

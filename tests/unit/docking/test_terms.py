@@ -1,4 +1,5 @@
-"""Landed prices by Incoterm and the sorting of a quote comparison (pure)."""
+"""Landed prices by Incoterm, the sorting of a quote comparison and the rules of a request's
+terms (pure)."""
 
 from __future__ import annotations
 
@@ -6,7 +7,16 @@ from datetime import date
 
 import pytest
 
-from tradebase.docking.terms import Incoterm, Landed, QuoteRow, landed_basis, sort_quotes
+from tradebase.docking.terms import (
+    Incoterm,
+    Landed,
+    QuoteRow,
+    TermsProblem,
+    dates_problem,
+    landed_basis,
+    price_problem,
+    sort_quotes,
+)
 
 
 @pytest.mark.parametrize(("incoterm", "basis"), [
@@ -44,3 +54,17 @@ def test_landed_sort_and_other_columns() -> None:
     assert [r.enquiry_id for r in sort_quotes(rows, "lead_time_days")] == [2, 1, 3]
     assert [r.enquiry_id for r in sort_quotes(rows, "valid_until")] == [2, 1, 3]
     assert [r.enquiry_id for r in sort_quotes(rows, "nonsense")] == [1, 3, 2]  # by price
+
+
+def test_the_rules_of_a_requests_terms_name_their_field_and_code() -> None:
+    early, late = date(2027, 3, 1), date(2027, 4, 1)
+    assert dates_problem(early, late) is None
+    assert dates_problem(None, early) is None
+    problem = dates_problem(late, early)
+    assert problem is not None
+    assert (problem.field, problem.code) == ("expires_on", "request.expires_before_deadline")
+    assert problem.message == "expires_on: the request cannot expire before its quote deadline"
+    assert price_problem(None, None) is None
+    assert price_problem(12.5, "EUR") is None
+    assert price_problem(0.0, "") == TermsProblem(
+        "currency", "request.currency_needed", "give the currency of the target price")

@@ -2,13 +2,14 @@
 indicators, designations, key-enterprise and key-project lists, and regions.
 
 ``files`` turns any supported file into rows of text cells (within ``Limits``); ``checking``
-holds what every kind shares; one module per kind (``enterprises``, ``products``,
-``indicators``, ``designations``, ``key_enterprises``, ``key_projects``, ``regions``; the three
-lists of a base share ``base_lists``) says which columns it takes, how a row becomes a schema
-of ``registry.schemas`` and how the checked rows are written. An import is all-or-nothing:
-every row is checked first — its values, and whether the actor may write it (``Scope``: a row
-of a base or an enterprise that is not the actor's is an error on its line) — and every
-problem collected as a ``RowError``; only a file without problems is written, inside the
+holds what every kind checks rows with, ``writing`` the one writer every kind uses (the row
+loop, repeated keys, the counted and batched write); one module per kind (``enterprises``,
+``products``, ``indicators``, ``designations``, ``key_enterprises``, ``key_projects``,
+``regions``; the three lists of a base share ``base_lists``) says which columns it takes, how
+a row becomes a schema of ``registry.schemas`` and how the checked rows are written. An import
+is all-or-nothing: every row is checked first — its values, and whether the actor may write it
+(``Scope``: a row of a base or an enterprise that is not the actor's is an error on its line)
+— and every problem collected as a ``RowError``; only a file without problems is written, inside the
 caller's transaction (this package never commits). An export writes the rows of the bases the
 actor may import into (``policy.transfer_bases``), or of one base.
 

@@ -19,7 +19,6 @@ from sqlalchemy.orm import Session
 
 from tradebase.accounts.guard import authorize
 from tradebase.accounts.policy import Permission
-from tradebase.registry.models import Base
 from tradebase.registry.transfer.checking import (
     EVERYTHING,
     Errors,
@@ -28,12 +27,20 @@ from tradebase.registry.transfer.checking import (
     Progress,
     Refs,
     Scope,
+    base_ref_names,
     cell_value,
     load_base_refs,
-    report,
     validate,
 )
 from tradebase.registry.transfer.files import Cell, Row, Table
+from tradebase.registry.transfer.writing import (
+    Repeats,
+    Written,
+    check_rows,
+    set_changed,
+    stored_by_id,
+    write_rows,
+)
 
 _Key = tuple[object, ...]
 
@@ -99,29 +106,21 @@ class BaseListColumns:
             select(self.model).order_by(self.model.id).with_for_update(of=self.model))}
         by_key = {self._key(entry.base_id, _fields_of(entry, self.fields)): entry
                   for entry in sorted(stored.values(), key=lambda e: -e.id)}
-        seen: dict[_Key, int] = {}
-        total = len(table.rows)
-        for done, row in enumerate(table.rows, start=1):
-            self._check(row, bases, refs, stored, by_key, seen, plan, scope, errors)
-            report(progress, "checking", done, total)
+        seen: Repeats[_Key] = Repeats()
+        check_rows(table, progress, lambda row: self._check(
+            row, bases, refs, stored, by_key, seen, plan, scope, errors))
         return plan
 
     def _check(self, row: Row, bases: Refs, refs: Any, stored: dict[int, Any],
-               by_key: dict[_Key, Any], seen: dict[_Key, int], plan: _ListPlan, scope: Scope,
+               by_key: dict[_Key, Any], seen: Repeats[_Key], plan: _ListPlan, scope: Scope,
                errors: Errors) -> None:
         line, cells = row.line, row.cells
-        entry = None
-        if cells.get("id"):
-            ident = cells["id"]
-            if not ident.isdecimal() or int(ident) not in stored:
-                errors.add(line, "id", f"no {self.kind.value} entry has id {ident}; leave id "
-                           "empty to add a new one", code="import_unknown_id",
-                           params={"id": ident})
-                return
-            entry = stored[int(ident)]
-            if not scope.check(Permission.MANAGE_BASE, entry.base_id, line=line, column="id",
-                               errors=errors):
-                return
+        found, entry = stored_by_id(row, stored, errors, what=f"{self.kind.value} entry")
+        if not found:
+            return
+        if entry is not None and not scope.check(Permission.MANAGE_BASE, entry.base_id,
+                                                 line=line, column="id", errors=errors):
+            return
         base_id = self._base(row, bases, entry, scope, errors)
         if base_id is None or not scope.check(Permission.MANAGE_BASE, base_id, line=line,
                                               column="base", errors=errors):
@@ -138,12 +137,10 @@ class BaseListColumns:
         key = self._key(base_id, values)
         if entry is None:
             entry = by_key.get(key)
-        if key in seen:
-            errors.add(line, self.key[0], f"the same {self.kind.value} entry appears already "
-                       f"on line {seen[key]}", code="import_duplicate",
-                       params={"line": str(seen[key])})
+        if not seen.first(key, line, errors, self.key[0],
+                          f"the same {self.kind.value} entry appears already",
+                          code="import_duplicate"):
             return
-        seen[key] = line
         plan.rows.append((base_id, values, entry))
 
     def _base(self, row: Row, bases: Refs, entry: Any, scope: Scope,
@@ -176,29 +173,21 @@ class BaseListColumns:
         touched |= {entry.base_id for _, _, entry in plan.rows if entry is not None}
         for base_id in sorted(touched):  # checked per row already; the services' own rule
             authorize(session, Permission.MANAGE_BASE, base_id=base_id)
-        total = len(plan.rows)
-        entries = []
-        for done, (base_id, values, entry) in enumerate(plan.rows, start=1):
+
+        def write(planned: tuple[int, dict[str, Any], Any]) -> tuple[Written, bool]:
+            base_id, values, entry = planned
             if entry is None:
                 entry = self.model(base_id=base_id, **values)
                 session.add(entry)
-                summary.created += 1
-            else:
-                for name, value in {"base_id": base_id, **values}.items():
-                    if getattr(entry, name) != value:  # an unchanged row writes nothing
-                        setattr(entry, name, value)
-                summary.updated += 1
-            entries.append(entry)
-            report(progress, "writing", done, total)
-        session.flush()
-        summary.ids = [entry.id for entry in entries]
-        return summary
+                return entry, True
+            set_changed(entry, {"base_id": base_id, **values})
+            return entry, False
+
+        return write_rows(session, summary, plan.rows, progress, write)
 
     def export(self, *, session: Session, scope: Scope = EVERYTHING
                ) -> tuple[list[str], Iterator[list[Cell]]]:
-        bases = load_base_refs(session)
-        base_refs = {b.id: bases.ref_for(b.id, b.key, b.name_en, b.name_zh)
-                     for b in session.scalars(select(Base))}
+        base_refs = base_ref_names(session)
         stmt = select(self.model).order_by(self.model.base_id, self.model.id)
         if scope.exported is not None:
             stmt = stmt.where(self.model.base_id.in_(sorted(scope.exported)))

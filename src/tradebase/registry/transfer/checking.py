@@ -255,6 +255,21 @@ def load_region_refs(session: Session) -> Refs:
     return refs
 
 
+def base_ref_names(session: Session) -> dict[int, str]:
+    """What an export writes for each base: the first of its key and names that leads back
+    to it, else its id."""
+    bases = load_base_refs(session)
+    return {b.id: bases.ref_for(b.id, b.key, b.name_en, b.name_zh)
+            for b in session.scalars(select(Base))}
+
+
+def region_ref_names(session: Session) -> dict[int, str]:
+    """What an export writes for each region (as ``base_ref_names``)."""
+    regions = load_region_refs(session)
+    return {r.id: regions.ref_for(r.id, r.code, r.name_en, r.name_zh)
+            for r in session.scalars(select(Region))}
+
+
 def load_enterprise_refs(session: Session, *, by_id: bool) -> Refs:
     refs = Refs("enterprise", by_id=by_id)
     for ident, name_en, name_zh in session.execute(

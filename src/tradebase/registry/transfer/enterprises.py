@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from tradebase.accounts.policy import Permission
 from tradebase.registry import schemas, service
-from tradebase.registry.models import Base, Enterprise, Region
+from tradebase.registry.models import Enterprise
 from tradebase.registry.transfer.checking import (
     EVERYTHING,
     Errors,
@@ -20,14 +20,16 @@ from tradebase.registry.transfer.checking import (
     Progress,
     Refs,
     Scope,
+    base_ref_names,
     cell_value,
     joined,
     load_base_refs,
     load_region_refs,
-    report,
+    region_ref_names,
     validate,
 )
-from tradebase.registry.transfer.files import Cell, Table
+from tradebase.registry.transfer.files import Cell, Row, Table
+from tradebase.registry.transfer.writing import Repeats, Written, check_rows, write_rows
 
 _ENTERPRISE_FIELDS = {  # column -> field of schemas.EnterpriseCreate filled straight from the cell
     name: name for name in (
@@ -73,15 +75,15 @@ class EnterpriseColumns:
         for ident, known in stored.items():
             by_name_en.add(ident, known.name_en)
             by_name_zh.add(ident, known.name_zh)
-        seen: dict[tuple[str, object], int] = {}
-        total = len(table.rows)
-        for done, row in enumerate(table.rows, start=1):
+        seen: Repeats[tuple[str, object]] = Repeats()
+
+        def check(row: Row) -> None:
             line, cells = row.line, row.cells
             try:
                 enterprise = self._stored(cells, stored, by_name_en, by_name_zh)
             except ValueError as exc:
                 errors.add(line, "id" if cells.get("id") else "name_en", str(exc))
-                continue
+                return
             data: dict[str, Any] = {} if enterprise is None else _enterprise_fields(enterprise)
             for column, name in _ENTERPRISE_FIELDS.items():
                 if column in cells:
@@ -103,21 +105,19 @@ class EnterpriseColumns:
             checked = validate(schemas.EnterpriseCreate, data, line=line, errors=errors,
                                 column_of=self._column)
             if checked is None or not allowed:
-                continue
+                return
             key: tuple[str, object] = (
                 ("id", enterprise.id) if enterprise is not None
                 else ("name_en", checked.name_en) if checked.name_en
                 else ("name_zh", checked.name_zh)
             )
-            if key in seen:
-                column = "id" if key[0] == "id" and cells.get("id") else key[0]
-                if key[0] == "id" and not cells.get("id"):
-                    column = "name_en" if cells.get("name_en") else "name_zh"
-                errors.add(line, column, f"the same enterprise appears already on line {seen[key]}")
-                continue
-            seen[key] = line
-            plan.rows.append((checked, enterprise))
-            report(progress, "checking", done, total)
+            column = "id" if key[0] == "id" and cells.get("id") else key[0]
+            if key[0] == "id" and not cells.get("id"):
+                column = "name_en" if cells.get("name_en") else "name_zh"
+            if seen.first(key, line, errors, column, "the same enterprise appears already"):
+                plan.rows.append((checked, enterprise))
+
+        check_rows(table, progress, check)
         return plan
 
     @staticmethod
@@ -158,28 +158,22 @@ class EnterpriseColumns:
 
     def write(self, *, session: Session, plan: _EnterprisePlan,
               progress: Progress | None) -> ImportSummary:
-        summary = ImportSummary(Kind.ENTERPRISES)
-        total = len(plan.rows)
-        for done, (checked, enterprise) in enumerate(plan.rows, start=1):
+
+        def write(planned: tuple[schemas.EnterpriseCreate, Enterprise | None]
+                  ) -> tuple[Written, bool]:
+            checked, enterprise = planned
             if enterprise is None:
-                ident = service.create_enterprise(session=session, data=checked).id
-                summary.created += 1
-            else:
-                ident = enterprise.id
-                changes = schemas.EnterpriseUpdate(**checked.model_dump(exclude={"is_sample"}))
-                service.update_enterprise(session=session, enterprise_id=ident, data=changes)
-                summary.updated += 1
-            summary.ids.append(ident)
-            report(progress, "writing", done, total)
-        return summary
+                return service.create_enterprise(session=session, data=checked), True
+            changes = schemas.EnterpriseUpdate(**checked.model_dump(exclude={"is_sample"}))
+            service.update_enterprise(session=session, enterprise_id=enterprise.id,
+                                      data=changes)
+            return enterprise, False
+
+        return write_rows(session, ImportSummary(Kind.ENTERPRISES), plan.rows, progress, write)
 
     def export(self, *, session: Session, scope: Scope = EVERYTHING
                ) -> tuple[list[str], Iterator[list[Cell]]]:
-        bases, regions = load_base_refs(session), load_region_refs(session)
-        base_refs = {b.id: bases.ref_for(b.id, b.key, b.name_en, b.name_zh)
-                     for b in session.scalars(select(Base))}
-        region_refs = {r.id: regions.ref_for(r.id, r.code, r.name_en, r.name_zh)
-                       for r in session.scalars(select(Region))}
+        base_refs, region_refs = base_ref_names(session), region_ref_names(session)
 
         stmt = select(Enterprise).order_by(Enterprise.id)
         if scope.exported is not None:

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from tradebase.accounts.policy import Permission
 from tradebase.registry import indicators, schemas, sources
-from tradebase.registry.models import Base, Enterprise, IndicatorFact
+from tradebase.registry.models import Enterprise, IndicatorFact
 from tradebase.registry.transfer.checking import (
     EVERYTHING,
     Errors,
@@ -21,13 +21,14 @@ from tradebase.registry.transfer.checking import (
     Progress,
     Refs,
     Scope,
+    base_ref_names,
     cell_value,
     load_base_refs,
     load_enterprise_refs,
-    report,
     validate,
 )
 from tradebase.registry.transfer.files import Cell, Row, Table
+from tradebase.registry.transfer.writing import Repeats, Written, check_rows, write_rows
 
 _INDICATOR_FIELDS = {  # column -> field of schemas.IndicatorCreate filled straight from the cell
     "metric": "metric", "value": "value", "currency": "currency", "unit": "unit",
@@ -81,33 +82,35 @@ class IndicatorColumns:
             of=IndicatorFact)
         for fact in session.scalars(locked):  # to the end of the import (see products)
             stored[_fact_key(fact)] = fact  # by id descending: the oldest of equal keys wins
-        seen: dict[_FactKey, int] = {}
+        seen: Repeats[_FactKey] = Repeats()
         cited = _Citations(sources.stored_citations(session=session))
-        total = len(table.rows)
-        for done, row in enumerate(table.rows, start=1):
+
+        def check(row: Row) -> None:
             line = row.line
             subject = self._subject(row, refs, errors, scope)
             if subject is None or not self._in_scope(row, subject, enterprise_bases, scope,
                                                      errors):
-                continue
+                return
             data = self._data(row, subject, stored)
             checked = validate(schemas.IndicatorCreate, data, line=line, errors=errors,
                                 column_of=self._column)
             if checked is None:
-                continue
+                return
             if not math.isfinite(checked.value):
                 errors.add(line, "value", "must be a finite number")
-                continue
+                return
             key = _fact_key(checked)
-            if key in seen:
+            earlier = seen.earlier(key)
+            if earlier is not None:
                 errors.add(line, "metric", "the same subject, metric, year and month appear "
-                                           f"already on line {seen[key]}")
-                continue
+                                           f"already on line {earlier}")
+                return
             if not cited.check(checked.source, line, errors):
-                continue
-            seen[key] = line
+                return  # (its key is not taken: a later row with it is checked on its own)
+            seen.add(key, line)
             plan.rows.append((checked, stored.get(key)))
-            report(progress, "checking", done, total)
+
+        check_rows(table, progress, check)
         return plan
 
     @staticmethod
@@ -176,28 +179,25 @@ class IndicatorColumns:
 
     def write(self, *, session: Session, plan: _IndicatorPlan,
               progress: Progress | None) -> ImportSummary:
-        summary = ImportSummary(Kind.INDICATORS)
-        total = len(plan.rows)
-        for done, (checked, fact) in enumerate(plan.rows, start=1):
+
+        def write(planned: tuple[schemas.IndicatorCreate, IndicatorFact | None]
+                  ) -> tuple[Written, bool]:
+            checked, fact = planned
             if fact is None:
-                fact = indicators.create_indicator(session=session, data=checked)
-                summary.created += 1
-            else:  # the key of a stored fact is never changed, only its value and source
-                changes = schemas.IndicatorUpdate(**checked.model_dump(
-                    exclude={"base_id", "enterprise_id", "is_sample"}
-                ))
-                indicators.update_indicator(session=session, fact_id=fact.id, data=changes)
-                summary.updated += 1
-            summary.ids.append(fact.id)
-            report(progress, "writing", done, total)
-        return summary
+                return indicators.create_indicator(session=session, data=checked), True
+            # the key of a stored fact is never changed, only its value and source
+            changes = schemas.IndicatorUpdate(**checked.model_dump(
+                exclude={"base_id", "enterprise_id", "is_sample"}
+            ))
+            indicators.update_indicator(session=session, fact_id=fact.id, data=changes)
+            return fact, False
+
+        return write_rows(session, ImportSummary(Kind.INDICATORS), plan.rows, progress, write)
 
     def export(self, *, session: Session, scope: Scope = EVERYTHING
                ) -> tuple[list[str], Iterator[list[Cell]]]:
-        bases = load_base_refs(session)
         enterprises = load_enterprise_refs(session, by_id=True)
-        base_refs = {b.id: bases.ref_for(b.id, b.key, b.name_en, b.name_zh)
-                     for b in session.scalars(select(Base))}
+        base_refs = base_ref_names(session)
         enterprise_refs = {
             ident: enterprises.ref_for(ident, name_en, name_zh)
             for ident, name_en, name_zh in session.execute(

@@ -38,10 +38,16 @@ from tradebase.registry.transfer.checking import (
     joined,
     load_enterprise_refs,
     reason_of,
-    report,
     validate,
 )
 from tradebase.registry.transfer.files import Cell, Row, Table
+from tradebase.registry.transfer.writing import (
+    Repeats,
+    Written,
+    check_rows,
+    set_changed,
+    write_rows,
+)
 
 _PRODUCT_FIELDS = {  # column -> field of schemas.ProductCreate filled straight from the cell
     "sku": "sku", "title": "title", "description": "description", "hs_code": "hs_code",
@@ -104,11 +110,9 @@ class ProductColumns:
         known = _Enterprises(session, scope)
         stored = self._stored(session, [row.cells.get("sku", "") for row in table.rows])
         title_columns = [c for c in table.columns if c.startswith(TITLE_PREFIX)]
-        seen: dict[str, int] = {}
-        total = len(table.rows)
-        for done, row in enumerate(table.rows, start=1):
-            self._check(row, plan, known, stored, title_columns, seen, errors)
-            report(progress, "checking", done, total)
+        seen: Repeats[str] = Repeats()
+        check_rows(table, progress,
+                   lambda row: self._check(row, plan, known, stored, title_columns, seen, errors))
         return plan
 
     @staticmethod
@@ -127,14 +131,15 @@ class ProductColumns:
 
     def _check(
         self, row: Row, plan: _ProductPlan, known: _Enterprises, stored: dict[str, Product],
-        title_columns: list[str], seen: dict[str, int], errors: Errors,
+        title_columns: list[str], seen: Repeats[str], errors: Errors,
     ) -> None:
         line, cells = row.line, row.cells
         sku = cells["sku"]
-        if sku in seen:
-            errors.add(line, "sku", f"sku {sku} appears already on line {seen[sku]}")
+        earlier = seen.earlier(sku)
+        if earlier is not None:  # reported, and the row's other cells still checked
+            errors.add(line, "sku", f"sku {sku} appears already on line {earlier}")
         elif sku:
-            seen[sku] = line
+            seen.add(sku, line)
         product = stored.get(sku)
         if product is not None and not known.may_edit(product.enterprise_id, line, "sku",
                                                       errors):
@@ -223,25 +228,20 @@ class ProductColumns:
             summary.enterprises_created.append(enterprise.id)
         _merge_markets(session, plan.markets)
 
-        total = len(plan.rows)
-        batch: list[Product] = []
-        for done, (checked, new_name, product) in enumerate(plan.rows, start=1):
+
+        def write(planned: tuple[schemas.ProductCreate, str | None, Product | None]
+                  ) -> tuple[Written, bool]:
+            checked, new_name, product = planned
             if new_name is not None:
                 checked = checked.model_copy(update={"enterprise_id": created[new_name]})
             if product is None:
                 product = _new_product(checked)
                 session.add(product)
-                summary.created += 1
-            else:
-                _set_product(product, checked)
-                summary.updated += 1
-            batch.append(product)
-            if len(batch) >= BATCH_SIZE or done == total:
-                session.flush()
-                summary.ids.extend(item.id for item in batch)
-                batch.clear()
-            report(progress, "writing", done, total)
-        return summary
+                return product, True
+            _set_product(product, checked)
+            return product, False
+
+        return write_rows(session, summary, plan.rows, progress, write)
 
     @staticmethod
     def _authorize(session: Session, plan: _ProductPlan) -> None:
@@ -365,9 +365,7 @@ def _new_product(checked: schemas.ProductCreate) -> Product:
 def _set_product(product: Product, checked: schemas.ProductCreate) -> None:
     """Bring a stored product to ``checked``, touching only what changed (so that an
     unchanged row writes nothing)."""
-    for name, value in checked.columns().items():
-        if getattr(product, name) != value:
-            setattr(product, name, value)
+    set_changed(product, checked.columns())
     if product.titles != checked.titles:
         product.title_rows = [ProductTitle(lang=lang, text=text)
                               for lang, text in checked.titles.items()]

@@ -29,10 +29,17 @@ from tradebase.registry.transfer.checking import (
     Scope,
     cell_value,
     load_region_refs,
-    report,
     validate,
 )
 from tradebase.registry.transfer.files import Cell, Row, Table
+from tradebase.registry.transfer.writing import (
+    Repeats,
+    Written,
+    check_rows,
+    set_changed,
+    stored_by_id,
+    write_rows,
+)
 
 _FIELDS = ("code", "name_zh", "name_en", "level")
 _NEW = -1  # the parent of a row is a region added by an earlier line (see _RegionPlan.parents)
@@ -66,16 +73,18 @@ class RegionColumns:
             select(Region).order_by(Region.id).with_for_update(of=Region))}
         by_code = {region.code: region for region in stored.values() if region.code}
         added = Refs("region", by_id=False)  # regions of earlier lines, by code and names
-        seen: dict[int | str, int] = {}
-        total = len(table.rows)
-        for done, row in enumerate(table.rows, start=1):
-            report(progress, "checking", done, total)
+        seen: Repeats[int | str] = Repeats()
+
+        def check(row: Row) -> None:
             if not scope.check(Permission.IMPORT_DATA, None, line=row.line,
                                column=table.columns[0], errors=errors):
-                continue
-            found, region = self._stored(row, stored, by_code, errors)
+                return
+            found, region = stored_by_id(row, stored, errors, what="region",
+                                         new="a new region")
             if not found:
-                continue
+                return
+            if region is None:
+                region = by_code.get(row.cells.get("code", ""))
             data: dict[str, Any] = {} if region is None else {
                 "code": region.code, "name_zh": region.name_zh, "name_en": region.name_en,
                 "level": region.level, "parent_id": region.parent_id}
@@ -87,36 +96,21 @@ class RegionColumns:
             checked = validate(schemas.RegionIn, data, line=row.line, errors=errors,
                                 column_of=self._column)
             if checked is None or new_parent is False:
-                continue
+                return
             if region is not None and checked.parent_id == region.id:
                 errors.add(row.line, "parent", "a region cannot be its own parent",
                            code="import_own_parent")
-                continue
+                return
             key: int | str = region.id if region is not None else (checked.code or f"@{row.line}")
-            if key in seen:
-                errors.add(row.line, "code" if "code" in row.cells else "id",
-                           f"the same region appears already on line {seen[key]}",
-                           code="import_duplicate", params={"line": str(seen[key])})
-                continue
-            seen[key] = row.line
+            if not seen.first(key, row.line, errors, "code" if "code" in row.cells else "id",
+                              "the same region appears already", code="import_duplicate"):
+                return
             if region is None:
                 added.add(len(plan.rows), checked.code, checked.name_en, checked.name_zh)
             plan.rows.append((checked, region, new_parent))
-        return plan
 
-    @staticmethod
-    def _stored(row: Row, stored: dict[int, Region], by_code: dict[str, Region],
-                errors: Errors) -> tuple[bool, Region | None]:
-        """The region a row updates (by id, else by code), None for a new one; first False
-        if the row names an id that does not exist."""
-        ident = row.cells.get("id", "")
-        if ident:
-            if not ident.isdecimal() or int(ident) not in stored:
-                errors.add(row.line, "id", f"no region has id {ident}; leave id empty to add "
-                           "a new region", code="import_unknown_id", params={"id": ident})
-                return False, None
-            return True, stored[int(ident)]
-        return True, by_code.get(row.cells.get("code", ""))
+        check_rows(table, progress, check)
+        return plan
 
     @staticmethod
     def _parent(row: Row, refs: Refs, added: Refs, data: dict[str, Any],
@@ -150,26 +144,24 @@ class RegionColumns:
         if plan.rows:
             authorize(session, Permission.IMPORT_DATA)
         written: list[Region] = []
-        total = len(plan.rows)
-        for done, (checked, region, new_parent) in enumerate(plan.rows, start=1):
+
+        def write(planned: tuple[schemas.RegionIn, Region | None, int | None]
+                  ) -> tuple[Written, bool]:
+            checked, region, new_parent = planned
             values = checked.model_dump()
             if new_parent is not None:
                 session.flush()  # the parent of an earlier line gets its id
                 values["parent_id"] = written[new_parent].id
+            created = region is None
             if region is None:
                 region = Region(**values)
                 session.add(region)
-                summary.created += 1
             else:
-                for name, value in values.items():
-                    if getattr(region, name) != value:
-                        setattr(region, name, value)
-                summary.updated += 1
+                set_changed(region, values)
             written.append(region)
-            report(progress, "writing", done, total)
-        session.flush()
-        summary.ids = [region.id for region in written]
-        return summary
+            return region, created
+
+        return write_rows(session, summary, plan.rows, progress, write)
 
     def export(self, *, session: Session, scope: Scope = EVERYTHING
                ) -> tuple[list[str], Iterator[list[Cell]]]:

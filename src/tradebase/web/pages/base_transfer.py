@@ -10,7 +10,6 @@ language where the error has a code.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Annotated, Any
 
@@ -39,7 +38,7 @@ from tradebase.web.deps import DbSession
 from tradebase.web.exports import ExportFormat, export_response
 from tradebase.web.i18n import N_
 from tradebase.web.pages.forms import Form
-from tradebase.web.pages.messages import Gettext, say_error
+from tradebase.web.pages.messages import Gettext, add_messages, say_error, say_in
 from tradebase.web.pages.routing import page_router
 from tradebase.web.pages.templating import gettext_for, render
 from tradebase.web.uploads import UnsupportedType, import_upload, upload_format
@@ -64,9 +63,11 @@ KIND_LABELS: dict[Kind, str] = {
     Kind.REGIONS: N_("Regions"),
 }
 
-# The errors of a row in the page's language, by code; a row error without one is shown as
-# the importer wrote it (English), marked as such.
-ROW_MESSAGES: dict[str, str] = {
+# The errors of a row in the page's language, by code, in the one table of messages.py (as
+# the row report words them); a row error without one is shown as the importer wrote it
+# (English), marked as such.
+ROW_REPORT = "import_row"
+add_messages({
     "missing": N_("must not be empty"),
     "string_too_short": N_("must not be empty"),
     "string_too_long": N_("must be at most %(max_length)s characters long"),
@@ -91,7 +92,7 @@ ROW_MESSAGES: dict[str, str] = {
     "import_own_parent": N_("a region cannot be its own parent"),
     "entry_name_missing": N_("give the name in Chinese or English"),
     "entry_list_title_missing": N_("give the list's title in Chinese or English"),
-}
+}, context=ROW_REPORT)
 FILE_MESSAGES: dict[type[TradebaseError], str] = {
     UnsupportedType: N_("Upload a .csv or .xlsx file."),
     TooLarge: N_("The file is larger than the upload limit."),
@@ -165,20 +166,10 @@ def _check_access(session: Session, base_id: int) -> Base:
     return base
 
 
-def _message(code: str | None, params: Mapping[str, str], reason: str,
-             gettext: Gettext) -> tuple[str, bool]:
-    msgid = ROW_MESSAGES.get(code or "")
-    if msgid is None:
-        return reason, True
-    try:
-        return gettext(msgid) % params, False
-    except (KeyError, TypeError, ValueError):
-        return reason, True
-
-
 def _line(error: RowError, gettext: Gettext) -> ReportLine:
-    message, english = _message(error.code, error.params, error.reason, gettext)
-    return ReportLine(error.line, error.column or "", message, english)
+    said = say_in(ROW_REPORT, error.code or "", error.params, gettext)
+    return ReportLine(error.line, error.column or "", error.reason if said is None else said,
+                      english=said is None)
 
 
 def report_of(kind: Kind, filename: str, outcome: ImportSummary | ImportRejected,

@@ -7,7 +7,10 @@ them here, through the catalog; the API answers with the same codes. A code that
 message here is said as "This value is not valid." rather than in English.
 
 A code may have a message for one field (``"string_pattern_mismatch:sku"``) that is said
-instead of the code's own when the error is about that field.
+instead of the code's own when the error is about that field, and one for a place that says
+it otherwise (``context``: a file's row report says "must not be empty" where a form says
+"This field is required."); a code that has no message in its place is not said by another
+place's (``say_in``).
 """
 
 from __future__ import annotations
@@ -132,9 +135,26 @@ MESSAGES: dict[str, str] = {
 }
 
 
-def add_messages(messages: Mapping[str, str]) -> None:
-    """Add a capability's codes to the table (its page module does, when it is imported)."""
-    MESSAGES.update(messages)
+def add_messages(messages: Mapping[str, str], *, context: str | None = None) -> None:
+    """Add a capability's codes to the table (its page module does, when it is imported);
+    with ``context``, as what they say in that place only."""
+    MESSAGES.update({_key(code, context): msgid for code, msgid in messages.items()})
+
+
+def _key(code: str, context: str | None) -> str:
+    return f"{context}/{code}" if context else code
+
+
+def say_in(context: str, code: str, params: Mapping[str, Any], gettext: Gettext) -> str | None:
+    """The message of ``code`` in ``context`` with its ``params``; None if it has none there
+    (or the message names a parameter that is missing), for the caller to say otherwise."""
+    msgid = MESSAGES.get(_key(code, context))
+    if msgid is None:
+        return None
+    try:
+        return gettext(msgid) % dict(params)
+    except (KeyError, TypeError, ValueError):
+        return None
 
 
 def say(code: str, params: Mapping[str, Any], gettext: Gettext, *,

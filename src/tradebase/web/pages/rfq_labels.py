@@ -108,8 +108,6 @@ add_messages({
     "rfq.enquiry_cap": N_(
         "You may send at most %(limit)s enquiries in 24 hours. Try again later."),
     "rfq.date_past": N_("The date %(date)s is in the past."),
-    "rfq.expires_before_deadline": N_(
-        "The request cannot expire before its quote deadline."),
     "rfq.sku_not_asked": N_("The enquiry does not ask about the listing %(sku)s."),
     "rfq.published_already": N_("This request is published already."),
     "rfq.no_quote": N_("There is no quote to shortlist or accept yet."),

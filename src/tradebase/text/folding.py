@@ -1,4 +1,5 @@
-"""Text normalisation shared by the vocabulary, the language detector and the BM25 fields.
+"""Text normalisation shared by docking's vocabulary, language detector and BM25 fields and
+the register's search text.
 
 Everything here is a pure function of its input: the same text gives the same tokens in every
 worker, so derived features can be stored and recomputed anywhere.

@@ -1,4 +1,5 @@
-"""Light per-language stemming, filler words and compound splitting for the nomenclature pivot.
+"""Light per-language stemming, filler words and compound splitting: for docking's
+nomenclature pivot and the register's search text alike.
 
 Customs wording and buyers' requests meet on stems: "Handschuhe"/"Handschuh", "handdukar"/
 "handduk", "sillas"/"silla", "couteaux"/"couteau", "gloves"/"glove". The stemmers only strip
@@ -15,7 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 
-from tradebase.docking.text import STOPWORDS, fold, latin_tokens
+from tradebase.text.folding import STOPWORDS, fold, latin_tokens
 
 
 def _word_set(text: str) -> frozenset[str]:

@@ -139,7 +139,7 @@ def test_a_buyer_signs_up_in_its_language(client: TestClient, lang: str) -> None
     assert _english_left(sent.text, english) == []
     mail = client.app.state.mailer.outbox[-1]  # type: ignore[attr-defined]
     assert mail["subject"] == gettext("Tradebase: confirm your e-mail address")
-    assert "Welcome" not in mail["body"] and "/signup/verify/" in mail["body"]
+    assert "Welcome" not in mail["body"]
     link = re.search(r"https?://\S+(/signup/verify/\S+)", mail["body"])
     assert link is not None
     confirm = client.get(link.group(1))

@@ -29,6 +29,7 @@ from tradebase.web.i18n import (
     localized,
     request_language,
 )
+from tradebase.web.pages.award_words import round_status, unit_name
 from tradebase.web.pages.reasons import reason_lines
 from tradebase.web.pages.vocab import DESIGNATION_LEVELS, REGION_LEVELS, SIZE_LABELS
 
@@ -83,6 +84,8 @@ def environment(lang: str) -> Environment:
         language=lambda tag: language_name(tag, lang) if tag else "",
         hs=lambda code: hs_name(code, lang) if code else None,
         reasons=lambda codes, texts=(): reason_lines(codes or (), texts, lang),
+        unit=lambda unit: unit_name(unit, get_translations(lang).gettext),
+        round_status=lambda code: round_status(code, get_translations(lang).gettext),
     )
     env.globals.update(
         lang=lang,

@@ -12,6 +12,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.requests import Request
 
 from tradebase.accounts.policy import ANONYMOUS, Permission, is_allowed
+from tradebase.figures.certifications import split_list
 from tradebase.registry.hs_names import hs_name
 from tradebase.registry.metrics import METRICS
 from tradebase.registry.models import IndicatorFact
@@ -86,6 +87,8 @@ def environment(lang: str) -> Environment:
         reasons=lambda codes, texts=(): reason_lines(codes or (), texts, lang),
         unit=lambda unit: unit_name(unit, get_translations(lang).gettext),
         round_status=lambda code: round_status(code, get_translations(lang).gettext),
+        country_codes=lambda text: list(dict.fromkeys(
+            code.upper() for code in split_list(text or ""))),
     )
     env.globals.update(
         lang=lang,

@@ -263,10 +263,10 @@ def test_export_markets_are_ticked_by_name_and_shown_by_name(
     assert "日本" in page
     listing = client.get("/enterprises", params={"q": "Test Rattan Works"},
                          headers=_auth(tokens)).text
-    assert '<span title="JP">日本</span>, <span title="SE">瑞典</span>' in listing
+    assert '<span title="JP">日本</span>、<span title="SE">瑞典</span>' in listing
     edit = client.get(f"/enterprises/{enterprise_id}/edit", headers=_auth(tokens)).text
     assert 'value="JP" checked> 日本' in edit
-    assert '<summary>日本, 瑞典</summary>' in edit
+    assert '<summary>日本、瑞典</summary>' in edit
     wrong = client.post(f"/enterprises/{enterprise_id}/edit", headers=_auth(tokens),
                         data={**data, "markets": ["SE", "JP", "XX"]})
     assert wrong.status_code == 422

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -87,6 +88,7 @@ def environment(lang: str) -> Environment:
         reasons=lambda codes, texts=(): reason_lines(codes or (), texts, lang),
         unit=lambda unit: unit_name(unit, get_translations(lang).gettext),
         round_status=lambda code: round_status(code, get_translations(lang).gettext),
+        json_text=lambda value: json.dumps(value, ensure_ascii=False, indent=1),
         country_codes=lambda text: list(dict.fromkeys(
             code.upper() for code in split_list(text or ""))),
     )

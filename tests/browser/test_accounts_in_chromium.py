@@ -59,7 +59,7 @@ def test_enterprise_edits_its_catalog_and_the_base_admin_sees_it_audited(
 
     _log_in(page, live_server, "bureau@example.com")
     page.goto(f"{live_server}/audit?entity=products")
-    row = page.locator("#audit-table tbody tr", has_text=f"update products #{own.id}").first
+    row = page.locator("#audit-table tbody tr", has_text=f"Changed · Products #{own.id}").first
     expect(row).to_contain_text("works@example.com")
     expect(row).to_contain_text("4321")
 

@@ -26,7 +26,7 @@ def _open_round(page: Page, live_server: str, title: str) -> str:
     page.fill("#field-closes_on", "2027-03-01")
     page.fill("#field-materials", "EVA foam; sheet; 50; 1000 5000")
     page.click("#round-form button[type=submit]")
-    expect(page.locator("#round-status")).to_have_text("open")
+    expect(page.locator("#round-status")).to_have_text("Open for needs and quotes")
     return page.url
 
 
@@ -50,10 +50,10 @@ def test_quotes_stay_sealed_until_the_round_closes(page: Page, live_server: str)
     expect(page.locator("#error-confirm_early")).to_be_visible()
     page.check("#field-confirm_early")
     page.click("#close-form button[type=submit]")
-    expect(page.locator("#round-status")).to_have_text("closed")
+    expect(page.locator("#round-status")).to_have_text("Closed, award not yet published")
     expect(page.locator("#quote-table")).to_contain_text(f"{PRICE} CNY")
     page.click("#publish-form button[type=submit]")
-    expect(page.locator("#round-status")).to_have_text("published")
+    expect(page.locator("#round-status")).to_have_text("Award published")
     expect(page.locator("#award")).to_be_visible()
     expect(page.locator("#award-total")).to_contain_text("CNY")
     expect(page.locator("#lots")).to_have_count(0)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
+from typing import Protocol
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -42,6 +43,15 @@ SIGN_UP_ROLES = (Role.BUYER, Role.ENTERPRISE)
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
+class SignupWording(Protocol):
+    """The subject and body of the sign-up mails in the reader's language: the web layer
+    words them through its catalogs (a service knows no language)."""
+
+    def verification(self, *, link: str, hours: int) -> tuple[str, str]: ...
+
+    def account_exists(self, *, login: str, reset: str) -> tuple[str, str]: ...
+
+
 def _now() -> datetime:
     return datetime.now(UTC)
 
@@ -60,7 +70,7 @@ def _check_password(password: str) -> None:
 
 def sign_up(
     *, session: Session, email: str, password: str, role: Role, organisation: str,
-    consent: bool, mailer: MailSender, settings: Settings,
+    consent: bool, mailer: MailSender, settings: Settings, wording: SignupWording,
 ) -> User | None:
     """A new, unverified account with its consent to the privacy notice, and a mail with the
     link that verifies it. An address that has an account already gets a mail saying so and
@@ -89,18 +99,17 @@ def sign_up(
         raise InvalidInputs(problems)
     existing = session.scalar(select(User).where(User.email == email))
     if existing is not None:
-        mailer.send(to=email, subject="Tradebase: you have an account already", body=(
-            "Someone (perhaps you) tried to sign up to Tradebase with this address, which has "
-            f"an account already. Log in at {_link(settings, '/login')} or choose a new "
-            f"password at {_link(settings, '/password-reset')}.\n\n"
-            "If it was not you, ignore this message."))
+        subject, body = wording.account_exists(login=_link(settings, "/login"),
+                                               reset=_link(settings, "/password-reset"))
+        mailer.send(to=email, subject=subject, body=body)
         return None
     user = User(email=email, password_hash=hash_password(password), role=role.value,
                 organisation=organisation, email_verified_at=None)
     session.add(user)
     session.flush()
     session.add(PrivacyConsent(user_id=user.id, version=PRIVACY_VERSION, at=_now()))
-    send_verification(session=session, user=user, mailer=mailer, settings=settings)
+    send_verification(session=session, user=user, mailer=mailer, settings=settings,
+                      wording=wording)
     return user
 
 
@@ -115,17 +124,17 @@ class InvalidInputs(InvalidInput):
 
 
 def send_verification(
-    *, session: Session, user: User, mailer: MailSender, settings: Settings
+    *, session: Session, user: User, mailer: MailSender, settings: Settings,
+    wording: SignupWording,
 ) -> None:
     """Mail ``user`` a new link that proves its address (earlier links stay valid until they
     expire or one is used)."""
     token = issue_link(session=session, user_id=user.id, purpose="verify",
                        valid_for=VERIFY_FOR)
     hours = int(VERIFY_FOR.total_seconds() // 3600)
-    mailer.send(to=user.email, subject="Tradebase: confirm your e-mail address", body=(
-        "Welcome to Tradebase. To confirm that this address is yours, open this link within "
-        f"{hours} hours:\n\n{_link(settings, '/signup/verify/' + token)}\n\n"
-        "Until then your account can do nothing. If you did not sign up, ignore this message."))
+    subject, body = wording.verification(link=_link(settings, "/signup/verify/" + token),
+                                         hours=hours)
+    mailer.send(to=user.email, subject=subject, body=body)
 
 
 def verify_email(*, session: Session, token: str) -> User:

@@ -72,6 +72,19 @@ class Award:
     unit_price: float
     cost: float
     reason: str
+    # The same reason as codes, for a reader's language: the tier reached (its threshold; the
+    # price is ``unit_price``) and AWARD_REASONS, in the order ``reason`` says them.
+    tier_min: int = 0
+    reason_codes: tuple[str, ...] = ()
+
+
+AWARD_REASONS = {
+    "whole_lot": "whole lot",
+    "cheapest_whole_lot": "cheapest for the whole lot",
+    "capacity_bound": "capacity-bound",
+    "below_next_tier": "just below the next tier",
+    "at_tier": "exactly at the tier",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,6 +107,11 @@ class MaterialOutcome:
     pooling_saving: float = 0.0
     splitting_saving: float = 0.0
     single_supplier_cost: float = 0.0
+    # What ``explanation`` says, as data: the needs pooled, those priced at the first tier in
+    # the standalone cost, and (when not every need can be met) what the quotes can supply.
+    needs: int = 0
+    unserved: int = 0
+    reach: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,6 +128,9 @@ class ProcurementPlan:
     pooling_saving: float = 0.0
     splitting_saving: float = 0.0
     single_supplier_cost: float = 0.0
+    needs: int = 0
+    quotes: int = 0
+    ignored_materials: tuple[str, ...] = ()
 
 
 def _fmt(x: float) -> str:
@@ -314,20 +335,26 @@ def _award_cost(quotes: Sequence[Quote], quantities: dict[int, int]) -> float:
     return cost
 
 
-def _award_reason(quote: Quote, qty: int, need: int) -> str:
+def _award_reasons(quote: Quote, qty: int, need: int) -> tuple[PriceBreak, tuple[str, ...]]:
+    """The tier an award reached and the codes (AWARD_REASONS) of why it is that size."""
     tiers = quote.tiers()
     reached = max((t for t in tiers if qty >= t.min_quantity), key=lambda t: t.min_quantity)
-    parts = [f"tier ≥ {_fmt(reached.min_quantity)} at {_fmt(reached.unit_price)}"]
+    codes: list[str] = []
     if qty == need:
-        parts.append("whole lot" if not quote.splittable else "cheapest for the whole lot")
+        codes.append("whole_lot" if not quote.splittable else "cheapest_whole_lot")
     elif quote.capacity is not None and qty == quote.capacity:
-        parts.append("capacity-bound")
+        codes.append("capacity_bound")
     later = [t for t in tiers if t.min_quantity > qty]
     if later and qty == later[0].min_quantity - 1:
-        parts.append("just below the next tier")
+        codes.append("below_next_tier")
     if qty == reached.min_quantity and reached.min_quantity > 1:
-        parts.append("exactly at the tier")
-    return "; ".join(parts)
+        codes.append("at_tier")
+    return reached, tuple(codes)
+
+
+def _award_reason(reached: PriceBreak, codes: Sequence[str]) -> str:
+    parts = [f"tier ≥ {_fmt(reached.min_quantity)} at {_fmt(reached.unit_price)}"]
+    return "; ".join([*parts, *(AWARD_REASONS[code] for code in codes)])
 
 
 # --------------------------------------------------------------------------------------------
@@ -388,12 +415,14 @@ def award_lots(
             standalone += alone
             unserved += 0 if served else 1
         why = ""
+        reach: int | None = None
         if res.status in ("infeasible", "no_solution"):
             infeasible = True
             res = _solve_material(mq, need, partial=True, time_limit=budget, options=options)
             if res.status in ("infeasible", "no_solution"):
                 res = _MaterialResult({}, "optimal", 0.0, 0.0)
-            why = _why_short(material, mq, need)
+            reach = _reach(mq, need)
+            why = _why_short(material, mq, need, reach)
             notes.append(why)
         elif res.status != "optimal":
             all_optimal = False
@@ -401,6 +430,7 @@ def award_lots(
         for j, qty in sorted(res.quantities.items(), key=lambda item: str(mq[item[0]].supplier)):
             price = unit_price_at(mq[j], qty)
             assert price is not None
+            reached, codes = _award_reasons(mq[j], qty, need)
             awards.append(
                 Award(
                     material=material,
@@ -408,7 +438,9 @@ def award_lots(
                     quantity=qty,
                     unit_price=price,
                     cost=round(price * qty, 6),
-                    reason=_award_reason(mq[j], qty, need),
+                    reason=_award_reason(reached, codes),
+                    tier_min=reached.min_quantity,
+                    reason_codes=codes,
                 )
             )
         text = why or (
@@ -436,6 +468,9 @@ def award_lots(
                 pooling_saving=round(standalone - res.cost, 6) if full else 0.0,
                 splitting_saving=round(single_total - standalone, 6) if full else 0.0,
                 single_supplier_cost=round(single_total, 6),
+                needs=len(needs_by_material[material]),
+                unserved=unserved,
+                reach=reach,
             )
         )
         total_cost += res.cost
@@ -477,6 +512,9 @@ def award_lots(
         materials=tuple(outcomes),
         explanation=explanation,
         solve_seconds=time.perf_counter() - started,
+        needs=len(needs),
+        quotes=len(quotes),
+        ignored_materials=tuple(unused),
     )
 
 
@@ -514,17 +552,21 @@ def award_lots_single_model(
     return res.objective, res.gap, res.status
 
 
-def _why_short(material: str, quotes: Sequence[Quote], need: int) -> str:
-    if not quotes:
-        return f"{material}: {_fmt(need)} needed but no supplier quoted it"
+def _reach(quotes: Sequence[Quote], need: int) -> int:
+    """At most how much of ``need`` the quotes can supply (0 when no supplier quoted)."""
     reach = 0
     for q in quotes:
-        segs = _tier_segments(q, need)
-        if not segs:
+        if not _tier_segments(q, need):
             continue
         reach += need if q.capacity is None else min(need, q.capacity)
+    return min(reach, need)
+
+
+def _why_short(material: str, quotes: Sequence[Quote], need: int, reach: int) -> str:
+    if not quotes:
+        return f"{material}: {_fmt(need)} needed but no supplier quoted it"
     return (
-        f"{material}: {_fmt(need)} needed; the quotes can supply at most {_fmt(min(reach, need))}"
+        f"{material}: {_fmt(need)} needed; the quotes can supply at most {_fmt(reach)}"
         " within their capacities, minimum tiers and whole-lot conditions"
     )
 

@@ -334,6 +334,10 @@ class AwardOut(BaseModel):
     unit_price: float
     cost: float
     reason: str
+    tier_min: int = Field(default=0, description="The threshold of the tier reached")
+    reason_codes: list[str] = Field(
+        default_factory=list, description="Why, as codes: whole_lot, cheapest_whole_lot, "
+                                          "capacity_bound, below_next_tier, at_tier")
 
 
 class MaterialOut(BaseModel):
@@ -351,6 +355,10 @@ class MaterialOut(BaseModel):
         default=0.0, description="Single-supplier cost less standalone_cost: open to an "
                                  "enterprise alone, so not a saving of pooling")
     single_supplier_cost: float = 0.0
+    needs: int = 0
+    unserved: int = 0
+    reach: int | None = Field(default=None, description="When not every need can be met: "
+                                                        "at most what the quotes can supply")
 
 
 class ProcurementResult(BaseModel):
@@ -369,6 +377,10 @@ class ProcurementResult(BaseModel):
         default=0.0, description="What splitting between suppliers saves against each "
                                  "enterprise buying from one supplier (open to it alone)")
     single_supplier_cost: float = 0.0
+    needs: int = 0
+    quotes: int = 0
+    ignored_materials: list[str] = Field(
+        default_factory=list, description="Materials quoted for that nobody needs")
 
     @classmethod
     def from_plan(cls, plan: procurement.ProcurementPlan) -> ProcurementResult:
@@ -384,6 +396,9 @@ class ProcurementResult(BaseModel):
             awards=[AwardOut(**_fields(a)) for a in plan.awards],
             materials=[MaterialOut(**_fields(m)) for m in plan.materials],
             explanation=plan.explanation,
+            needs=plan.needs,
+            quotes=plan.quotes,
+            ignored_materials=list(plan.ignored_materials),
         )
 
 

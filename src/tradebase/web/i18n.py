@@ -45,8 +45,8 @@ LANGUAGE_NAMES = {"zh": "中文", "en": "English", "de": "Deutsch", "es": "Espa�
 HTML_LANG = {"zh": "zh-Hans", "en": "en", "de": "de", "es": "es", "fr": "fr", "sv": "sv"}
 # The pages a visitor who is not signed in may read in a buyer's language: what a buyer uses
 # (requests, quotes, products, signing up and in). Elsewhere visitors read zh or en.
-BUYER_PAGES = ("/docking", "/enquiries", "/products/", "/signup", "/login", "/password-reset",
-               "/account", "/my", "/inbox", "/lang/")
+BUYER_PAGES = ("/docking", "/enquiries", "/products/", "/signup", "/privacy", "/login",
+               "/password-reset", "/account", "/my", "/inbox", "/lang/")
 STAFF_PAGES = ("/docking/inbox", "/docking/bases/", "/products/new")
 COOKIE = "lang"
 COOKIE_MAX_AGE = 365 * 24 * 3600

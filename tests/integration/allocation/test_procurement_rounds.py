@@ -411,3 +411,28 @@ def test_the_award_carries_its_currency_and_names_and_nothing_else_after_publish
     zh = client.get(f"/procurement/rounds/{made.id}",
                     headers=auth(tokens["enterprise"]) | {"Accept-Language": "zh"}).text
     assert first.name_zh in zh
+
+
+def test_a_round_in_chinese_has_no_english_status_reason_or_unit(
+    client: TestClient, session: Session, tokens: dict[str, str]
+) -> None:
+    """After the award, a zh round page words its status, each award's reasons, the
+    explanation and the materials' units from their codes, not the engine's English."""
+    made = make_round(session, status="closed")
+    admin = auth(tokens["base_admin"]) | {"Accept-Language": "zh"}
+    page = client.get(f"/procurement/rounds/{made.id}", headers=admin).text
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page))
+    assert "已截止，授标尚未公布" in text
+    assert "≥ 1,000 档，单价 7.4321 CNY" in text
+    assert "整批最便宜" in text
+    assert "1,030 张" in text  # the unit typed as "sheet"
+    english = ("closed", "open", "published", "tier", "whole lot", "capacity-bound", "sheet",
+               "pooled from", "bought its own need", "awarded to")
+    assert [word for word in english if re.search(rf"\b{word}\b", text)] == []
+    listing = client.get("/procurement", headers=admin).text
+    assert "已截止，授标尚未公布" in listing
+    assert ">closed<" not in listing
+    english_page = client.get(f"/procurement/rounds/{made.id}",
+                              headers=auth(tokens["base_admin"]) | {"Accept-Language": "en"})
+    assert "tier ≥ 1,000 at 7.4321 CNY; cheapest for the whole lot" in english_page.text
+    assert "1,030 sheet" in english_page.text

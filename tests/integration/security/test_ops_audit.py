@@ -192,3 +192,32 @@ def test_json_values_are_stored_as_json_not_as_python_text(session: Session) -> 
     ).one()
     assert entry.after is not None
     assert entry.after["award"] == award
+
+
+def test_the_log_names_tables_actions_and_fields_in_chinese(
+    client: TestClient, session: Session, tokens: dict[str, str]
+) -> None:
+    """A zh page of the log says its tables, actions and fields by name; a name it does not
+    know is shown as stored and marked as such."""
+    _entries(session, 1, entity="enterprises", entity_id="9001", action="update",
+             before={"name_en": "Old", "employees": 5}, after={"name_en": "New", "employees": 6})
+    _entries(session, 1, entity="ops_unknown", entity_id="9002", action="create",
+             after={"mystery_column": 1})
+    zh = auth(tokens["admin"]) | {"Accept-Language": "zh"}
+    page = client.get("/audit", params={"entity": "enterprises", "entity_id": "9001"},
+                      headers=zh).text
+    assert "修改 · 企业 #9001<" in page
+    for label in ("名称（英文）", "从业人员"):
+        assert f"<dt>{label}</dt>" in page
+    for english in (">update ", ">enterprises ", ">name_en<", ">employees<"):
+        assert english not in page
+    assert '<option value="enterprises" selected>企业</option>' in page
+    unknown = client.get("/audit", params={"entity": "ops_unknown"}, headers=zh).text
+    marked = '<span class="meta">（内部名称）</span>'
+    assert f'新增 · <code class="raw-name">ops_unknown</code> {marked}' in unknown
+    assert f'<dt><code class="raw-name">mystery_column</code> {marked}</dt>' in unknown
+    assert '<option value="ops_unknown" selected>ops_unknown</option>' in unknown
+    english = client.get("/audit", params={"entity": "enterprises", "entity_id": "9001"},
+                         headers=auth(tokens["admin"]) | {"Accept-Language": "en"}).text
+    assert "Changed · Enterprises #9001<" in english
+    assert "<dt>Name (English)</dt>" in english

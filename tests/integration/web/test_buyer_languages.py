@@ -22,24 +22,27 @@ from tradebase.notifications.kinds import Kind
 from tradebase.registry.models import Product
 from tradebase.registry.numbers import format_figure, format_number
 from tradebase.settings import Settings
-from tradebase.web.i18n import CATALOG_DIR
+from tradebase.web.i18n import CATALOG_DIR, get_translations
 from tradebase.web.pages.inbox import mail_renderer
 
 BUYER_LANGS = ["de", "es", "fr", "sv"]
 PAGES = Path(__file__).resolve().parents[3] / "src/tradebase/web"
 # The templates and page modules whose messages a buyer reads: its pages (requests, matches,
 # quotes, enquiries and their threads, intentions and orders, products, sign-in, account,
-# inbox), the top bar and error pages, the form flow's messages, terms and reasons, its mails.
+# inbox), the top bar and error pages, the form flow's messages, terms and reasons, its mails,
+# and signing up (the form, the privacy notice and consent, the mailed link and its pages).
 BUYER_TEMPLATES = (
     "account.html", "docking.html", "docking_enquiry.html", "docking_quotes.html",
     "docking_request.html", "docking_request_edit.html", "enquire.html", "error.html",
     "home.html", "inbox.html", "layout.html", "login.html", "macros.html",
     "password_reset.html", "password_reset_confirm.html", "product.html", "workspace.html",
     "partials/request_terms.html", "partials/thread.html",
+    "signup.html", "signup_sent.html", "signup_verify.html", "signup_confirm.html",
+    "privacy.html",
 )
 BUYER_MODULES = (
     "messages.py", "rfq_labels.py", "reasons.py", "inbox.py", "threads.py", "product_page.py",
-    "accounts.py", "account_page.py", "routing.py",
+    "accounts.py", "account_page.py", "routing.py", "signup.py",
 )
 _JINJA = {"extensions": "jinja2.ext.i18n", "trim_blocks": "true", "lstrip_blocks": "true"}
 
@@ -88,7 +91,7 @@ def test_a_buyers_pages_hold_no_english_message(
 ) -> None:
     """Render what a buyer reads in ``lang`` and look for the English of its messages (those
     of two words or more without parameters, which no language writes the same)."""
-    english = {m for m in buyer_messages() if " " in m and "%(" not in m and len(m) > 8}
+    english = _english_messages()
     created = client.post("/api/v1/docking/requests", headers=_as(tokens["buyer"], lang),
                           json={"text": "oak chairs for a café", "quantity": 200})
     assert created.status_code in (200, 201), created.text
@@ -104,6 +107,54 @@ def test_a_buyers_pages_hold_no_english_message(
     for page in ("/login", "/password-reset"):
         response = client.get(page, headers={"Accept-Language": lang})
         assert _english_left(response.text, english) == [], page
+
+
+def _english_messages() -> set[str]:
+    return {m for m in buyer_messages() if " " in m and "%(" not in m and len(m) > 8}
+
+
+@pytest.mark.parametrize("lang", BUYER_LANGS)
+def test_a_buyer_signs_up_in_its_language(client: TestClient, lang: str) -> None:
+    """Every step a buyer goes through to sign up, and the mail with its link, in ``lang``."""
+    from tests.conftest import csrf_token_of
+
+    english = _english_messages()
+    gettext = get_translations(lang).gettext
+    client.headers["Accept-Language"] = lang
+    for page in ("/signup", "/privacy", "/signup/verify/not-a-token"):
+        response = client.get(page)
+        assert response.headers["content-language"] == lang, page
+        assert _english_left(response.text, english) == [], page
+    form = {"role": "buyer", "email": f"neu-{lang}@example.com", "password": "a",
+            "password_again": "b", "organisation": "Velo Import GmbH"}
+    wrong = client.post("/signup", data={**form, "csrf_token": csrf_token_of(client, "/signup")})
+    assert wrong.status_code == 422
+    assert _english_left(wrong.text, english) == []
+    assert gettext("Agree to the privacy notice to sign up.") in wrong.text
+    password = "a-long-new-password-1"
+    sent = client.post("/signup", data={**form, "password": password, "password_again": password,
+                                        "consent": "on",
+                                        "csrf_token": csrf_token_of(client, "/signup")})
+    assert sent.status_code == 200, sent.text[:500]
+    assert _english_left(sent.text, english) == []
+    mail = client.app.state.mailer.outbox[-1]  # type: ignore[attr-defined]
+    assert mail["subject"] == gettext("Tradebase: confirm your e-mail address")
+    assert "Welcome" not in mail["body"]
+    link = re.search(r"https?://\S+(/signup/verify/\S+)", mail["body"])
+    assert link is not None
+    confirm = client.get(link.group(1))
+    assert _english_left(confirm.text, english) == []
+    signed_in = client.post("/login", data={"email": form["email"], "password": password,
+                                            "csrf_token": csrf_token_of(client)},
+                            follow_redirects=False)
+    assert signed_in.headers["location"] == "/signup/verify"
+    waiting = client.get("/signup/verify")
+    assert waiting.headers["content-language"] == lang
+    assert _english_left(waiting.text, english) == []
+    again = client.post("/signup/verify", data={"csrf_token": csrf_token_of(client,
+                                                                            "/signup/verify")})
+    assert _english_left(again.text, english) == []
+    assert client.app.state.mailer.outbox[-1]["subject"] == mail["subject"]  # type: ignore[attr-defined]
 
 
 def test_a_german_browser_gets_a_german_buyer_page(client: TestClient,

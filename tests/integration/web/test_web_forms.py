@@ -239,3 +239,37 @@ def test_a_product_is_created_and_edited(
     edited = service.get_product(session=session, product_id=product.id)
     assert edited.titles == {"zh": "藤编凳"}
     assert edited.moq == 60
+
+
+def test_export_markets_are_ticked_by_name_and_shown_by_name(
+    speak: Callable[[str], TestClient], tokens: dict[str, str], session: Session, anxi: Base
+) -> None:
+    """The form lists the countries by name in the page's language, one box each; the ticked
+    codes are stored as a list of codes; the enterprise page and the list name them."""
+    client = speak("zh")
+    form = client.get("/enterprises/new", headers=_auth(tokens)).text
+    assert '<input type="checkbox" name="markets" value="DE"> 德国</label>' in form
+    assert 'name="markets" type="text"' not in form
+    data: dict[str, str | list[str]] = {**ENTERPRISE, "base_id": str(anxi.id),
+                                        "markets": ["SE", "JP"]}
+    created = client.post("/enterprises/new", data=data, headers=_auth(tokens),
+                          follow_redirects=False)
+    assert created.status_code == 303, created.text[:2000]
+    enterprise_id = int(created.headers["location"].rsplit("/", 1)[1])
+    stored = service.get_enterprise(session=session, enterprise_id=enterprise_id)
+    assert stored.markets == ["JP", "SE"]
+    page = client.get(created.headers["location"]).text
+    assert "瑞典" in page
+    assert "日本" in page
+    listing = client.get("/enterprises", params={"q": "Test Rattan Works"},
+                         headers=_auth(tokens)).text
+    assert '<span title="JP">日本</span>、<span title="SE">瑞典</span>' in listing
+    edit = client.get(f"/enterprises/{enterprise_id}/edit", headers=_auth(tokens)).text
+    assert 'value="JP" checked> 日本' in edit
+    assert '<summary>日本、瑞典</summary>' in edit
+    wrong = client.post(f"/enterprises/{enterprise_id}/edit", headers=_auth(tokens),
+                        data={**data, "markets": ["SE", "JP", "XX"]})
+    assert wrong.status_code == 422
+    assert _field_error(wrong.text, "markets")
+    assert 'value="XX" checked> XX <span class="meta">（不是国家代码）</span>' in wrong.text
+    assert 'value="SE" checked> 瑞典' in wrong.text

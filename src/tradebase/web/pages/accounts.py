@@ -19,7 +19,7 @@ from tradebase.errors import InvalidInput, NotFound, RateLimited
 from tradebase.web.auth import csrf_binding
 from tradebase.web.deps import DbSession
 from tradebase.web.i18n import N_
-from tradebase.web.pages import account_page
+from tradebase.web.pages import account_page, audit_labels
 from tradebase.web.pages.enterprises import Posted
 from tradebase.web.pages.routing import page_router
 from tradebase.web.pages.templating import gettext_for, render
@@ -253,9 +253,17 @@ def audit_page(
         "since": since.isoformat() if since else None,
         "until": until.isoformat() if until else None,
     }.items() if value}
+    gettext = gettext_for(request)
+    rows = [{
+        "entry": e, "action": audit_labels.action_label(e.action, gettext),
+        "table": audit_labels.table_label(e.entity, gettext),
+        "before": audit_labels.field_rows(e.before, gettext),
+        "after": audit_labels.field_rows(e.after, gettext),
+    } for e in entries]
     return render(request, "audit.html", {
-        "entries": entries, "total": total, "page": page, "pages": max(1, -(-total // size)),
-        "filters": query, "query": urlencode(query),
+        "entries": entries, "rows": rows, "total": total, "page": page,
+        "pages": max(1, -(-total // size)), "filters": query, "query": urlencode(query),
+        "table_options": audit_labels.table_options(gettext),
     })
 
 

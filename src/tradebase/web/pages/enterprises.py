@@ -35,6 +35,7 @@ from tradebase.web.pages.forms import (
     posted_version,
     read_form,
     refreshed,
+    ticked,
     validate,
 )
 from tradebase.web.pages.routing import page_router
@@ -123,6 +124,7 @@ def new_enterprise(request: Request, db: DbSession, base_id: int | None = None) 
 def create_enterprise(request: Request, db: DbSession, posted: Posted) -> Response:
     gettext = gettext_for(request)
     form = read_form(posted, ENTERPRISE_FIELDS)
+    form.values["markets"] = ticked(posted, "markets")
     data = validate(schemas.EnterpriseCreate, form, gettext, default_field="name_en")
     created = None
     if data is not None:
@@ -178,6 +180,7 @@ def update_enterprise(
     enterprise = service.get_enterprise(session=db, enterprise_id=enterprise_id)
     action = f"/enterprises/{enterprise.id}/edit"
     form = read_form(posted, (*ENTERPRISE_FIELDS, "version"))
+    form.values["markets"] = ticked(posted, "markets")
     version = posted_version(posted)
     # The whole form is checked as a new enterprise would be, then applied as an update that
     # leaves what the form does not show (the sample mark) as it was.

@@ -15,6 +15,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 from sqlalchemy.orm import Session
+from starlette.datastructures import FormData
 
 from tradebase.errors import (
     Conflict,
@@ -103,6 +104,13 @@ class Form:
 def read_form(posted: Mapping[str, Any], names: tuple[str, ...]) -> Form:
     """The text of each named field as posted (missing fields are empty)."""
     return Form(values={name: str(posted.get(name) or "").strip() for name in names})
+
+
+def ticked(posted: FormData | Mapping[str, Any], name: str) -> str:
+    """The values of a field posted once per ticked box (a list of countries), joined by
+    "; " as a list is typed and stored; a value typed as such a list is kept as it is."""
+    values = posted.getlist(name) if isinstance(posted, FormData) else [posted.get(name)]
+    return "; ".join(text for value in values if (text := str(value or "").strip()))
 
 
 def posted_version(posted: Mapping[str, Any]) -> int | None:

@@ -21,6 +21,7 @@ from tradebase.allocation import rounds
 from tradebase.registry.models import Base, Enterprise
 from tradebase.web.deps import DbSession
 from tradebase.web.i18n import N_, localized, request_language
+from tradebase.web.pages import award_words
 from tradebase.web.pages.enterprises import Posted
 from tradebase.web.pages.forms import Form, apply, read_form, validate
 from tradebase.web.pages.messages import add_messages, say
@@ -140,9 +141,19 @@ def _round_page(request: Request, db: DbSession, round_id: int, *, need_form: Fo
         members = [e for e in (db.get(Enterprise, i) for i in sorted(actor.enterprise_ids))
                    if e is not None and e.base_id == view.base_id]
     award = None
+    why: list[str] = []
+    explained: list[str] = []
     if view.status != "open" and (view.status == "published" or manages):
         award = rounds.round_award(session=db, round_id=round_id)
+        lang, gettext = request_language(request), gettext_for(request)
+        currency = str(award.result.get("currency") or view.currency)
+        why = [award_words.award_reason(a, currency, lang, gettext)
+               for a in award.result.get("awards", [])]
+        explained = award_words.explanation(
+            award.result, {lot.material: lot.unit for lot in view.lots}, lang, gettext)
     context = {"round": view, "manages": manages, "members": members, "award": award,
+               "award_why": why, "award_explained": explained,
+               "material_units": {lot.material: lot.unit for lot in view.lots},
                "supplier": supplier, "quotes_here": quotes_here,
                "supplier_options": supplier_options,
                "early": view.status == "open" and rs.today() < view.closes_on,

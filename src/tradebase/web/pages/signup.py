@@ -60,6 +60,33 @@ add_messages({
 })
 
 
+_VERIFY_SUBJECT = N_("Tradebase: confirm your e-mail address")
+_VERIFY_BODY = N_(
+    "Welcome to Tradebase. To confirm that this address is yours, open this link within "
+    "%(hours)s hours:\n\n%(link)s\n\nUntil then your account can do nothing. If you did "
+    "not sign up, ignore this message.")
+_EXISTS_SUBJECT = N_("Tradebase: you have an account already")
+_EXISTS_BODY = N_(
+    "Someone (perhaps you) tried to sign up to Tradebase with this address, which has an "
+    "account already. Log in at %(login)s or choose a new password at %(reset)s.\n\n"
+    "If it was not you, ignore this message.")
+
+
+class CatalogWording:
+    """The sign-up mails in the language of the page they were asked for from."""
+
+    def __init__(self, gettext: Gettext) -> None:
+        self.gettext = gettext
+
+    def verification(self, *, link: str, hours: int) -> tuple[str, str]:
+        return (self.gettext(_VERIFY_SUBJECT),
+                self.gettext(_VERIFY_BODY) % {"link": link, "hours": hours})
+
+    def account_exists(self, *, login: str, reset: str) -> tuple[str, str]:
+        return (self.gettext(_EXISTS_SUBJECT),
+                self.gettext(_EXISTS_BODY) % {"login": login, "reset": reset})
+
+
 def network(address: str) -> str:
     """The network of a client address (an IPv4 /24, an IPv6 /64): a script that changes
     address within its network is still counted as one."""
@@ -143,6 +170,7 @@ def signup(request: Request, db: DbSession, posted: Posted) -> Response:
         session=db, email=form.value("email"), password=password, role=role,
         organisation=form.value("organisation"), consent=form.value("consent") == "on",
         mailer=request.app.state.mailer, settings=request.app.state.settings,
+        wording=CatalogWording(gettext),
     ) or True, default_field="email")
     if form.errors or done is None:
         if not form.errors:
@@ -178,7 +206,8 @@ def resend(request: Request, db: DbSession, actor: CurrentActor) -> Response:
         return render(request, "signup_verify.html", {"email": user.email, "sent": False,
                                                       "problem": problem}, status_code=429)
     onboarding.send_verification(session=db, user=user, mailer=request.app.state.mailer,
-                                 settings=request.app.state.settings)
+                                 settings=request.app.state.settings,
+                                 wording=CatalogWording(gettext_for(request)))
     return RedirectResponse("/signup/verify?sent=1", status_code=303)
 
 

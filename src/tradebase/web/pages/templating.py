@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -12,6 +13,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.requests import Request
 
 from tradebase.accounts.policy import ANONYMOUS, Permission, is_allowed
+from tradebase.figures.certifications import split_list
 from tradebase.registry.hs_names import hs_name
 from tradebase.registry.metrics import METRICS
 from tradebase.registry.models import IndicatorFact
@@ -29,6 +31,7 @@ from tradebase.web.i18n import (
     localized,
     request_language,
 )
+from tradebase.web.pages.award_words import round_status, unit_name
 from tradebase.web.pages.reasons import reason_lines
 from tradebase.web.pages.vocab import DESIGNATION_LEVELS, REGION_LEVELS, SIZE_LABELS
 
@@ -83,6 +86,11 @@ def environment(lang: str) -> Environment:
         language=lambda tag: language_name(tag, lang) if tag else "",
         hs=lambda code: hs_name(code, lang) if code else None,
         reasons=lambda codes, texts=(): reason_lines(codes or (), texts, lang),
+        unit=lambda unit: unit_name(unit, get_translations(lang).gettext),
+        round_status=lambda code: round_status(code, get_translations(lang).gettext),
+        json_text=lambda value: json.dumps(value, ensure_ascii=False, indent=1),
+        country_codes=lambda text: list(dict.fromkeys(
+            code.upper() for code in split_list(text or ""))),
     )
     env.globals.update(
         lang=lang,

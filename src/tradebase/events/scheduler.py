@@ -18,8 +18,11 @@ meetings (rescheduling) stay in their slot and table when still valid.
 
 from __future__ import annotations
 
+import multiprocessing
+import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -74,6 +77,8 @@ class _Built:
     inst: Instance
     reason: str | None
     keep_dropped: list[Meeting] = field(default_factory=list)
+    kept_as: dict[int, Meeting] = field(default_factory=dict)
+    """A kept meeting as it was published (its a and b in the same order)."""
 
 
 def _pairs(problem: Problem) -> tuple[list[tuple[str, str]], dict[frozenset[str], int], list[int]]:
@@ -172,6 +177,7 @@ def _fix_kept(
             continue
         asg.place(e, m.slot, lang)
         inst.fixed[e] = (m.slot, m.table)
+        built.kept_as[e] = m
         tables_used.add((m.slot, m.table))
 
 
@@ -186,7 +192,8 @@ def _from_outcome(inst: Instance, out: Outcome) -> Assignment:
     return asg
 
 
-def _tables(inst: Instance, asg: Assignment) -> list[Meeting]:
+def _tables(built: _Built, asg: Assignment) -> list[Meeting]:
+    inst = built.inst
     used: dict[int, set[int]] = {}
     for e, (s, t) in inst.fixed.items():
         used.setdefault(s, set()).add(t)
@@ -194,19 +201,19 @@ def _tables(inst: Instance, asg: Assignment) -> list[Meeting]:
     for e, s in enumerate(asg.slot_of):
         if s < 0:
             continue
-        if e in inst.fixed:
-            table = inst.fixed[e][1]
-        else:
-            taken = used.setdefault(s, set())
-            table = next(t for t in range(inst.tables) if t not in taken)
-            taken.add(table)
+        if e in built.kept_as:
+            meetings.append(built.kept_as[e])
+            continue
+        taken = used.setdefault(s, set())
+        table = next(t for t in range(inst.tables) if t not in taken)
+        taken.add(table)
         meetings.append(Meeting(inst.ids[inst.pair_a[e]], inst.ids[inst.pair_b[e]], s, table))
     return sorted(meetings, key=lambda m: (m.slot, m.table))
 
 
 def _result(built: _Built, asg: Assignment, upper: int, proven: bool) -> Schedule:
     inst = built.inst
-    meetings = _tables(inst, asg)
+    meetings = _tables(built, asg)
     upper = max(upper, len(meetings))
     optimal = proven or len(meetings) == upper
     return Schedule(
@@ -225,6 +232,23 @@ _EXACT_COLUMNS = 3000
 """Up to this many (pair, slot) columns, CP-SAT finishes the job and usually proves optimality."""
 
 
+_pool: ProcessPoolExecutor | None = None
+
+
+def _needs_isolation() -> bool:
+    """OR-Tools and highspy ship the same ``libhighs.so.1`` with different symbols: whichever is
+    loaded second fails. So when highspy is already loaded here (the allocation engine), the
+    OR-Tools parts run in a spawned process of their own (kept for the next call)."""
+    return "highspy" in sys.modules and "ortools" not in sys.modules
+
+
+def _isolated(fn: Callable[..., Schedule], *args: object, **kwargs: object) -> Schedule:
+    global _pool
+    if _pool is None:
+        _pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
+    return _pool.submit(fn, *args, **kwargs).result()
+
+
 def schedule(
     problem: Problem,
     *,
@@ -233,7 +257,15 @@ def schedule(
     seed: int = 0,
 ) -> Schedule:
     """The schedule with the most meetings, then the most priority, found within the limit."""
-    from tradebase.events import _bound, _cpsat  # OR-Tools, loaded on first use (see docs)
+    if _needs_isolation():
+        return _isolated(_schedule, problem, tuple(keep), time_limit, seed)
+    return _schedule(problem, tuple(keep), time_limit, seed)
+
+
+def _schedule(
+    problem: Problem, keep: tuple[Meeting, ...], time_limit: float | None, seed: int
+) -> Schedule:
+    from tradebase.events import _bound, _cpsat  # OR-Tools, loaded on first use
 
     started = time.perf_counter()
     limit = default_time_limit(problem) if time_limit is None else max(0.1, time_limit)
@@ -269,6 +301,8 @@ def schedule(
 
 def first_fit_schedule(problem: Problem, *, keep: Sequence[Meeting] = ()) -> Schedule:
     """The baseline: requests in the order given, each in the first slot that fits."""
+    if _needs_isolation():
+        return _isolated(first_fit_schedule, problem, keep=tuple(keep))
     from tradebase.events import _bound
 
     built = _build(problem, keep)
@@ -280,6 +314,8 @@ def first_fit_schedule(problem: Problem, *, keep: Sequence[Meeting] = ()) -> Sch
 
 def plain_cpsat_schedule(problem: Problem, *, time_limit: float, seed: int = 0) -> Schedule:
     """The same model in CP-SAT alone: no LP bound, no rounding, no hint (for the bench)."""
+    if _needs_isolation():
+        return _isolated(plain_cpsat_schedule, problem, time_limit=time_limit, seed=seed)
     from tradebase.events import _cpsat
 
     built = _build(problem, ())

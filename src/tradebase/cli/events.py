@@ -1,4 +1,6 @@
-"""``tradebase schedule FILE.json``: the 1:1 meeting scheduler on the file contract (docs/events.md).
+"""``tradebase schedule FILE.json``: the 1:1 meeting scheduler, on the file contract.
+
+The contract is in docs/events.md.
 
 Thin: read the JSON file, validate it (a bad file exits 1 naming the field on stderr), call
 the engine, print JSON or a table. An instance where nothing can be scheduled is an answer

@@ -1,8 +1,8 @@
 """The proven upper bound on the number of meetings: the LP relaxation of the time-indexed model.
 
 Every schedule is a 0/1 point of the polytope of :mod:`._columns`' rows, so the LP optimum
-(PDLP, with the bound read from its duals) bounds the number of meetings; rounded down, since meetings are whole. It
-is at least as tight as the degree bound (each participant ``min(max_meetings, |available|)``,
+(PDLP, the bound read from its duals) bounds the number of meetings, rounded down. It is
+at least as tight as the degree bound (each participant ``min(max_meetings, |available|)``,
 ``tables x slots`` in all, a pair only when both share a slot) because those are sums of its
 rows, and tighter wherever a participant's counterparts crowd into the same few slots.
 """
@@ -86,7 +86,10 @@ def lp_bound(
     w = np.ones(n) if weights is None else np.asarray(weights, dtype=np.float64)
     rows, lower, upper = _rows(inst, cols)
     model = mbh.ModelBuilderHelper()
-    model.add_var_array_with_bounds(np.zeros(n), np.ones(n), np.zeros(n, dtype=bool), "")
+    # The helper's stubs spell the array types wrongly (ndarray[float64, ...]).
+    model.add_var_array_with_bounds(
+        np.zeros(n), np.ones(n), np.zeros(n, dtype=bool), ""  # type: ignore[arg-type]
+    )
     for r, members in enumerate(rows):
         ct = model.add_linear_constraint()
         model.set_constraint_lower_bound(ct, lower[r])

@@ -39,39 +39,39 @@ def solve(
     deterministic: bool = True,
 ) -> Outcome | None:
     model = cp_model.CpModel()
-    x = [model.NewBoolVar("") for _ in range(len(cols))]
+    x = [model.new_bool_var("") for _ in range(len(cols))]
     for e, members in enumerate(cols.by_pair):
         if not members:
             continue
         if e in inst.fixed:
-            model.AddExactlyOne(x[c] for c in members)
+            model.add_exactly_one(x[c] for c in members)
         elif len(members) > 1:
-            model.AddAtMostOne(x[c] for c in members)
+            model.add_at_most_one(x[c] for c in members)
     for members in cols.by_person_slot.values():
         if len(members) > 1:
-            model.AddAtMostOne(x[c] for c in members)
+            model.add_at_most_one(x[c] for c in members)
     for p, members in enumerate(cols.by_person):
         if members and inst.cap[p] < len(members):
-            model.Add(sum(x[c] for c in members) <= inst.cap[p])
+            model.add(sum(x[c] for c in members) <= inst.cap[p])
     for members in cols.by_slot:
         if len(members) > inst.tables:
-            model.Add(sum(x[c] for c in members) <= inst.tables)
+            model.add(sum(x[c] for c in members) <= inst.tables)
     for (_, lang), members in cols.by_slot_lang.items():
         if len(members) > inst.interp_cap[lang]:
-            model.Add(sum(x[c] for c in members) <= inst.interp_cap[lang])
+            model.add(sum(x[c] for c in members) <= inst.interp_cap[lang])
     uniform = inst.uniform_priority()
     if uniform:
-        model.Maximize(sum(x))
+        model.maximize(sum(x))
     else:
         weight = sum(inst.priority[e] for e in range(inst.pairs) if cols.by_pair[e]) + 1
-        model.Maximize(sum((weight + inst.priority[cols.pair[c]]) * x[c] for c in range(len(x))))
+        model.maximize(sum((weight + inst.priority[cols.pair[c]]) * x[c] for c in range(len(x))))
     if upper is not None:
-        model.Add(sum(x) <= upper)
+        model.add(sum(x) <= upper)
     if hint is not None:
         for c in range(len(cols)):
             e = cols.pair[c]
             on = hint.slot_of[e] == cols.slot[c] and hint.interp_of.get(e, -1) == cols.lang[c]
-            model.AddHint(x[c], on)
+            model.add_hint(x[c], on)
     solver = cp_model.CpSolver()
     params = solver.parameters
     params.random_seed = seed
@@ -82,14 +82,14 @@ def solve(
         params.max_time_in_seconds = max(1.0, 4 * time_limit)
     else:
         params.max_time_in_seconds = max(0.05, time_limit)
-    status = solver.Solve(model)
+    status = solver.solve(model)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return None
     chosen = {cols.pair[c]: (cols.slot[c], cols.lang[c])
-              for c in range(len(x)) if solver.BooleanValue(x[c])}
+              for c in range(len(x)) if solver.boolean_value(x[c])}
     bound: int | None = None
     if uniform:
-        bound = int(solver.BestObjectiveBound() + 1e-6)
+        bound = int(solver.best_objective_bound + 1e-6)
     else:
-        bound = int(solver.BestObjectiveBound() // weight)
+        bound = int(solver.best_objective_bound // weight)
     return Outcome(chosen, status == cp_model.OPTIMAL, bound)

@@ -102,7 +102,9 @@ def _participant(raw: object, i: int, slots: int, rules: Rules) -> Participant:
             _slot(s, f"{where}.available[{j}]", slots)
             for j, s in enumerate(_list(p["available"], f"{where}.available"))
         )
-    cap = None if p.get("max_meetings") is None else _count(p["max_meetings"], f"{where}.max_meetings")
+    cap = None
+    if p.get("max_meetings") is not None:
+        cap = _count(p["max_meetings"], f"{where}.max_meetings")
     languages: frozenset[str] = frozenset()
     if p.get("languages") is not None:
         languages = frozenset(

@@ -195,7 +195,7 @@ def _from_outcome(inst: Instance, out: Outcome) -> Assignment:
 def _tables(built: _Built, asg: Assignment) -> list[Meeting]:
     inst = built.inst
     used: dict[int, set[int]] = {}
-    for e, (s, t) in inst.fixed.items():
+    for s, t in inst.fixed.values():
         used.setdefault(s, set()).add(t)
     meetings = []
     for e, s in enumerate(asg.slot_of):
@@ -212,7 +212,6 @@ def _tables(built: _Built, asg: Assignment) -> list[Meeting]:
 
 
 def _result(built: _Built, asg: Assignment, upper: int, proven: bool) -> Schedule:
-    inst = built.inst
     meetings = _tables(built, asg)
     upper = max(upper, len(meetings))
     optimal = proven or len(meetings) == upper

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -31,7 +32,9 @@ def problems(draw: st.DrawFn, *, rules: bool = False) -> Problem:
     for i in range(n):
         available = draw(st.none() | st.frozensets(st.integers(0, slots - 1)))
         cap = draw(st.none() | st.integers(0, 3))
-        spoken = frozenset(draw(st.lists(st.sampled_from(langs), max_size=2))) if rules else frozenset()
+        spoken: frozenset[str] = frozenset()
+        if rules:
+            spoken = frozenset(draw(st.lists(st.sampled_from(langs), max_size=2)))
         people.append(Participant(f"p{i}", available, cap, spoken))
     pairs = [(a, b) for a in range(n) for b in range(n) if a != b]
     chosen = draw(st.lists(st.sampled_from(pairs), max_size=8))
@@ -95,7 +98,9 @@ def test_rules_against_brute_force(problem: Problem) -> None:
 
 @SETTINGS
 @given(problems(), st.data())
-def test_rescheduling_keeps_every_still_valid_meeting(problem: Problem, data: st.DataObject) -> None:
+def test_rescheduling_keeps_every_still_valid_meeting(
+    problem: Problem, data: st.DataObject
+) -> None:
     first = schedule(problem, time_limit=20)
     # Late changes: some requests cancelled, some participants gone, one new request.
     cancelled = data.draw(st.sets(st.integers(0, max(0, len(problem.requests) - 1))))
@@ -119,8 +124,10 @@ def test_pair_both_ways_is_one_pair_with_the_larger_priority() -> None:
         "requests": [{"a": "a", "b": "b", "priority": 2}, {"a": "b", "b": "a", "priority": 5}],
     })
     result = schedule(problem)
-    assert len(result.meetings) == 1 and result.total_priority == 5
-    assert result.status == "optimal" and result.upper_bound == 1
+    assert len(result.meetings) == 1
+    assert result.total_priority == 5
+    assert result.status == "optimal"
+    assert result.upper_bound == 1
 
 
 def test_tables_bind_and_priority_decides() -> None:
@@ -128,7 +135,8 @@ def test_tables_bind_and_priority_decides() -> None:
     requests = (MeetingRequest("p0", "p1", 1), MeetingRequest("p2", "p3", 4))
     result = schedule(Problem(1, 1, people, requests))
     assert [(m.a, m.b) for m in result.meetings] == [("p2", "p3")]
-    assert result.upper_bound == 1 and result.status == "optimal"
+    assert result.upper_bound == 1
+    assert result.status == "optimal"
 
 
 def test_languages_need_an_interpreter_and_interpreters_are_limited() -> None:
@@ -165,15 +173,19 @@ def test_sessions_and_breaks() -> None:
     result = schedule(problem)
     assert check(problem, result.meetings) == []
     slots = {(m.a, m.b): m.slot for m in result.meetings}
-    assert slots[("a", "b")] == 0 and ("a", "c") not in slots and slots[("b", "c")] in {2, 3}
+    assert slots[("a", "b")] == 0
+    assert ("a", "c") not in slots
+    assert slots[("b", "c")] in {2, 3}
     assert check(problem, [Meeting("a", "b", 1, 0)])  # a break
 
 
 def test_empty_schedule_says_why() -> None:
     people = (Participant("a", frozenset({0})), Participant("b", frozenset({1})))
     result = schedule(Problem(2, 1, people, (MeetingRequest("a", "b"),)))
-    assert result.meetings == () and result.reason == "no requested pair shares an available slot"
-    assert result.status == "optimal" and result.upper_bound == 0
+    assert result.meetings == ()
+    assert result.reason == "no requested pair shares an available slot"
+    assert result.status == "optimal"
+    assert result.upper_bound == 0
 
 
 def test_checker_finds_each_kind_of_violation() -> None:
@@ -196,16 +208,19 @@ def test_bad_input_names_the_field() -> None:
             "requests": [{"a": "a", "b": "b"}]}
     cases = [
         ({"requests": [{"a": "a", "b": "zz"}]}, "requests[0].b"),
-        ({"participants": [{"id": "a", "available": [2]}, {"id": "b"}]}, "participants[0].available[0]"),
+        (
+            {"participants": [{"id": "a", "available": [2]}, {"id": "b"}]},
+            "participants[0].available[0]",
+        ),
         ({"tables": -1}, "tables"),
-        ({"participants": [{"id": "a", "max_meetings": -2}, {"id": "b"}]}, "participants[0].max_meetings"),
+        (
+            {"participants": [{"id": "a", "max_meetings": -2}, {"id": "b"}]},
+            "participants[0].max_meetings",
+        ),
         ({"requests": [{"a": "a", "b": "b", "priority": -1}]}, "requests[0].priority"),
         ({"slots": "3"}, "slots"),
     ]
     for patch, field in cases:
-        try:
+        with pytest.raises(ProblemError) as caught:
             problem_from_json({**base, **patch})
-        except ProblemError as exc:
-            assert exc.field == field
-        else:
-            raise AssertionError(field)
+        assert caught.value.field == field

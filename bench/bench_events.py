@@ -28,6 +28,7 @@ from tradebase.events.scheduler import (
     check,
     first_fit_schedule,
     plain_cpsat_schedule,
+    priority_upper_bound,
     schedule,
 )
 
@@ -101,7 +102,12 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{case.name} (tables {problem.tables})", flush=True)
         ours, ours_s = _timed(lambda p=problem: schedule(p))  # type: ignore[misc]
         bound = ours.upper_bound
-        print(f"  upper bound {bound:,} meetings; scheduler status {ours.status}", flush=True)
+        note = ""
+        if case.priorities[0] != case.priorities[1]:
+            note = f"; total priority at most {priority_upper_bound(problem):,}"
+        print(
+            f"  upper bound {bound:,} meetings{note}; scheduler status {ours.status}", flush=True
+        )
         _line("scheduler", problem, bound, ours, ours_s)
         result, seconds = _timed(lambda p=problem: first_fit_schedule(p))  # type: ignore[misc]
         _line("greedy first-fit", problem, bound, result, seconds)

@@ -9,6 +9,8 @@ meetings that block them to another slot. Both start from the kept meetings.
 
 from __future__ import annotations
 
+import random
+
 from tradebase.events._columns import Columns
 from tradebase.events._instance import Assignment, Instance
 
@@ -140,6 +142,24 @@ def repair(asg: Assignment, *, rounds: int = 3) -> Assignment:
     return asg
 
 
+def _neighbourhood(
+    asg: Assignment, rng: random.Random, people: list[int], live: list[int]
+) -> set[int]:
+    """Whom to free: mostly both sides of a left-out pair that could still gain a meeting (one
+    side under its cap), sometimes with a random third; else one to three at random."""
+    inst = asg.inst
+    if rng.random() < 0.8:
+        for _ in range(12):
+            e = live[rng.randrange(len(live))]
+            a, b = inst.pair_a[e], inst.pair_b[e]
+            if asg.slot_of[e] < 0 and (asg.deg[a] < inst.cap[a] or asg.deg[b] < inst.cap[b]):
+                chosen = {a, b}
+                if rng.random() < 0.5:
+                    chosen.add(rng.choice(people))
+                return chosen
+    return {rng.choice(people) for _ in range(rng.randint(1, 3))}
+
+
 def ruin_and_recreate(
     asg: Assignment, *, rounds: int, seconds: float, seed: int = 0, stop_at: int | None = None
 ) -> int:
@@ -152,7 +172,6 @@ def ruin_and_recreate(
     which makes it deterministic, or at the ``seconds`` safety stop on a slow machine, or
     when it has ``stop_at`` meetings (the bound). Returns the rounds it ran.
     """
-    import random
     import time
 
     inst = asg.inst
@@ -163,7 +182,8 @@ def ruin_and_recreate(
             touching[inst.pair_a[e]].append(e)
             touching[inst.pair_b[e]].append(e)
     people = [p for p in range(len(inst.ids)) if touching[p]]
-    if not people:
+    live = [e for e in range(inst.pairs) if inst.cand[e] and e not in inst.fixed]
+    if not people or not live:
         return 0
     done = 0
     deadline = time.perf_counter() + seconds
@@ -174,7 +194,7 @@ def ruin_and_recreate(
             done % 16 == 0 and time.perf_counter() >= deadline
         ):
             break
-        chosen = {rng.choice(people) for _ in range(rng.randint(1, 3))}
+        chosen = _neighbourhood(asg, rng, people, live)
         pairs = sorted({e for p in chosen for e in touching[p]})
         delta_n = delta_p = 0
         for e in pairs:

@@ -61,6 +61,7 @@ __all__ = [
     "first_fit_schedule",
     "meetings_from_json",
     "plain_cpsat_schedule",
+    "priority_upper_bound",
     "problem_from_json",
     "schedule",
     "schedule_to_json",
@@ -326,6 +327,23 @@ def plain_cpsat_schedule(problem: Problem, *, time_limit: float, seed: int = 0) 
     asg = _from_outcome(inst, out) if out is not None else Assignment.empty(inst)
     upper = out.count_bound if out is not None and out.count_bound is not None else inst.pairs
     return _result(built, asg, upper, out is not None and out.proven)
+
+
+def priority_upper_bound(problem: Problem) -> int:
+    """A proven bound on the total priority of any schedule (the LP with priorities as weights)."""
+    if _needs_isolation():
+        return int(_isolated(_priority_bound_schedule, problem).upper_bound)
+    return _priority_bound_schedule(problem).upper_bound
+
+
+def _priority_bound_schedule(problem: Problem) -> Schedule:
+    from tradebase.events import _bound
+
+    inst = _build(problem, ()).inst
+    cols = build_columns(inst)
+    weights = [float(inst.priority[e]) for e in cols.pair]
+    value = _bound.lp_bound(inst, cols, weights=weights)[0] if len(cols) else 0.0
+    return Schedule("feasible", (), _bound.whole(value), 0, None)
 
 
 def schedule_to_json(s: Schedule) -> dict[str, object]:

@@ -55,7 +55,7 @@ def rounded(inst: Instance, cols: Columns, lp_values: list[float]) -> Assignment
         e, s = cols.pair[c], cols.slot[c]
         if asg.slot_of[e] < 0:
             lang = asg.can_place(e, s)
-            if lang is not None and (cols.lang[c] < 0 or lang == cols.lang[c] or lang >= 0):
+            if lang is not None:
                 asg.place(e, s, lang)
     _fill(asg, _scarcity_order(inst))
     return asg

@@ -7,10 +7,11 @@ meetings, a pair meets at most once and nobody passes their cap. It maximises th
 meetings, then the total priority, and reports a proven upper bound on the number of meetings
 (the LP relaxation of the time-indexed model, :mod:`._bound`).
 
-How: the LP bound and its solution (HiGHS), the LP's pairs and slots rounded into a schedule
-and repaired by moving blocking meetings (:mod:`._greedy`), then CP-SAT on the exact model
-warm-started from it with the bound as a cut (:mod:`._cpsat`). When the rounding already
-reaches the bound (and priorities are all equal) it is optimal and CP-SAT never runs.
+How: the LP relaxation solved by PDLP, its bound proven from the duals, and its pairs and
+slots rounded into a schedule and repaired by moving blocking meetings (:mod:`._greedy`);
+then, on large events, a seeded ruin-and-recreate search with a round budget, and on small
+ones CP-SAT on the exact model, warm-started, with the bound as a cut (:mod:`._cpsat`). When
+the rounding already reaches the bound (and priorities are all equal) it stops there.
 
 Optional rules (:class:`Rules`): languages and interpreters, sessions and breaks. Kept
 meetings (rescheduling) stay in their slot and table when still valid.
@@ -226,8 +227,9 @@ def _result(built: _Built, asg: Assignment, upper: int, proven: bool) -> Schedul
 
 
 _ROUNDS_PER_SECOND = 1500
-"""The search's round budget per second of limit: below this machine's pace (2,000-3,400), so
-the budget, not the clock, normally ends it and the same input gives the same schedule."""
+"""The search's round budget per second of the whole limit (not of what is left after the LP,
+which depends on the clock): below this machine's pace of 2,000-3,900 rounds a second, so the
+budget, not the clock, normally ends it and the same input gives the same schedule."""
 _EXACT_COLUMNS = 3000
 """Up to this many (pair, slot) columns, CP-SAT finishes the job and usually proves optimality."""
 
@@ -255,15 +257,21 @@ def schedule(
     keep: Sequence[Meeting] = (),
     time_limit: float | None = None,
     seed: int = 0,
+    exact_up_to: int = _EXACT_COLUMNS,
 ) -> Schedule:
-    """The schedule with the most meetings, then the most priority, found within the limit."""
+    """The schedule with the most meetings, then the most priority, found within the limit.
+
+    ``exact_up_to``: the size (pair-slot columns) up to which CP-SAT finishes the job; above
+    it, the ruin-and-recreate search does.
+    """
     if _needs_isolation():
-        return _isolated(_schedule, problem, tuple(keep), time_limit, seed)
-    return _schedule(problem, tuple(keep), time_limit, seed)
+        return _isolated(_schedule, problem, tuple(keep), time_limit, seed, exact_up_to)
+    return _schedule(problem, tuple(keep), time_limit, seed, exact_up_to)
 
 
 def _schedule(
-    problem: Problem, keep: tuple[Meeting, ...], time_limit: float | None, seed: int
+    problem: Problem, keep: tuple[Meeting, ...], time_limit: float | None, seed: int,
+    exact_up_to: int,
 ) -> Schedule:
     from tradebase.events import _bound, _cpsat  # OR-Tools, loaded on first use
 
@@ -281,9 +289,9 @@ def _schedule(
     if best.count() >= upper and uniform:
         return _result(built, best, upper, True)
     remaining = max(0.1, limit - (time.perf_counter() - started))
-    if len(cols) > _EXACT_COLUMNS:
+    if len(cols) > exact_up_to:
         _greedy.ruin_and_recreate(
-            best, rounds=int(_ROUNDS_PER_SECOND * remaining), seconds=remaining, seed=seed,
+            best, rounds=int(_ROUNDS_PER_SECOND * limit), seconds=remaining, seed=seed,
             stop_at=upper if uniform else None,
         )
         return _result(built, best, upper, False)
@@ -300,16 +308,16 @@ def _schedule(
 
 
 def first_fit_schedule(problem: Problem, *, keep: Sequence[Meeting] = ()) -> Schedule:
-    """The baseline: requests in the order given, each in the first slot that fits."""
-    if _needs_isolation():
-        return _isolated(first_fit_schedule, problem, keep=tuple(keep))
-    from tradebase.events import _bound
+    """The baseline: requests in the order given, each in the first slot that fits.
 
+    Its ``upper_bound`` is only the degree bound (no LP), so that it costs what a greedy costs.
+    """
     built = _build(problem, keep)
-    asg = _greedy.first_fit(built.inst)
-    cols = build_columns(built.inst)
-    upper = _bound.whole(_bound.lp_bound(built.inst, cols)[0]) if len(cols) else 0
-    return _result(built, asg, upper, False)
+    inst = built.inst
+    asg = _greedy.first_fit(inst)
+    cols = build_columns(inst)
+    degree = sum(min(inst.cap[p], len(cols.by_person[p])) for p in range(len(inst.ids))) // 2
+    return _result(built, asg, min(degree, inst.tables * inst.slots), False)
 
 
 def plain_cpsat_schedule(problem: Problem, *, time_limit: float, seed: int = 0) -> Schedule:

@@ -117,6 +117,37 @@ def test_rescheduling_keeps_every_still_valid_meeting(
     assert set(still_valid) <= set(again.meetings)
 
 
+@SETTINGS
+@given(problems(rules=True), st.data())
+def test_search_keeps_kept_meetings_and_stays_valid(problem: Problem, data: st.DataObject) -> None:
+    """The path of large events (ruin and recreate instead of CP-SAT), on small ones."""
+    first = schedule(problem, time_limit=0.5, exact_up_to=0)
+    assert check(problem, first.meetings) == []
+    assert len(first.meetings) <= first.upper_bound
+    dropped = data.draw(st.sets(st.integers(0, max(0, len(problem.requests) - 1))))
+    requests = tuple(r for i, r in enumerate(problem.requests) if i not in dropped)
+    later = Problem(problem.slots, problem.tables, problem.participants, requests, problem.rules)
+    again = schedule(later, keep=first.meetings, time_limit=0.5, exact_up_to=0)
+    assert check(later, again.meetings) == []
+    wanted = {frozenset((r.a, r.b)) for r in requests}
+    assert {m for m in first.meetings if frozenset((m.a, m.b)) in wanted} <= set(again.meetings)
+
+
+def test_same_input_same_schedule() -> None:
+    people = tuple(
+        Participant(f"p{i}", frozenset(range(i % 3, 6)), 2 + i % 3) for i in range(12)
+    )
+    requests = tuple(
+        MeetingRequest(f"p{i}", f"p{j}", (i * j) % 4)
+        for i in range(12) for j in range(i + 1, 12) if (i + j) % 3 == 0
+    )
+    problem = Problem(6, 3, people, requests)
+    for exact_up_to in (0, 3000):
+        runs = {schedule(problem, exact_up_to=exact_up_to, time_limit=1) for _ in range(2)}
+        assert len(runs) == 1
+        assert check(problem, next(iter(runs)).meetings) == []
+
+
 def test_pair_both_ways_is_one_pair_with_the_larger_priority() -> None:
     problem = problem_from_json({
         "slots": 2, "tables": 1,
@@ -223,4 +254,34 @@ def test_bad_input_names_the_field() -> None:
     for patch, field in cases:
         with pytest.raises(ProblemError) as caught:
             problem_from_json({**base, **patch})
+        assert caught.value.field == field
+
+
+def test_rule_keys_of_the_file() -> None:
+    data = {
+        "slots": 4, "tables": 2,
+        "sessions": {"morning": [0, 1], "afternoon": [2, 3]}, "breaks": [1],
+        "interpreters": {"de": 1},
+        "participants": [
+            {"id": "buyer", "languages": ["de"], "sessions": ["afternoon"]},
+            {"id": "f1", "languages": ["zh"]},
+        ],
+        "requests": [{"a": "buyer", "b": "f1"}],
+    }
+    problem = problem_from_json(data)
+    assert problem.rules == Rules(
+        True, (("de", 1),), (("afternoon", 2, 3), ("morning", 0, 1)), frozenset({1})
+    )
+    result = schedule(problem)
+    assert check(problem, result.meetings) == []
+    assert [m.slot for m in result.meetings] in ([2], [3])
+    for patch, field in [
+        ({"participants": [{"id": "x", "sessions": ["evening"]}]}, "participants[0].sessions[0]"),
+        ({"sessions": {"morning": [3, 1]}}, "sessions.morning"),
+        ({"breaks": [9]}, "breaks[0]"),
+        ({"interpreters": {"de": -1}}, "interpreters.de"),
+        ({"groups": [{"members": ["buyer", "f1"]}]}, "groups"),
+    ]:
+        with pytest.raises(ProblemError) as caught:
+            problem_from_json({**data, **patch})
         assert caught.value.field == field

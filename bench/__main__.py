@@ -7,7 +7,13 @@ from __future__ import annotations
 
 import sys
 
-from bench import bench_allocation, bench_concurrency, bench_embeddings, bench_matching
+from bench import (
+    bench_allocation,
+    bench_concurrency,
+    bench_embeddings,
+    bench_events,
+    bench_matching,
+)
 
 
 def main(argv: list[str]) -> int:
@@ -17,6 +23,8 @@ def main(argv: list[str]) -> int:
     bench_allocation.main(quick)
     print("=" * 30, "concurrency (PostgreSQL)", "=" * 30, flush=True)
     bench_concurrency.main(quick)
+    print("=" * 30, "1:1 meeting scheduler", "=" * 30, flush=True)
+    bench_events.main(quick)
     print("=" * 30, "matching", "=" * 30, flush=True)
     status = bench_matching.main(size)
     print("=" * 30, "embedding retriever", "=" * 30, flush=True)

@@ -4,7 +4,16 @@ from __future__ import annotations
 
 import typer
 
-from tradebase.cli import allocation, database, docking, reminders, serve, transfer, users
+from tradebase.cli import (
+    allocation,
+    database,
+    docking,
+    events,
+    reminders,
+    serve,
+    transfer,
+    users,
+)
 
 app = typer.Typer(
     name="tradebase",
@@ -13,7 +22,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
-for group in (database, serve, users, transfer, allocation, docking, reminders):
+for group in (database, serve, users, transfer, allocation, docking, reminders, events):
     group.register(app)
 
 

@@ -52,7 +52,7 @@ def slot_times(day_start: str, slot_minutes: int,
         if count < 1:
             raise ValueError(f"session {number + 1} has no slot")
         for _ in range(count):
-            if at + slot_minutes > MINUTES_PER_DAY:
+            if at + slot_minutes >= MINUTES_PER_DAY:
                 raise ValueError("the slot plan runs past midnight")
             slots.append(Slot(len(slots), number, _clock(at), _clock(at + slot_minutes)))
             at += slot_minutes

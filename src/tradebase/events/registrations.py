@@ -208,6 +208,8 @@ def register(*, session: Session, event_id: int,
 def get_registration(*, session: Session, registration_id: int) -> Registration:
     """The registration, if the caller is its side or organises its event; else not
     found."""
+    if not current_actor(session).is_authenticated:
+        raise Unauthenticated("log in to see registrations")
     registration = session.get(Registration, registration_id)
     if registration is None:
         raise NotFound(f"Registration {registration_id} not found")
@@ -350,6 +352,8 @@ def export(*, session: Session, event_id: int, fmt: str) -> bytes:
     if fmt not in ("csv", "xlsx"):
         raise InvalidInput(f"{fmt} is not a file format here: csv or xlsx", field="format",
                            code="events.format", params={"format": fmt})
+    if not current_actor(session).is_authenticated:
+        raise Unauthenticated("log in to export registrations")
     event = get_event(session=session, event_id=event_id)
     if not organises_event(current_actor(session), organiser_bases(event)):
         raise Forbidden(f"only the organisers of event {event_id} export its registrations")

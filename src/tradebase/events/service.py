@@ -23,7 +23,7 @@ from tradebase.accounts.policy import (
     may_see_event,
     organises_event,
 )
-from tradebase.errors import Conflict, Forbidden, InvalidInput, NotFound
+from tradebase.errors import Conflict, Forbidden, InvalidInput, NotFound, Unauthenticated
 from tradebase.events import schemas
 from tradebase.events.models import Event, EventBase, Registration
 from tradebase.events.schemas import EventKind, EventStatus
@@ -86,10 +86,12 @@ def get_event(*, session: Session, event_id: int) -> Event:
 def organised_event(session: Session, event_id: int, *, lock: bool = False) -> Event:
     """The event, if the caller runs it (with the ``write`` scope); a visible event it does
     not run is forbidden, an invisible one not found."""
+    actor = current_actor(session)
+    if not actor.is_authenticated:
+        raise Unauthenticated("log in or send an API token to run an event")
     event = get_event(session=session, event_id=event_id)
     if lock:
         event = load_for_update(session, Event, event.id, "Event")
-    actor = current_actor(session)
     if not actor.can_write or not organises_event(actor, organiser_bases(event)):
         raise Forbidden(f"only the organisers of event {event_id} may do this")
     return event

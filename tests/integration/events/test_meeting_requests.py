@@ -55,7 +55,8 @@ def test_state_machine(client: TestClient, world: World, session: Session) -> No
     assert (seen["my_side"], seen["my_note"], seen["message"]) == ("recipient", "", "frames")
     assert "90 EUR" not in str(seen)  # never the other side's private note
     bureau = client.get(f"/api/v1/events/meeting-requests/{rid}", headers=world["bureau"])
-    assert bureau.json()["my_note"] is None and "90 EUR" not in bureau.text
+    assert bureau.json()["my_note"] is None
+    assert "90 EUR" not in bureau.text
     accepted = client.post(f"/api/v1/events/meeting-requests/{rid}/accept",
                            headers=world["A"])
     assert accepted.json()["status"] == "accepted"

@@ -89,7 +89,7 @@ class Event(Model, Versioned):
 
     @property
     def base_ids(self) -> list[int]:
-        return [row.base_id for row in self.base_rows]
+        return sorted(row.base_id for row in self.base_rows)
 
 
 class Registration(Model, Versioned):

@@ -172,7 +172,9 @@ def update_event(*, session: Session, event_id: int, data: schemas.EventUpdate,
     check_version(event, expected_version, "Event")
     if data.base_ids is not None:
         ids = _check_bases(session, data.base_ids)
-        event.base_rows = [EventBase(event_id=event.id, base_id=b) for b in ids]
+        kept = [row for row in event.base_rows if row.base_id in ids]
+        event.base_rows = kept + [EventBase(event_id=event.id, base_id=b) for b in ids
+                                  if b not in {row.base_id for row in kept}]
     if data.status is not None and data.status != event.status:
         _check_status(EventStatus(event.status), data.status)
     _apply(session, event, data)

@@ -11,6 +11,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
+from tests.conftest import anxi_and_member_enterprise, auth
 from tests.integration.events.support import SEEK, World, make_event, make_world, register
 
 
@@ -182,3 +183,23 @@ def test_suggestions_both_ways_and_one_call_to_request(client: TestClient,
     assert made.json()["origin"] == "suggested"
     assert client.get(f"/api/v1/events/registrations/{buyer}/suggestions",
                       headers=world["buyer"]).json() == []  # asked already
+
+
+def test_organising_bases_change(client: TestClient, world: World, session: Session,
+                                 tokens: dict[str, str]) -> None:
+    anxi, _ = anxi_and_member_enterprise(session)
+    event = make_event(client, world)
+    mine = world.catalog.base_id
+    refused = client.patch(f"/api/v1/events/{event}", headers=world["bureau"],
+                           json={"base_ids": [mine, anxi.id]})
+    assert refused.status_code == 403  # the bureau does not run Anxi
+    both = client.patch(f"/api/v1/events/{event}", headers=auth(tokens["admin"]),
+                        json={"base_ids": [anxi.id, mine], "capacity": 30})
+    assert both.status_code == 200, both.text
+    assert (both.json()["base_ids"], both.json()["capacity"]) == (sorted([mine, anxi.id]), 30)
+    anxi_bureau = client.get(f"/api/v1/events/{event}/registrations/export",
+                             headers=auth(tokens["base_admin"]))
+    assert anxi_bureau.status_code == 200  # Anxi's administrator co-organises it now
+    back = client.patch(f"/api/v1/events/{event}", headers=world["bureau"],
+                        json={"base_ids": [mine]})
+    assert back.json()["base_ids"] == [mine]

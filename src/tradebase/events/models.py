@@ -88,6 +88,11 @@ class Event(Model, Versioned):
         lazy="selectin", cascade="all, delete-orphan", order_by="EventBase.base_id")
 
     @property
+    def abroad(self) -> bool:
+        """Held outside China (an exhibition or festival abroad)."""
+        return self.country is not None and self.country != "CN"
+
+    @property
     def base_ids(self) -> list[int]:
         return sorted(row.base_id for row in self.base_rows)
 

@@ -213,6 +213,7 @@ class EventOut(BaseModel):
     place: str
     city: str
     country: str | None
+    abroad: bool
     starts_on: date | None
     ends_on: date | None
     timezone: str

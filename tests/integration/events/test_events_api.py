@@ -78,6 +78,8 @@ def test_campaign_progress(client: TestClient, world: World) -> None:
     assert progress["value"] == {"CNY": 400000.0}
     assert progress["country_list"] == ["DE", "FR", "NZ"]
     assert progress["target_cities"] == 100
+    berlin = client.get("/api/v1/events", params={"parent_id": campaign}).json()[0]
+    assert (berlin["city"], berlin["abroad"]) == ("Berlin", True)
     nested = client.post("/api/v1/events", headers=world["bureau"], json={
         "kind": "campaign", "base_ids": [world.catalog.base_id], "title_en": "Inner",
         "parent_id": campaign})

@@ -19,24 +19,31 @@ __all__ = [
     "SYSTEM",
     "Actor",
     "DockingScope",
+    "EventParty",
+    "EventScope",
     "Permission",
     "RequestParties",
     "Role",
     "acts_for_buyer",
     "acts_for_enterprise",
+    "acts_for_party",
     "acts_for_supplier",
     "docking_scope",
+    "event_scope",
     "interface_languages",
     "is_allowed",
     "manages_round",
     "may_decide_join",
+    "may_edit_registration",
     "may_invite",
     "may_lift_suspension",
     "may_moderate_request",
     "may_post_message",
     "may_post_requests",
+    "may_read_meeting_note",
     "may_read_sealed_quotes",
     "may_read_thread",
+    "may_register",
     "may_report_request",
     "may_request_join",
     "may_revoke_credential",
@@ -44,10 +51,15 @@ __all__ = [
     "may_see_buyer_organisation",
     "may_see_credential",
     "may_see_enquiry",
+    "may_see_event",
+    "may_see_meeting_request",
     "may_see_message_author",
+    "may_see_registration",
     "may_see_request",
     "may_view_round",
+    "meeting_side",
     "needs_second_factor",
+    "organises_event",
     "round_bases",
     "system_actor",
     "thread_side",
@@ -77,6 +89,8 @@ class Permission(StrEnum):
     # a supplier's sealed quote in a round: its own (a supplier's member), or entered on its
     # behalf by the round's base administrators (recorded as such)
     QUOTE_IN_ROUND = "quote_in_round"
+    # events: create an event of a base (docking day, exhibition, festival, campaign, ...)
+    ORGANISE_EVENT = "organise_event"
 
 
 # Permissions that read only: a read-only API token holds them too.
@@ -170,6 +184,8 @@ def is_allowed(
             if actor.role is Role.BASE_ADMIN:
                 return administers
             return actor.role is Role.SUPPLIER and bool(actor.organisation.strip())
+        case Permission.ORGANISE_EVENT:
+            return actor.role is Role.BASE_ADMIN and administers
         case Permission.DECLARE_NEED:
             if actor.role is Role.BASE_ADMIN:
                 return administers
@@ -535,3 +551,135 @@ def may_decide_join(actor: Actor, base_id: int) -> bool:
 def may_invite(actor: Actor) -> bool:
     """Invite a base administrator by e-mail: an administrator."""
     return actor.is_system or (actor.role is Role.ADMIN and actor.can_write)
+
+
+# --- events: organisers, registrations and meeting requests --------------------------------
+
+
+@dataclass(frozen=True)
+class EventParty:
+    """Who a registration of an event speaks for: an enterprise (its members answer for it)
+    or a buyer organisation (its buyers; ``user_id`` is the buyer who registered it)."""
+
+    kind: str  # "enterprise" or "buyer"
+    enterprise_id: int | None = None
+    organisation: str = ""
+    user_id: int | None = None
+
+
+@dataclass(frozen=True)
+class EventScope:
+    """The events and registrations an actor organises or acts for, as plain data: the
+    predicates below and the services' SQL filters (events/meetings.py, registrations.py)
+    are both built from it."""
+
+    everything: bool = False  # platform administrators and the system
+    base_ids: frozenset[int] = frozenset()  # organiser of the events of these bases
+    enterprise_ids: frozenset[int] = frozenset()  # registrations of these enterprises
+    organisation: str = ""  # registrations of this buyer organisation
+    user_id: int | None = None  # buyer registrations this user made
+
+    def organises(self, organiser_base_ids: frozenset[int]) -> bool:
+        return self.everything or bool(self.base_ids & organiser_base_ids)
+
+    def acts_for(self, party: EventParty) -> bool:
+        """The scope speaks for ``party`` (organising an event is not speaking for its
+        participants: ``everything`` does not count here)."""
+        if party.kind == "enterprise":
+            return party.enterprise_id is not None and party.enterprise_id in self.enterprise_ids
+        return ((self.user_id is not None and self.user_id == party.user_id)
+                or (bool(self.organisation) and self.organisation == party.organisation))
+
+
+def event_scope(actor: Actor) -> EventScope:
+    """What ``actor`` organises and whom it acts for in events."""
+    if actor.is_system:
+        return EventScope(everything=True)
+    if actor.role is None:
+        return EventScope()
+    return EventScope(
+        everything=actor.role is Role.ADMIN,
+        base_ids=actor.base_ids if actor.role is Role.BASE_ADMIN else frozenset(),
+        enterprise_ids=actor.enterprise_ids if actor.role is Role.ENTERPRISE else frozenset(),
+        organisation=actor.organisation if actor.role is Role.BUYER else "",
+        user_id=actor.user_id if actor.role is Role.BUYER else None,
+    )
+
+
+def organises_event(actor: Actor, organiser_base_ids: frozenset[int]) -> bool:
+    """Runs the event: an administrator of one of its organising bases, a platform
+    administrator, or the system. Organisers approve registrations, cap them, override
+    priorities and see every registration and meeting request (never the private notes)."""
+    return event_scope(actor).organises(organiser_base_ids)
+
+
+def may_see_event(actor: Actor, *, published: bool, organiser_base_ids: frozenset[int]) -> bool:
+    """An event: everyone once it is published; before that, its organisers only."""
+    return published or organises_event(actor, organiser_base_ids)
+
+
+def acts_for_party(actor: Actor, party: EventParty) -> bool:
+    """The actor speaks for the registration's party: a member of its enterprise, or a
+    buyer of its organisation (or the buyer who registered it)."""
+    if actor.is_system:
+        return True
+    if actor.role not in (Role.ENTERPRISE, Role.BUYER):
+        return False
+    return event_scope(actor).acts_for(party)
+
+
+def may_register(actor: Actor, party: EventParty, *, enterprise_base_id: int | None,
+                 organiser_base_ids: frozenset[int]) -> bool:
+    """Register a party for an event: its own side (a member of the enterprise, a buyer of
+    the organisation); for an enterprise also the administrators of its base (a base sends
+    its delegation to an exhibition) and the event's organisers; platform administrators."""
+    if not actor.can_write:
+        return False
+    if actor.is_system or actor.role is Role.ADMIN or acts_for_party(actor, party):
+        return True
+    if party.kind != "enterprise":
+        return False
+    return actor.role is Role.BASE_ADMIN and (
+        (enterprise_base_id is not None and enterprise_base_id in actor.base_ids)
+        or bool(actor.base_ids & organiser_base_ids))
+
+
+def may_see_registration(actor: Actor, party: EventParty,
+                         organiser_base_ids: frozenset[int]) -> bool:
+    """A registration with its attendees and available slots: its own side and the
+    event's organisers. Other participants see only what suggestions show (name, offers,
+    seeks)."""
+    return acts_for_party(actor, party) or organises_event(actor, organiser_base_ids)
+
+
+def may_edit_registration(actor: Actor, party: EventParty,
+                          organiser_base_ids: frozenset[int]) -> bool:
+    """Change a registration's attendees, offers, seeks and slots, or cancel it."""
+    return actor.can_write and may_see_registration(actor, party, organiser_base_ids)
+
+
+def meeting_side(actor: Actor, requester: EventParty, recipient: EventParty) -> str | None:
+    """The side ``actor`` takes on a meeting request: "requester", "recipient", or None
+    for those who only oversee it (organisers, platform administrators, the system)."""
+    if actor.is_system or actor.role not in (Role.ENTERPRISE, Role.BUYER):
+        return None
+    if acts_for_party(actor, requester):
+        return "requester"
+    if acts_for_party(actor, recipient):
+        return "recipient"
+    return None
+
+
+def may_see_meeting_request(actor: Actor, requester: EventParty, recipient: EventParty,
+                            organiser_base_ids: frozenset[int]) -> bool:
+    """A meeting request: its two sides and the event's organisers. Another participant
+    does not learn that it exists."""
+    return (meeting_side(actor, requester, recipient) is not None
+            or organises_event(actor, organiser_base_ids))
+
+
+def may_read_meeting_note(actor: Actor, note_side: str, requester: EventParty,
+                          recipient: EventParty) -> bool:
+    """A side's private note on a meeting request: that side only (and the system); not
+    the other side, not the organisers. A response for anyone else has no such field."""
+    return actor.is_system or meeting_side(actor, requester, recipient) == note_side

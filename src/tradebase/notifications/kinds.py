@@ -16,6 +16,11 @@ class Kind(StrEnum):
     REQUEST_CHANGED = "request_changed"  # to the enterprises asked: edited, closed, withdrawn
     QUOTE_ACCEPTED = "quote_accepted"  # to the enterprise whose quote the buyer accepted
     MESSAGE_RECEIVED = "message_received"  # to the other side: a message in an enquiry's thread
+    MEETING_REQUESTED = "meeting_requested"  # to a participant: another asks for a meeting
+    MEETING_ANSWERED = "meeting_answered"  # to the requester: accepted or declined
+    MEETING_WITHDRAWN = "meeting_withdrawn"  # to the recipient: the requester withdrew
+    MEETING_UNANSWERED = "meeting_unanswered"  # reminder to the recipient
+    EVENT_TOMORROW = "event_tomorrow"  # reminder to a registered participant
 
 
 MAIL = "mail"
@@ -33,4 +38,9 @@ MAILED_BY_DEFAULT: dict[Kind, bool] = {
     Kind.REQUEST_CHANGED: True,
     Kind.QUOTE_ACCEPTED: True,
     Kind.MESSAGE_RECEIVED: True,
+    Kind.MEETING_REQUESTED: True,
+    Kind.MEETING_ANSWERED: True,
+    Kind.MEETING_WITHDRAWN: True,
+    Kind.MEETING_UNANSWERED: True,
+    Kind.EVENT_TOMORROW: True,
 }

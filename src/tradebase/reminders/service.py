@@ -7,7 +7,8 @@ and claim each reminder's key in ``sent_reminders`` before notifying. A key alre
 skipped, so a second run (even one running at the same time) sends nothing twice. A reminder
 whose enterprise has no active user is not claimed: it goes out once someone can read it.
 
-Other contexts (the events issue) add their due reminders to ``due_reminders``.
+Events add theirs: meeting requests left unanswered for N days (to the recipient's side), and
+the day before an event (to each approved registration's side).
 """
 
 from __future__ import annotations
@@ -24,6 +25,9 @@ from tradebase.docking.index_store import ListingIndex
 from tradebase.docking.models import BuyerRequest, Enquiry
 from tradebase.docking.notices import snippet
 from tradebase.docking.schemas import EnquiryStatus
+from tradebase.events import notices as event_notices
+from tradebase.events.models import Event, MeetingRequest, Registration
+from tradebase.events.schemas import EventStatus, MeetingStatus, RegistrationStatus
 from tradebase.notifications.kinds import Kind
 from tradebase.notifications.models import SentReminder
 from tradebase.notifications.service import (
@@ -158,11 +162,55 @@ def matching_requests(*, session: Session, index: ListingIndex, today: date,
     return due
 
 
+def unanswered_meetings(*, session: Session, today: date, after_days: int) -> list[Reminder]:
+    """Meeting requests waiting at least ``after_days`` for an answer, at events not held,
+    cancelled or past: the recipient's side is reminded once per request."""
+    cutoff = _start_of(today - timedelta(days=after_days - 1))
+    requests = list(session.scalars(
+        select(MeetingRequest).join(Event, Event.id == MeetingRequest.event_id)
+        .where(MeetingRequest.status == MeetingStatus.REQUESTED.value,
+               MeetingRequest.created_at < cutoff,
+               Event.status.in_((EventStatus.OPEN.value, EventStatus.CLOSED.value)),
+               (Event.ends_on.is_(None)) | (Event.ends_on >= today))
+        .order_by(MeetingRequest.id)))
+    return [
+        Reminder(key=f"meeting-unanswered:{request.id}", kind=Kind.MEETING_UNANSWERED,
+                 user_ids=tuple(event_notices.party_users(session, request.recipient)),
+                 params={**event_notices.params_of(request), "days": after_days},
+                 link=event_notices.link_of(request))
+        for request in requests
+    ]
+
+
+def events_tomorrow(*, session: Session, today: date) -> list[Reminder]:
+    """Each approved registration of an event that starts the day after ``today``: once per
+    event and registration."""
+    tomorrow = today + timedelta(days=1)
+    rows = session.execute(
+        select(Event, Registration).join(Registration, Registration.event_id == Event.id)
+        .where(Event.starts_on == tomorrow,
+               Event.status.in_((EventStatus.OPEN.value, EventStatus.CLOSED.value)),
+               Registration.status == RegistrationStatus.APPROVED.value)
+        .order_by(Event.id, Registration.id)).all()
+    return [
+        Reminder(key=f"event-tomorrow:{event.id}:{registration.id}", kind=Kind.EVENT_TOMORROW,
+                 user_ids=tuple(event_notices.party_users(session, registration)),
+                 params={"event_id": event.id, "title_zh": event.title_zh,
+                         "title_en": event.title_en, "starts_on": tomorrow.isoformat(),
+                         "place": event.place, "city": event.city,
+                         "registration_id": registration.id},
+                 link=f"/events/{event.id}")
+        for event, registration in rows
+    ]
+
+
 def due_reminders(*, session: Session, today: date, unanswered_after_days: int,
                   certificate_days: int, index: ListingIndex | None) -> list[Reminder]:
     """Every reminder due on ``today``, sent or not (``send_reminders`` skips the sent)."""
     due = [*unanswered_enquiries(session=session, today=today, after_days=unanswered_after_days),
-           *expiring_certificates(session=session, today=today, within_days=certificate_days)]
+           *expiring_certificates(session=session, today=today, within_days=certificate_days),
+           *unanswered_meetings(session=session, today=today, after_days=unanswered_after_days),
+           *events_tomorrow(session=session, today=today)]
     if index is not None:
         due += matching_requests(session=session, index=index, today=today)
     return due

@@ -44,6 +44,7 @@ from tradebase.docking.models import (
     RequestAttachment,
     Suspension,
 )
+from tradebase.events.models import Event, EventBase, MeetingRequest, Registration
 from tradebase.notifications.models import Notification
 from tradebase.registry.models import (
     Designation,
@@ -127,7 +128,7 @@ def _ids(session: Session) -> dict[str, Any]:
         credit_code="91350100M000100Y43")
     session.add(join)
     session.flush()
-    return _docking_ids(session, enterprise) | {
+    return _docking_ids(session, enterprise) | _event_ids(session, anxi, enterprise) | {
         "photo_id": photo.id, "join_id": join.id,
         "base_id": anxi.id, "enterprise_id": enterprise.id, "product_id": product.id,
         "fact_id": fact.id, "source_id": fact.source_id, "designation_id": designation.id,
@@ -173,6 +174,49 @@ def _docking_ids(session: Session, enterprise: Enterprise) -> dict[str, Any]:
             "order_id": accepted.order.id, "sku": product_sku(session, enterprise),
             "attachment_id": attachment.id, "notification_id": note.id,
             "message_id": message.id, "message_attachment_id": message.attachments[0].id}
+
+
+# A meeting request's private notes: each side reads its own, nobody else (not the organisers)
+BUYER_MEETING_NOTE = "buyer-private-meeting-note-qz"
+WORKS_MEETING_NOTE = "works-private-meeting-note-qz"
+
+
+def _event_ids(session: Session, anxi: Any, enterprise: Enterprise) -> dict[str, Any]:
+    """A published, open docking day of Anxi in a campaign, the enterprise's and the buyer's
+    approved registrations, a third enterprise of Anxi approved too, and the buyer's meeting
+    request to the enterprise (with both sides' private notes)."""
+    buyer = session.scalars(select(User).where(User.email == "buyer@example.com")).one()
+    others = list(session.scalars(select(Enterprise.id).where(
+        Enterprise.base_id == anxi.id, Enterprise.id != enterprise.id)
+        .order_by(Enterprise.id).limit(2)))
+    campaign = Event(kind="campaign", title_en="Matrix campaign", status="open",
+                     published=True, base_rows=[EventBase(base_id=anxi.id)])
+    session.add(campaign)
+    session.flush()
+    event = Event(kind="docking_day", title_en="Matrix docking day", status="open",
+                  published=True, parent_id=campaign.id, slot_minutes=20, day_start="09:00",
+                  sessions=[{"slots": 6, "break_after": 0}], tables=5, languages=["zh"],
+                  base_rows=[EventBase(base_id=anxi.id)])
+    session.add(event)
+    session.flush()
+    works = Registration(event_id=event.id, kind="enterprise", enterprise_id=enterprise.id,
+                         status="approved", attendees=[], offers=[], seeks=[])
+    shopper = Registration(event_id=event.id, kind="buyer", organisation=buyer.organisation,
+                           registered_by=buyer.id, status="approved", attendees=[],
+                           offers=[], seeks=[])
+    third = Registration(event_id=event.id, kind="enterprise", enterprise_id=others[0],
+                         status="approved", attendees=[], offers=[], seeks=[])
+    session.add_all([works, shopper, third])
+    session.flush()
+    meeting = MeetingRequest(event_id=event.id, requester_id=shopper.id,
+                             recipient_id=works.id, status="requested", priority=3,
+                             requester_note=BUYER_MEETING_NOTE,
+                             recipient_note=WORKS_MEETING_NOTE)
+    session.add(meeting)
+    session.flush()
+    return {"event_id": event.id, "campaign_id": campaign.id, "registration_id": works.id,
+            "buyer_registration_id": shopper.id, "third_registration_id": third.id,
+            "unregistered_enterprise_id": others[1], "meeting_request_id": meeting.id}
 
 
 MATRIX_PDF = b"%PDF-1.4\n%%EOF\n"
@@ -423,6 +467,49 @@ API_RULES: dict[tuple[str, str], Rule] = {
     ("GET", "/api/v1/procurement/rounds/{round_id}/award.xlsx"): Rule(ROUND_VIEWERS),
 }
 
+# events: a published docking day of Anxi, run by its administrators; a registration is its
+# side's and the organisers' business, a meeting request its two sides' and the organisers'
+EVENT_STAFF = BASE_STAFF
+REGISTRATION_READERS = frozenset({"admin", "base_admin", "enterprise"})
+MEETING_READERS = frozenset({"admin", "base_admin", "enterprise", "buyer"})
+API_RULES |= {
+    ("GET", "/api/v1/events"): Rule(EVERYONE),
+    ("POST", "/api/v1/events"): Rule(
+        EVENT_STAFF, lambda ids: {"kind": "exhibition", "base_ids": [ids["base_id"]],
+                                  "title_en": "Matrix fair", "country": "DE",
+                                  "timezone": "Europe/Berlin"},
+    ),
+    ("GET", "/api/v1/events/{event_id}"): Rule(EVERYONE),
+    ("PATCH", "/api/v1/events/{event_id}"): Rule(EVENT_STAFF, lambda ids: {"capacity": 40}),
+    ("GET", "/api/v1/events/{event_id}/slots"): Rule(EVERYONE),
+    ("GET", "/api/v1/events/{event_id}/progress"): Rule(
+        EVERYONE, ids=lambda ids: {"event_id": ids["campaign_id"]}),
+    ("GET", "/api/v1/events/{event_id}/registrations"): Rule(SIGNED_IN),
+    # an enterprise of Anxi not registered yet: its base's administrators send it
+    ("POST", "/api/v1/events/{event_id}/registrations"): Rule(
+        EVENT_STAFF, lambda ids: {"enterprise_id": ids["unregistered_enterprise_id"]}),
+    ("GET", "/api/v1/events/{event_id}/registrations/export"): Rule(EVENT_STAFF),
+    ("GET", "/api/v1/events/registrations/{registration_id}"): Rule(REGISTRATION_READERS),
+    ("PATCH", "/api/v1/events/registrations/{registration_id}"): Rule(
+        REGISTRATION_READERS, lambda ids: {"booth": "A-12"}),
+    ("POST", "/api/v1/events/registrations/{registration_id}/decision"): Rule(
+        EVENT_STAFF, lambda ids: {"approve": True}),
+    ("GET", "/api/v1/events/registrations/{registration_id}/suggestions"): Rule(
+        REGISTRATION_READERS),
+    ("GET", "/api/v1/events/{event_id}/meeting-requests"): Rule(SIGNED_IN),
+    # the buyer asks the third enterprise: only the buyer's side may ask for its registration
+    ("POST", "/api/v1/events/{event_id}/meeting-requests"): Rule(
+        BUYER, lambda ids: {"from_registration_id": ids["buyer_registration_id"],
+                            "to_registration_id": ids["third_registration_id"]}),
+    ("GET", "/api/v1/events/meeting-requests/{meeting_request_id}"): Rule(MEETING_READERS),
+    ("PATCH", "/api/v1/events/meeting-requests/{meeting_request_id}"): Rule(
+        PARTIES, lambda ids: {"note": "bring samples"}),
+    ("POST", "/api/v1/events/meeting-requests/{meeting_request_id}/accept"): Rule(ENTERPRISE),
+    ("POST", "/api/v1/events/meeting-requests/{meeting_request_id}/decline"): Rule(
+        ENTERPRISE),
+    ("POST", "/api/v1/events/meeting-requests/{meeting_request_id}/withdraw"): Rule(BUYER),
+}
+
 ENTERPRISE_FORM = {
     "name_zh": "矩阵测试", "name_en": "Matrix Works", "size": "small", "employees": "12",
     "founded": "2010", "certifications": "ISO9001", "markets": "DE",
@@ -668,6 +755,7 @@ HIDDEN_OBJECTS = {
     "{request_id": REQUEST_READERS, "{enquiry_id": REQUEST_READERS,
     "{intention_id": REQUEST_READERS, "{order_id": REQUEST_READERS, "{round_id": ROUND_VIEWERS,
     "{notification_id": BUYER, "{join_id": BASE_STAFF,
+    "{registration_id": REGISTRATION_READERS, "{meeting_request_id": MEETING_READERS,
 }
 
 
@@ -684,6 +772,8 @@ CREATED = {  # API writes that answer 201 Created
         "/api/v1/docking/enquiries/{enquiry_id}/messages",
         "/api/v1/procurement/rounds/{round_id}/needs",
         "/api/v1/procurement/rounds/{round_id}/quotes",
+        "/api/v1/events", "/api/v1/events/{event_id}/registrations",
+        "/api/v1/events/{event_id}/meeting-requests",
     )
 }
 # Allowed callers that get another answer than success, from the state of the fixture.
@@ -805,6 +895,8 @@ def _plant_secrets(session: Session, ids: dict[str, Any]) -> dict[str, frozenset
         COMPETITOR_MESSAGE: frozenset({"admin", "buyer"}),
         f"/docking/enquiries/{competitor.id}\"": frozenset({"admin", "buyer"}),
         OTHER_BUYER_TEXT: ADMIN,
+        BUYER_MEETING_NOTE: BUYER,
+        WORKS_MEETING_NOTE: ENTERPRISE,
     }
     secrets |= dict.fromkeys(SEALED_PRICES, frozenset())
     hashes = [*session.scalars(select(User.password_hash).where(User.password_hash != "x")),

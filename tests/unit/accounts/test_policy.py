@@ -8,18 +8,25 @@ from tradebase.accounts.policy import (
     ANONYMOUS,
     READ_PERMISSIONS,
     Actor,
+    EventParty,
     Permission,
     RequestParties,
     acts_for_buyer,
     acts_for_enterprise,
     is_allowed,
     may_post_message,
+    may_read_meeting_note,
     may_read_sealed_quotes,
     may_read_thread,
+    may_register,
     may_see_enquiry,
+    may_see_event,
+    may_see_meeting_request,
     may_see_message_author,
+    may_see_registration,
     may_see_request,
     may_view_round,
+    meeting_side,
     system_actor,
     thread_side,
     transfer_bases,
@@ -80,6 +87,9 @@ RULES: dict[tuple[Permission, int | None, int | None], set[str]] = {
     # on a supplier's behalf in its bases' rounds
     (Permission.QUOTE_IN_ROUND, OWN_BASE, None): {"admin", "base_admin", "supplier"},
     (Permission.QUOTE_IN_ROUND, OTHER_BASE, None): {"admin", "supplier"},
+    # events: a base's administrators organise its events
+    (Permission.ORGANISE_EVENT, OWN_BASE, None): {"admin", "base_admin"},
+    (Permission.ORGANISE_EVENT, OTHER_BASE, None): {"admin"},
 }
 
 
@@ -271,3 +281,51 @@ def test_a_quote_is_its_own_suppliers_while_the_round_is_open(who: str) -> None:
         who in {"admin", "base_admin", "supplier"})
     nameless = Actor(label="n", role=Role.SUPPLIER, user_id=7, organisation="")
     assert not may_read_sealed_quotes(nameless, OWN_BASE, "open", supplier="")
+
+
+# --- events: an event of OWN_BASE; the buyer's organisation "X" asks OWN_ENTERPRISE ---------
+
+WORKS = EventParty(kind="enterprise", enterprise_id=OWN_ENTERPRISE)
+RIVAL_WORKS = EventParty(kind="enterprise", enterprise_id=OTHER_ENTERPRISE)
+SHOPPER = EventParty(kind="buyer", organisation="X", user_id=4)
+ORGANISERS = frozenset({OWN_BASE})
+
+
+@pytest.mark.parametrize(("who", "published", "expected"), [
+    ("anonymous", True, True), ("anonymous", False, False), ("buyer", False, False),
+    ("enterprise", False, False), ("base_admin", False, True), ("admin", False, True),
+    ("officer", False, False),
+])
+def test_who_sees_an_event(who: str, published: bool, expected: bool) -> None:
+    assert may_see_event(ACTORS[who], published=published,
+                         organiser_base_ids=ORGANISERS) is expected
+
+
+@pytest.mark.parametrize("who", list(ACTORS))
+def test_who_registers_and_sees_a_registration(who: str) -> None:
+    actor = ACTORS[who]
+    registers_works = may_register(actor, WORKS, enterprise_base_id=OWN_BASE,
+                                   organiser_base_ids=ORGANISERS)
+    assert registers_works is (who in {"admin", "base_admin", "enterprise"})
+    assert may_register(actor, SHOPPER, enterprise_base_id=None,
+                        organiser_base_ids=ORGANISERS) is (who in {"admin", "buyer"})
+    assert may_see_registration(actor, WORKS, ORGANISERS) is (
+        who in {"admin", "base_admin", "enterprise"})
+    assert may_see_registration(actor, RIVAL_WORKS, frozenset({OTHER_BASE})) is (
+        who == "admin")
+
+
+@pytest.mark.parametrize("who", list(ACTORS))
+def test_meeting_sides_and_private_notes(who: str) -> None:
+    actor = ACTORS[who]
+    side = {"buyer": "requester", "enterprise": "recipient"}.get(who)
+    assert meeting_side(actor, SHOPPER, WORKS) == side
+    assert may_see_meeting_request(actor, SHOPPER, WORKS, ORGANISERS) is (
+        who in {"admin", "base_admin", "buyer", "enterprise"})
+    assert may_see_meeting_request(actor, SHOPPER, RIVAL_WORKS, frozenset({OTHER_BASE})) is (
+        who in {"admin", "buyer"})
+    # each side reads its own note; organisers and administrators read neither
+    assert may_read_meeting_note(actor, "requester", SHOPPER, WORKS) is (who == "buyer")
+    assert may_read_meeting_note(actor, "recipient", SHOPPER, WORKS) is (who == "enterprise")
+    colleague = Actor(label="c", role=Role.BUYER, user_id=99, organisation="X")
+    assert meeting_side(colleague, SHOPPER, WORKS) == "requester"

@@ -47,6 +47,15 @@ SENTENCES: dict[str, str] = {
                                 "an answer: “%(text)s”"),
     Kind.CERTIFICATE_EXPIRING: N_("The certification %(code)s of %(enterprise)s expires on "
                                   "%(valid_until)s"),
+    Kind.MEETING_REQUESTED: N_("%(requester)s asks %(recipient)s for a meeting"),
+    Kind.MEETING_WITHDRAWN: N_("%(requester)s withdrew its meeting request to %(recipient)s"),
+    Kind.MEETING_UNANSWERED: N_("The meeting request of %(requester)s to %(recipient)s has "
+                                "waited %(days)s days for an answer"),
+    Kind.EVENT_TOMORROW: N_("%(title)s starts tomorrow"),
+}
+_MEETING_ANSWERS = {
+    "accepted": N_("%(recipient)s accepted the meeting with %(requester)s"),
+    "declined": N_("%(recipient)s declined the meeting with %(requester)s"),
 }
 _ANSWERS = {
     "answered": N_("%(enterprise)s answered your request %(request_id)s"),
@@ -86,6 +95,11 @@ KIND_LABELS: dict[str, str] = {
     Kind.REQUEST_CHANGED: N_("Requests to my enterprise edited, closed or withdrawn"),
     Kind.QUOTE_ACCEPTED: N_("Quotes of my enterprise accepted"),
     Kind.MESSAGE_RECEIVED: N_("Messages in the threads of my enquiries"),
+    Kind.MEETING_REQUESTED: N_("Meeting requests to me at events"),
+    Kind.MEETING_ANSWERED: N_("Answers to my meeting requests"),
+    Kind.MEETING_WITHDRAWN: N_("Meeting requests to me withdrawn"),
+    Kind.MEETING_UNANSWERED: N_("Reminders of meeting requests still unanswered"),
+    Kind.EVENT_TOMORROW: N_("Reminders the day before an event"),
 }
 ORDER_STATUS_LABELS = {
     "contract_signed": N_("contract signed"),
@@ -111,6 +125,8 @@ def describe(kind: str, params: Mapping[str, Any], lang: str, gettext: Gettext) 
     values = {name: _figure(value, lang) for name, value in params.items()}
     names = [params.get(f"enterprise_{code}") or "" for code in fallback_order(lang)]
     values["enterprise"] = next((name for name in names if name), "")
+    titles = [params.get(f"title_{code}") or "" for code in fallback_order(lang)]
+    values["title"] = next((title for title in titles if title), "")
     if kind == Kind.ENQUIRY_ANSWERED:
         status = params.get("status")
         which = "declined" if status == "declined" else (
@@ -125,6 +141,8 @@ def describe(kind: str, params: Mapping[str, Any], lang: str, gettext: Gettext) 
         template = _CHANGES.get(str(params.get("change")), _UNKNOWN)
     elif kind == Kind.QUOTE_ACCEPTED:
         template = _ACCEPTED
+    elif kind == Kind.MEETING_ANSWERED:
+        template = _MEETING_ANSWERS.get(str(params.get("status")), _UNKNOWN)
     else:
         template = SENTENCES.get(kind, _UNKNOWN)
     if kind == Kind.ORDER_STATUS:

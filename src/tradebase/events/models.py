@@ -1,0 +1,167 @@
+"""Tables of events: the events themselves (with their organising bases and, for docking days,
+the slot plan), registrations of enterprises and buyer organisations, and meeting requests
+between registrations. Thin: rules live in ``service.py``, ``registrations.py``,
+``meetings.py`` and ``accounts/policy.py``."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    false,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from tradebase.db import Model
+from tradebase.registry.models import Enterprise, Versioned, _now
+
+
+class EventBase(Model):
+    """One organising base of an event (an event may have several)."""
+
+    __tablename__ = "event_bases"
+
+    event_id: Mapped[int] = mapped_column(
+        ForeignKey("events.id", ondelete="CASCADE"), primary_key=True)
+    base_id: Mapped[int] = mapped_column(
+        ForeignKey("bases.id", ondelete="CASCADE"), primary_key=True, index=True)
+
+
+class Event(Model, Versioned):
+    """A docking day, exhibition, festival, competition or campaign (``schemas.EventKind``)."""
+
+    __tablename__ = "events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16), index=True)
+    parent_id: Mapped[int | None] = mapped_column(
+        ForeignKey("events.id", ondelete="SET NULL"), index=True)  # its campaign
+    title_zh: Mapped[str] = mapped_column(String(300), default="")
+    title_en: Mapped[str] = mapped_column(String(300), default="")
+    description_zh: Mapped[str] = mapped_column(Text, default="")
+    description_en: Mapped[str] = mapped_column(Text, default="")
+    place: Mapped[str] = mapped_column(String(300), default="")
+    city: Mapped[str] = mapped_column(String(120), default="")
+    country: Mapped[str | None] = mapped_column(String(2))  # ISO 3166 alpha-2
+    starts_on: Mapped[date | None] = mapped_column(Date)
+    ends_on: Mapped[date | None] = mapped_column(Date)
+    timezone: Mapped[str] = mapped_column(String(64), default="Asia/Shanghai")
+    languages: Mapped[list[str]] = mapped_column(JSON, default=list)
+    capacity: Mapped[int | None] = mapped_column(Integer)  # approved registrations at most
+    over_capacity: Mapped[str] = mapped_column(String(10), default="waitlist")
+    registration_deadline: Mapped[date | None] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(12), default="draft")
+    published: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # meeting requests (docking days)
+    auto_accept: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    max_requests: Mapped[int | None] = mapped_column(Integer)  # sent per participant
+    max_meetings: Mapped[int | None] = mapped_column(Integer)  # accepted per participant
+    # the slot plan of a docking day: ``slots.slot_times``
+    slot_minutes: Mapped[int | None] = mapped_column(Integer)
+    day_start: Mapped[str | None] = mapped_column(String(5))  # "HH:MM"
+    sessions: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    tables: Mapped[int | None] = mapped_column(Integer)
+    # what a festival or exhibition drew, and a campaign's target
+    visitors: Mapped[int | None] = mapped_column(Integer)
+    value: Mapped[float | None] = mapped_column(Float)
+    currency: Mapped[str | None] = mapped_column(String(3))
+    target_text: Mapped[str] = mapped_column(Text, default="")
+    target_cities: Mapped[int | None] = mapped_column(Integer)
+    target_countries: Mapped[int | None] = mapped_column(Integer)
+    target_visitors: Mapped[int | None] = mapped_column(Integer)
+    target_value: Mapped[float | None] = mapped_column(Float)
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
+
+    base_rows: Mapped[list[EventBase]] = relationship(
+        lazy="selectin", cascade="all, delete-orphan", order_by="EventBase.base_id")
+
+    @property
+    def abroad(self) -> bool:
+        """Held outside China (an exhibition or festival abroad)."""
+        return self.country is not None and self.country != "CN"
+
+    @property
+    def base_ids(self) -> list[int]:
+        return sorted(row.base_id for row in self.base_rows)
+
+
+class Registration(Model, Versioned):
+    """An enterprise or a buyer organisation registered for an event, with who attends, what
+    it offers and seeks, and the slots it is available (None: every slot)."""
+
+    __tablename__ = "event_registrations"
+    __table_args__ = (UniqueConstraint("event_id", "enterprise_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(
+        ForeignKey("events.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(10))  # "enterprise" or "buyer"
+    enterprise_id: Mapped[int | None] = mapped_column(
+        ForeignKey("enterprises.id", ondelete="CASCADE"), index=True)
+    organisation: Mapped[str] = mapped_column(String(200), default="")
+    registered_by: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), index=True)
+    attendees: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    offers: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    seeks: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    available_slots: Mapped[list[int] | None] = mapped_column(JSON)
+    booth: Mapped[str] = mapped_column(String(40), default="")
+    status: Mapped[str] = mapped_column(String(12), default="pending")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
+    decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    enterprise: Mapped[Enterprise | None] = relationship(lazy="joined")
+
+    @property
+    def name(self) -> str:
+        if self.enterprise is not None:
+            return self.enterprise.display_name
+        return self.organisation
+
+
+class MeetingRequest(Model, Versioned):
+    """One participant asks another of the same event for a 1:1 meeting. ``message`` is read
+    by both sides; each side's ``*_note`` by that side only."""
+
+    __tablename__ = "event_meeting_requests"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(
+        ForeignKey("events.id", ondelete="CASCADE"), index=True)
+    requester_id: Mapped[int] = mapped_column(
+        ForeignKey("event_registrations.id", ondelete="CASCADE"), index=True)
+    recipient_id: Mapped[int] = mapped_column(
+        ForeignKey("event_registrations.id", ondelete="CASCADE"), index=True)
+    status: Mapped[str] = mapped_column(String(12), default="requested")
+    priority: Mapped[int] = mapped_column(Integer, default=3)  # the requester's, 1-5
+    organiser_priority: Mapped[int | None] = mapped_column(Integer)
+    origin: Mapped[str] = mapped_column(String(10), default="chosen")  # or "suggested"
+    message: Mapped[str] = mapped_column(Text, default="")
+    requester_note: Mapped[str] = mapped_column(Text, default="")
+    recipient_note: Mapped[str] = mapped_column(Text, default="")
+    requested_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
+    answered_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    requester: Mapped[Registration] = relationship(foreign_keys=[requester_id], lazy="joined")
+    recipient: Mapped[Registration] = relationship(foreign_keys=[recipient_id], lazy="joined")
+
+    @property
+    def effective_priority(self) -> int:
+        """The organiser's override, else the requester's."""
+        return self.organiser_priority if self.organiser_priority is not None else self.priority
+
+
+__all__ = ["Event", "EventBase", "MeetingRequest", "Registration"]

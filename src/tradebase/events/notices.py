@@ -1,0 +1,68 @@
+"""Who is told what when a meeting request moves on: one call from each function of
+``meetings.py`` after its flush (requested, accepted or declined, withdrawn). The acting user
+is never told of its own step; the other side's members are. Also who a registration's
+party is, as users (``party_users``), for the reminders."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from tradebase.accounts.guard import current_actor
+from tradebase.accounts.models import User
+from tradebase.events.models import MeetingRequest, Registration
+from tradebase.notifications.kinds import Kind
+from tradebase.notifications.service import enterprise_members, notify
+
+
+def party_users(session: Session, registration: Registration) -> list[int]:
+    """The active users who speak for a registration: its enterprise's members, or the buyer
+    who registered it and the other buyers of its organisation."""
+    if registration.enterprise_id is not None:
+        return enterprise_members(session=session, enterprise_ids=[registration.enterprise_id])
+    ids = {registration.registered_by} if registration.registered_by is not None else set()
+    if registration.organisation:
+        ids |= set(session.scalars(select(User.id).where(
+            User.role == "buyer", User.organisation == registration.organisation,
+            User.is_active)))
+    return sorted(ids)
+
+
+def _others(session: Session, user_ids: Iterable[int]) -> list[int]:
+    me = current_actor(session).user_id
+    return [uid for uid in user_ids if uid != me]
+
+
+def params_of(request: MeetingRequest) -> dict[str, Any]:
+    return {"meeting_request_id": request.id, "event_id": request.event_id,
+            "requester": request.requester.name, "recipient": request.recipient.name,
+            "status": request.status}
+
+
+def link_of(request: MeetingRequest) -> str:
+    return f"/events/{request.event_id}/meetings#request-{request.id}"
+
+
+def _tell(session: Session, registration: Registration, kind: Kind,
+          request: MeetingRequest) -> None:
+    notify(session=session, user_ids=_others(session, party_users(session, registration)),
+           kind=kind, params=params_of(request), link=link_of(request))
+
+
+def requested(*, session: Session, request: MeetingRequest) -> None:
+    """The recipient: a participant asks it for a meeting."""
+    session.flush()
+    _tell(session, request.recipient, Kind.MEETING_REQUESTED, request)
+
+
+def answered(*, session: Session, request: MeetingRequest) -> None:
+    """The requester: its request was accepted (perhaps automatically) or declined."""
+    _tell(session, request.requester, Kind.MEETING_ANSWERED, request)
+
+
+def withdrawn(*, session: Session, request: MeetingRequest) -> None:
+    """The recipient: the requester withdrew its request (or cancelled the meeting)."""
+    _tell(session, request.recipient, Kind.MEETING_WITHDRAWN, request)

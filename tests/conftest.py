@@ -34,6 +34,7 @@ from tradebase.web.app import create_app
 os.environ.setdefault("TRADEBASE_EMBEDDING_BACKEND", "none")
 if os.environ.get("TRADEBASE_REQUIRE_POSTGRES") == "1" and not POSTGRES_URL:
     raise pytest.UsageError("TRADEBASE_REQUIRE_POSTGRES=1 but TRADEBASE_TEST_POSTGRES_URL is unset")
+pytest_plugins = ["tests.fuzz"]  # the Schemathesis runs' shared app
 BACKENDS = ["sqlite"] + (["postgresql"] if POSTGRES_URL else [])
 
 

@@ -12,6 +12,7 @@ import schemathesis
 from hypothesis import HealthCheck, settings
 
 from tests.conftest import auth
+from tests.fuzz import call_and_check
 
 schema = schemathesis.pytest.from_fixture("events_schema").include(path_regex=r"^/api/v1/events")
 
@@ -21,40 +22,29 @@ FUZZ = settings(
 
 
 @pytest.fixture
-def events_schema(app_factory: Any) -> Any:
-    return schemathesis.openapi.from_asgi("/api/v1/openapi.json", app_factory())
-
-
-def _call_and_check(case: Any, headers: dict[str, str]) -> None:
-    response = case.call(headers=headers)
-    assert response.status_code < 500, (
-        f"{case.method} {case.formatted_path} -> {response.status_code}: {response.text[:500]}"
-    )
-    if 400 <= response.status_code < 500:
-        body = response.json()
-        assert isinstance(body.get("error"), dict), response.text[:500]
-        assert isinstance(body["error"].get("message"), str)
+def events_schema(bound_fuzz_app: Any) -> Any:
+    return schemathesis.openapi.from_asgi("/api/v1/openapi.json", bound_fuzz_app)
 
 
 @schema.parametrize()
 @FUZZ
 def test_events_as_the_anonymous_public(case: Any) -> None:
-    _call_and_check(case, {})
+    call_and_check(case, {})
 
 
 @schema.parametrize()
 @FUZZ
 def test_events_as_an_organiser(case: Any, tokens: dict[str, str]) -> None:
-    _call_and_check(case, auth(tokens["base_admin"]))
+    call_and_check(case, auth(tokens["base_admin"]))
 
 
 @schema.parametrize()
 @FUZZ
 def test_events_as_an_enterprise_member(case: Any, tokens: dict[str, str]) -> None:
-    _call_and_check(case, auth(tokens["enterprise"]))
+    call_and_check(case, auth(tokens["enterprise"]))
 
 
 @schema.parametrize()
 @FUZZ
 def test_events_as_a_buyer(case: Any, tokens: dict[str, str]) -> None:
-    _call_and_check(case, auth(tokens["buyer"]))
+    call_and_check(case, auth(tokens["buyer"]))

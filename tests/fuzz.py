@@ -1,0 +1,39 @@
+"""What the Schemathesis runs share: one app per test module (building the matching index
+once, not for every operation), bound to each test's rolled-back transaction, and the check
+of every response."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from fastapi import FastAPI
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from tradebase.settings import Settings
+from tradebase.web.app import create_app
+
+
+@pytest.fixture(scope="module")
+def fuzz_app(engine: Engine) -> FastAPI:
+    return create_app(engine, settings=Settings(
+        login_limit="100000/minute", api_limit="1000000/minute", mail_backend="memory"))
+
+
+@pytest.fixture
+def bound_fuzz_app(fuzz_app: FastAPI, session_maker: sessionmaker[Session]) -> FastAPI:
+    fuzz_app.state.session_factory = session_maker
+    return fuzz_app
+
+
+def call_and_check(case: Any, headers: dict[str, str]) -> None:
+    """No 5xx; every 4xx carries the JSON error envelope."""
+    response = case.call(headers=headers)
+    assert response.status_code < 500, (
+        f"{case.method} {case.formatted_path} -> {response.status_code}: {response.text[:500]}"
+    )
+    if 400 <= response.status_code < 500:
+        body = response.json()
+        assert isinstance(body.get("error"), dict), response.text[:500]
+        assert isinstance(body["error"].get("message"), str)

@@ -233,7 +233,8 @@ def cases(client: TestClient, session: Session, tokens: dict[str, str]) -> dict[
 @pytest.mark.parametrize("name", [
     "request", "edit", "enquire", "quote", "intention", "message", "round", "need",
     "round quote", "supplier quote", "close early", "capacity", "enterprise", "enterprise edit",
-    "product", "product edit", "photo", "attachment", "password", "base transfer", "signup", "join", "invite",
+    "product", "product edit", "photo", "attachment", "password", "base transfer", "signup",
+    "join", "invite",
 ])
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_every_error_is_shown_beside_its_field(

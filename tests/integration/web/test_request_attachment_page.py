@@ -30,7 +30,8 @@ def _error_beside_the_file(html: str) -> str:
     found = re.search(r'<p class="error" id="error-file">([^<]*)</p>', html)
     assert found, html[:3000]
     assert 'href="#field-file"' in html  # the summary at the top links the input
-    assert 'id="field-file"' in html and 'aria-invalid="true"' in html
+    assert 'id="field-file"' in html
+    assert 'aria-invalid="true"' in html
     return found.group(1)
 
 

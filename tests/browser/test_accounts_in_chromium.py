@@ -54,7 +54,8 @@ def test_enterprise_edits_its_catalog_and_the_base_admin_sees_it_audited(
     expect(page.locator("h1")).to_have_text("Not allowed")
     assert page.locator("#field-moq").count() == 0
 
-    page.click(".account button.link")  # log out
+    page.click("#account-menu summary")  # the account's menu, then log out
+    page.click("#logout-form button")
     expect(page.locator(".account")).to_contain_text("Log in")
 
     _log_in(page, live_server, "bureau@example.com")

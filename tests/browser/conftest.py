@@ -7,6 +7,7 @@ browser is Debian's ``chromium`` package: Playwright drives it, it downloads no 
 
 from __future__ import annotations
 
+import re
 import shutil
 import socket
 import threading
@@ -75,6 +76,14 @@ def log_in(page: Page, live_server: str, email: str) -> None:
     page.fill("#login-password", BROWSER_PASSWORD)
     page.click("#login-form button[type=submit]")
     expect(page.locator(".account .who")).to_have_text(email)
+
+
+def mailed_link(to: str, path: str = "/signup/verify/") -> str:
+    """The path of the last link to ``path...`` that the live server mailed to ``to``."""
+    body = next(mail["body"] for mail in reversed(LIVE_MAIL.outbox) if mail["to"] == to)
+    found = re.search(rf"https?://[^/\s]+({re.escape(path)}\S+)", body)
+    assert found, body
+    return found.group(1)
 
 
 def add_admin_and_officer(engine: Engine) -> None:

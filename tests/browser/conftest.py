@@ -78,6 +78,13 @@ def log_in(page: Page, live_server: str, email: str) -> None:
     expect(page.locator(".account .who")).to_have_text(email)
 
 
+def log_out(page: Page) -> None:
+    """Log out from the account's menu of the top bar."""
+    page.click("#account-menu summary")
+    page.click("#logout-form button")
+    expect(page.locator("a[href^='/login']")).to_be_visible()
+
+
 def mailed_link(to: str, path: str = "/signup/verify/") -> str:
     """The path of the last link to ``path...`` that the live server mailed to ``to``."""
     body = next(mail["body"] for mail in reversed(LIVE_MAIL.outbox) if mail["to"] == to)

@@ -7,6 +7,7 @@ browser is Debian's ``chromium`` package: Playwright drives it, it downloads no 
 
 from __future__ import annotations
 
+import re
 import shutil
 import socket
 import threading
@@ -25,10 +26,12 @@ from playwright.sync_api import (
     expect,
     sync_playwright,
 )
+from sqlalchemy import select
 from sqlalchemy.engine import Engine
 
 from tradebase.accounts import service as accounts
 from tradebase.accounts.mail import MemoryMailSender
+from tradebase.accounts.models import User
 from tradebase.accounts.policy import system_actor
 from tradebase.accounts.roles import Role
 from tradebase.db import make_engine
@@ -73,6 +76,31 @@ def log_in(page: Page, live_server: str, email: str) -> None:
     page.fill("#login-password", BROWSER_PASSWORD)
     page.click("#login-form button[type=submit]")
     expect(page.locator(".account .who")).to_have_text(email)
+
+
+def log_out(page: Page) -> None:
+    """Log out from the account's menu of the top bar."""
+    page.click("#account-menu summary")
+    page.click("#logout-form button")
+    expect(page.locator("a[href^='/login']")).to_be_visible()
+
+
+def mailed_link(to: str, path: str = "/signup/verify/") -> str:
+    """The path of the last link to ``path...`` that the live server mailed to ``to``."""
+    body = next(mail["body"] for mail in reversed(LIVE_MAIL.outbox) if mail["to"] == to)
+    found = re.search(rf"https?://[^/\s]+({re.escape(path)}\S+)", body)
+    assert found, body
+    return found.group(1)
+
+
+def add_admin_and_officer(engine: Engine) -> None:
+    """An administrator and a programme officer (admin@ and officer@example.com), once."""
+    with unit_of_work(system_actor("browser-tests"), engine=engine) as session:
+        for email, role in (("admin@example.com", Role.ADMIN),
+                            ("officer@example.com", Role.OFFICER)):
+            if session.scalar(select(User.id).where(User.email == email)) is None:
+                accounts.create_user(session=session, email=email, password=BROWSER_PASSWORD,
+                                     role=role)
 
 
 @pytest.fixture(scope="session")

@@ -12,6 +12,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
 from tests.browser.conftest import log_in as _log_in
+from tests.browser.conftest import log_out
 from tradebase.registry.models import Base, Enterprise, Product
 
 pytestmark = pytest.mark.browser
@@ -54,7 +55,7 @@ def test_enterprise_edits_its_catalog_and_the_base_admin_sees_it_audited(
     expect(page.locator("h1")).to_have_text("Not allowed")
     assert page.locator("#field-moq").count() == 0
 
-    page.click(".account button.link")  # log out
+    log_out(page)
     expect(page.locator(".account")).to_contain_text("Log in")
 
     _log_in(page, live_server, "bureau@example.com")

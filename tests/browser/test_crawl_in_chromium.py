@@ -17,16 +17,10 @@ from urllib.parse import urldefrag, urlsplit
 import pytest
 from babel.messages.pofile import read_po
 from playwright.sync_api import Browser, Page
-from sqlalchemy import select
 from sqlalchemy.engine import Engine
 
 from tests.browser.axe import axe_context, describe, violations
-from tests.browser.conftest import BROWSER_PASSWORD, REPO, log_in
-from tradebase.accounts import service as accounts
-from tradebase.accounts.models import User
-from tradebase.accounts.policy import system_actor
-from tradebase.accounts.roles import Role
-from tradebase.uow import unit_of_work
+from tests.browser.conftest import REPO, add_admin_and_officer, log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -46,6 +40,12 @@ SKIP = re.compile(r"^/(lang|api|static|logout)(/|$)|\.(csv|xlsx|json|png|jpe?g|p
 VALIDATOR_ENGLISH = ("String should", "Field required", "Input should", "Value error",
                      "value is not a valid", "Extra inputs are not permitted")
 MAX_PAGES = 80
+# How far apart the tops of the top bar's items are (0 when they sit on one row).
+BAR_ROWS = """() => {
+  const tops = [...document.querySelectorAll('header.topbar > *')]
+    .filter(e => e.getClientRects().length).map(e => e.getBoundingClientRect().top);
+  return {spread: Math.max(...tops) - Math.min(...tops)};
+}"""
 CATALOG = REPO / "src" / "tradebase" / "web" / "i18n" / "zh" / "LC_MESSAGES" / "messages.po"
 
 
@@ -80,15 +80,6 @@ def pattern(path: str) -> str:
     return re.sub(r"\d+", "{n}", path)
 
 
-def _admin_and_officer(engine: Engine) -> None:
-    with unit_of_work(system_actor("browser-tests"), engine=engine) as session:
-        for email, role in (("admin@example.com", Role.ADMIN),
-                            ("officer@example.com", Role.OFFICER)):
-            if session.scalar(select(User.id).where(User.email == email)) is None:
-                accounts.create_user(session=session, email=email, password=BROWSER_PASSWORD,
-                                     role=role)
-
-
 def check_page(page: Page, problems: list[str], shots: Path, name: str) -> None:
     """The checks of one page, at each width."""
     text = page.evaluate(TEXT_JS)
@@ -103,6 +94,8 @@ def check_page(page: Page, problems: list[str], shots: Path, name: str) -> None:
                       "() => requestAnimationFrame(done)))")
         wide = page.evaluate(
             "[document.documentElement.scrollWidth, window.innerWidth]")
+        if width == 1280 and page.evaluate(BAR_ROWS)["spread"] >= 16:
+            problems.append(f"{page.url}: the top bar wraps to two rows at 1280 px")
         if wide[0] > wide[1]:
             problems.append(f"{page.url} at {width} px scrolls sideways ({wide[0]} > {wide[1]})")
         found = violations(page)
@@ -115,7 +108,7 @@ def check_page(page: Page, problems: list[str], shots: Path, name: str) -> None:
 def test_every_reachable_page_in_chinese(
     browser: Browser, live_server: str, live_engine: Engine, artifacts: Path, role: str,
 ) -> None:
-    _admin_and_officer(live_engine)
+    add_admin_and_officer(live_engine)
     shots = artifacts / "crawl" / role
     shots.mkdir(parents=True, exist_ok=True)
     context = axe_context(browser, locale="zh-CN")

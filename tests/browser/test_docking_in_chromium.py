@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import Page, expect
 from sqlalchemy.engine import Engine
 
-from tests.browser.conftest import log_in
+from tests.browser.conftest import log_in, log_out
 from tradebase.accounts.policy import system_actor
 from tradebase.registry import schemas, service
 from tradebase.uow import unit_of_work
@@ -38,11 +38,6 @@ def _seed_listing(engine: Engine) -> int:
         return anxi.id
 
 
-def _log_out(page: Page) -> None:
-    page.click("form[action='/logout'] button")
-    expect(page.locator("a[href^='/login']")).to_be_visible()
-
-
 def test_a_swedish_request_becomes_a_signed_intention(
     page: Page, live_server: str, live_engine: Engine
 ) -> None:
@@ -64,7 +59,7 @@ def test_a_swedish_request_becomes_a_signed_intention(
     row.locator("button[type=submit]").click()
     expect(page.locator("#enquiries .enquiry-status").first).to_have_text("sent")
     request_url = page.url.split("#")[0]
-    _log_out(page)
+    log_out(page)
 
     log_in(page, live_server, "works@example.com")
     page.goto(f"{live_server}/docking")
@@ -80,7 +75,7 @@ def test_a_swedish_request_becomes_a_signed_intention(
     page.click("#intention-form button[type=submit]")
     expect(page.locator("#intentions .intention-status")).to_have_text("proposed")
     expect(page.locator(".accept-form")).to_have_count(0)  # the proposer does not accept
-    _log_out(page)
+    log_out(page)
 
     log_in(page, live_server, "buyer@example.com")
     page.goto(request_url)
@@ -88,7 +83,7 @@ def test_a_swedish_request_becomes_a_signed_intention(
     page.click(".accept-form button")
     expect(page.locator("#intentions .intention-status")).to_have_text("accepted")
     expect(page.locator("#intentions .order-status")).to_have_text("contract_signed")
-    _log_out(page)
+    log_out(page)
 
     log_in(page, live_server, "bureau@example.com")
     page.goto(f"{live_server}/docking/bases/{anxi_id}/dashboard")

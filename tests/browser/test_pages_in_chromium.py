@@ -13,7 +13,9 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
+from sqlalchemy.engine import Engine
 
+from tests.browser.conftest import add_admin_and_officer
 from tests.browser.conftest import log_in as _log_in
 
 pytestmark = pytest.mark.browser
@@ -196,3 +198,58 @@ def test_api_docs_render_swagger_ui_under_the_csp(
     expect(page.locator(".swagger-ui .info .title")).to_contain_text("Tradebase")
     expect(page.locator(".opblock-summary-path", has_text="/api/v1/bases").first).to_be_visible()
     _shoot(page, artifacts, "api-docs-en")
+
+
+TOP_BAR_USERS = {
+    "anonymous": None, "admin": "admin@example.com", "base_admin": "bureau@example.com",
+    "enterprise": "works@example.com", "buyer": "buyer@example.com",
+    "officer": "officer@example.com", "supplier": "resins@example.com",
+}
+# Where every item of the bar sits: its height and each child's top.
+BAR_ROWS = """() => {
+  const bar = document.querySelector('header.topbar').getBoundingClientRect();
+  const tops = [...document.querySelectorAll('header.topbar > *')]
+    .filter(e => e.getClientRects().length).map(e => e.getBoundingClientRect().top);
+  return {height: bar.height, spread: Math.max(...tops) - Math.min(...tops)};
+}"""
+
+
+@pytest.mark.parametrize("role", list(TOP_BAR_USERS))
+def test_the_top_bar_is_one_row_at_a_laptops_width_for_every_role(
+    page: Page, live_server: str, live_engine: Engine, artifacts: Path, role: str
+) -> None:
+    """At 1,280 px every item of the top bar sits on one row, in English and in Chinese; at
+    390 px it stays within the screen, and its menus open (without JavaScript: <details>)."""
+    add_admin_and_officer(live_engine)
+    email = TOP_BAR_USERS[role]
+    if email:
+        _log_in(page, live_server, email)
+    start = "/my" if email else "/"
+    for lang in ("en", "zh"):
+        page.goto(f"{live_server}/lang/{lang}?next={start}")
+        page.set_viewport_size({"width": 1280, "height": 900})
+        rows = page.evaluate(BAR_ROWS)
+        assert rows["spread"] < 16, (role, lang, rows)  # one row: every item at one height
+        assert rows["height"] < 72, (role, lang, rows)  # two rows would be ~100 px
+        page.screenshot(path=str(artifacts / f"topbar-{role}-{lang}-1280.png"))
+        page.set_viewport_size({"width": 390, "height": 900})
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390, (role, lang)
+        page.screenshot(path=str(artifacts / f"topbar-{role}-{lang}-390.png"))
+        if email:
+            page.click("#account-menu summary")
+            logout = page.locator("#logout-form button")
+            expect(logout).to_be_visible()
+            box = page.locator("#account-menu .menu-panel").bounding_box()
+            assert box is not None
+            assert box["x"] >= 0, (role, lang, box)
+            assert box["x"] + box["width"] <= 390, (role, lang, box)
+            page.screenshot(path=str(artifacts / f"topbar-{role}-{lang}-390-menu.png"))
+            page.click("#account-menu summary")
+            expect(logout).to_be_hidden()
+    if role == "buyer":  # six languages: a menu of them
+        page.set_viewport_size({"width": 1280, "height": 900})
+        page.click("#lang-menu summary")
+        page.screenshot(path=str(artifacts / "topbar-buyer-languages-1280.png"))
+        page.click("#lang-menu a[data-lang='de']")
+        expect(page.locator("html")).to_have_attribute("lang", "de")
+        page.goto(f"{live_server}/lang/en?next=/my")

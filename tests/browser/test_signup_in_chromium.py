@@ -3,24 +3,16 @@ sign-up and verification pages at 390 and 1,280 px, in Chinese and English."""
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import LIVE_MAIL
+from tests.browser.conftest import mailed_link
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 PASSWORD = "a-long-browser-password-7"
 TEXT = "800 rattan dining chairs, ISO9001, delivered to Germany within 60 days"
-
-
-def _last_link(to: str) -> str:
-    body = next(mail["body"] for mail in reversed(LIVE_MAIL.outbox) if mail["to"] == to)
-    found = re.search(r"https?://\S+(/signup/verify/\S+)", body)
-    assert found, body
-    return found.group(1)
 
 
 def _shots(page: Page, artifacts: Path, name: str) -> None:
@@ -58,7 +50,7 @@ def test_a_buyer_signs_up_verifies_and_posts_a_request(page: Page, live_server: 
     expect(page.locator("#resend-form")).to_be_visible()
     _shots(page, artifacts, "signup-verify-zh")
 
-    page.goto(f"{live_server}{_last_link(email)}")
+    page.goto(f"{live_server}{mailed_link(email)}")
     page.click("#confirm-form button[type=submit]")
     page.wait_for_url("**/login?verified=1")
     page.goto(f"{live_server}/lang/en?next=/docking")

@@ -54,8 +54,8 @@ BUTTONS = {
 # (no hint which of e-mail and password), and a secret is never sent back.
 SIGN_IN = {"/login", "/login/two-factor", "/password-reset", "/password-reset/{token}",
            "/account/two-factor", "/signup/verify/{token}", "/invitations/{token}"}
-# Not yet in the flow: a refused request attachment is still the error page (said by code).
-NOT_YET = {"/docking/requests/{request_id:int}/attachments"}
+# Not yet in the flow (none left: a new exception is listed here with its reason).
+NOT_YET: set[str] = set()
 
 ENGLISH_VALIDATOR = ("String should", "Input should", "Value error", "Field required",
                      "should be", "is not an ISO", "Extra inputs")
@@ -95,6 +95,7 @@ FORMS = {
     "/procurement/rounds/{round_id:int}/close",
     "/capacity", "/enterprises/new", "/enterprises/{enterprise_id:int}/edit", "/products/new",
     "/products/{product_id:int}/edit", "/products/{product_id:int}/photos", "/account/password",
+    "/docking/requests/{request_id:int}/attachments",
     "/bases/{base_id}/transfer", "/signup", "/signup/enterprise", "/invitations",
 }
 
@@ -209,6 +210,9 @@ def cases(client: TestClient, session: Session, tokens: dict[str, str]) -> dict[
         "photo": Case(f"/products/{product_id}/photos", bureau, {}, ["file"], [],
                       files={"file": ("chair.png", b"not a photo at all", "image/png")},
                       status=415),
+        "attachment": Case(f"/docking/requests/{made.id}/attachments", buyer, {}, ["file"], [],
+                           files={"file": ("spec.pdf", b"not a PDF at all", "application/pdf")},
+                           status=415),
         "base transfer": Case(f"/bases/{member_of.base_id}/transfer", auth(tokens["base_admin"]),
                               {"kind": ""}, ["kind", "file"], []),
         "password": Case("/account/password", auth(tokens["officer"]),
@@ -230,7 +234,8 @@ def cases(client: TestClient, session: Session, tokens: dict[str, str]) -> dict[
 @pytest.mark.parametrize("name", [
     "request", "edit", "enquire", "quote", "intention", "message", "round", "need",
     "round quote", "supplier quote", "close early", "capacity", "enterprise", "enterprise edit",
-    "product", "product edit", "photo", "password", "base transfer", "signup", "join", "invite",
+    "product", "product edit", "photo", "attachment", "password", "base transfer", "signup",
+    "join", "invite",
 ])
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_every_error_is_shown_beside_its_field(

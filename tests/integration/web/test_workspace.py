@@ -4,12 +4,19 @@ broken link for what is not built yet."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import UTC, datetime
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from tests.conftest import PASSWORD, ROLES, csrf_token_of
-from tradebase.registry.models import Base
+from tradebase.accounts import service as accounts
+from tradebase.accounts.models import JoinRequest, User
+from tradebase.accounts.roles import Role
+from tradebase.registry.models import Base, Enterprise
+from tradebase.settings import Settings
 
 LANGS = ["zh", "en"]
 
@@ -68,3 +75,33 @@ def test_the_base_page_links_its_dashboard_for_who_may_read_it(
 def test_a_base_path_that_is_not_a_number_is_not_found(client: TestClient) -> None:
     # /bases/compare comes with the analytics issue; until then a plain 404, never a 422.
     assert client.get("/bases/compare").status_code == 404
+
+
+def test_an_enterprise_user_without_an_enterprise_is_led_to_join_one(
+    speak: Callable[[str], TestClient], session: Session, tokens: dict[str, str], anxi: Base,
+) -> None:
+    # Signed up as an enterprise user and verified, a member of no enterprise yet.
+    user = User(email="newcomer@example.com", password_hash="x", role=Role.ENTERPRISE.value,
+                email_verified_at=datetime.now(UTC))
+    session.add(user)
+    session.flush()
+    newcomer, _ = accounts.issue_token(session=session, user=user, settings=Settings())
+    session.flush()
+    html = speak("zh").get("/my", headers={"Authorization": f"Bearer {newcomer}"}).text
+    assert 'id="join-enterprise"' in html
+    assert 'href="/signup/enterprise"' in html
+    assert "您的账户尚未加入任何企业" in html
+    member = speak("en").get("/my", headers=_as("enterprise", tokens)).text
+    assert 'id="join-enterprise"' not in member  # a member of one already
+
+    bureau = speak("en").get("/my", headers=_as("base_admin", tokens)).text
+    assert 'href="/signup/requests"' in bureau
+    assert 'id="waiting-joins"' not in bureau  # nothing waits
+    enterprise_id = session.scalars(select(Enterprise.id).where(
+        Enterprise.base_id == anxi.id).order_by(Enterprise.id)).first()
+    session.add(JoinRequest(user_id=user.id, base_id=anxi.id, enterprise_id=enterprise_id))
+    session.flush()
+    bureau = speak("en").get("/my", headers=_as("base_admin", tokens)).text
+    assert 'id="waiting-joins">1</span>' in bureau
+    officer = speak("en").get("/my", headers=_as("officer", tokens)).text
+    assert 'href="/signup/requests"' not in officer  # only those who decide

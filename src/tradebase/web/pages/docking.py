@@ -13,11 +13,12 @@ from typing import TypeVar
 
 from fastapi.responses import HTMLResponse, RedirectResponse
 from pydantic import BaseModel
+from starlette.datastructures import UploadFile
 from starlette.requests import Request
 from starlette.responses import Response
 
 from tradebase.accounts.policy import RequestParties, Role, acts_for_buyer, acts_for_enterprise
-from tradebase.docking import schemas, service, threads
+from tradebase.docking import attachments, rfq, schemas, service, threads
 from tradebase.docking.attachments import UnsupportedAttachment
 from tradebase.docking.models import Enquiry
 from tradebase.errors import InvalidInput, TooLarge
@@ -35,7 +36,7 @@ from tradebase.web.pages.docking_rfq import (
 )
 from tradebase.web.pages.enterprises import Posted
 from tradebase.web.pages.forms import Form, apply, read_form, validate
-from tradebase.web.pages.messages import say_error
+from tradebase.web.pages.messages import say, say_error
 from tradebase.web.pages.rfq_labels import LABELS
 from tradebase.web.pages.routing import page_router
 from tradebase.web.pages.templating import gettext_for, is_htmx, render
@@ -104,6 +105,13 @@ def post_request(request: Request, db: DbSession, posted: Posted) -> Response:
 
 @router.get("/docking/requests/{request_id:int}", response_class=HTMLResponse)
 def request_page(request_id: int, request: Request, db: DbSession) -> HTMLResponse:
+    return _request_page(request, db, request_id, Form())
+
+
+def _request_page(request: Request, db: DbSession, request_id: int, attachment_form: Form,
+                  status_code: int = 200) -> HTMLResponse:
+    """The request, its matches (for its buyer), enquiries and files; ``attachment_form``
+    holds a refused file's message, said beside the file input."""
     buyer_request = service.get_request(session=db, request_id=request_id)
     actor = request.state.actor
     parties = RequestParties(buyer_id=buyer_request.buyer_id,
@@ -122,9 +130,39 @@ def request_page(request_id: int, request: Request, db: DbSession) -> HTMLRespon
         "enquiries": enquiries, "asked": {sku for e in enquiries for sku in (e.skus or [])},
         "enquired": {e.enterprise_id: e for e in enquiries},
         "unread_messages": threads.unread_counts(session=db, enquiries=enquiries),
-        **request_extras(request, db, buyer_request),
+        **request_extras(request, db, buyer_request), "attachment_form": attachment_form,
     }
-    return render(request, "docking_request.html", context)
+    return render(request, "docking_request.html", context, status_code=status_code)
+
+
+@router.post("/docking/requests/{request_id:int}/attachments", response_class=HTMLResponse)
+def attach(request_id: int, request: Request, db: DbSession, posted: Posted) -> Response:
+    """Attach a file (multipart form). A file refused (none, empty, too large, of a type not
+    accepted, one too many) is said beside the file input of the request page, in the page's
+    language, and nothing is stored; one who may not change the request gets the error page."""
+    rfq.changeable_request(db, request_id)
+    settings = request.app.state.settings
+    gettext = gettext_for(request)
+    form = Form()
+    upload = posted.get("file")
+    done = None
+    if not isinstance(upload, UploadFile) or not (upload.filename or upload.size):
+        form.errors["file"] = say("rfq.attachment_missing", {}, gettext)
+    else:
+        try:
+            done = apply(db, form, gettext, lambda: attachments.add_attachment(
+                session=db, storage=file_storage(request), request_id=request_id,
+                filename=upload.filename or "",
+                data=upload.file.read(settings.attachment_max_bytes + 1),
+                max_bytes=settings.attachment_max_bytes,
+                max_count=settings.attachments_per_request), default_field="file")
+        except UnsupportedAttachment as exc:  # not of an accepted type: beside the input too
+            db.rollback()
+            form.errors["file"] = say_error(exc, gettext)
+            form.status_code = exc.status_code
+    if done is None:
+        return _request_page(request, db, request_id, form, status_code=form.status_code)
+    return RedirectResponse(f"/docking/requests/{request_id}#attachments", status_code=303)
 
 
 @router.get("/docking/requests/{request_id:int}/split", response_class=HTMLResponse)

@@ -13,7 +13,6 @@ from typing import Any, TypeVar
 
 from fastapi.responses import HTMLResponse, RedirectResponse
 from pydantic import BaseModel
-from starlette.datastructures import UploadFile
 from starlette.requests import Request
 from starlette.responses import Response
 
@@ -26,7 +25,6 @@ from tradebase.docking import attachments, rfq, schemas, service, threads
 from tradebase.docking import rfq_schemas as rs
 from tradebase.docking.models import BuyerRequest
 from tradebase.docking.terms import SORT_KEYS
-from tradebase.errors import InvalidInput
 from tradebase.web.api.docking import listing_index
 from tradebase.web.api.docking_rfq import attachment_response, file_storage, quote_out
 from tradebase.web.deps import DbSession
@@ -239,22 +237,7 @@ def lift_suspension(suspension_id: int, db: DbSession) -> Response:
     return _to_request(request_id, "#moderation")
 
 
-# --- attachments -----------------------------------------------------------------------------
-
-
-@router.post("/docking/requests/{request_id:int}/attachments", response_class=HTMLResponse)
-def attach(request_id: int, request: Request, db: DbSession, posted: Posted) -> Response:
-    """Attach a file (multipart form); a refused file is explained on the error page."""
-    settings = request.app.state.settings
-    upload = posted.get("file")
-    if not isinstance(upload, UploadFile):
-        raise InvalidInput("choose a file to attach", field="file", code="rfq.attachment_empty")
-    attachments.add_attachment(
-        session=db, storage=file_storage(request), request_id=request_id,
-        filename=upload.filename or "",
-        data=upload.file.read(settings.attachment_max_bytes + 1),
-        max_bytes=settings.attachment_max_bytes, max_count=settings.attachments_per_request)
-    return _to_request(request_id, "#attachments")
+# --- attachments (adding one is on the request page: docking.py) ---------------------------
 
 
 @router.get("/docking/requests/{request_id:int}/attachments/{attachment_id:int}")

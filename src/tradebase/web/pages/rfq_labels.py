@@ -123,6 +123,7 @@ add_messages({
     "rfq.attachment_type": N_("Attach a PDF, PNG, JPEG, XLSX or CSV file."),
     "rfq.attachment_content": N_("The file %(name)s is not what its name says."),
     "rfq.attachment_empty": N_("The file is empty."),
+    "rfq.attachment_missing": N_("Choose a file to attach."),
     "rfq.attachment_size": N_("The file is larger than the limit of %(limit)s bytes."),
     "rfq.attachment_count": N_("A request holds at most %(limit)s files."),
 })

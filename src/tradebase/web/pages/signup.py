@@ -238,6 +238,7 @@ def _join_page(request: Request, db: Session, form: Form, status_code: int = 200
                              .order_by(Enterprise.base_id, Enterprise.id)).all()
     return render(request, "signup_join.html", {
         "form": form, "bases": bases, "enterprises": enterprises,
+        "by_id": {enterprise.id: enterprise for enterprise in enterprises},
         "mine": onboarding.my_requests(session=db),
     }, status_code=status_code)
 

@@ -2,8 +2,10 @@
 
 A buyer sees its requests; an enterprise member its enquiries, its enterprises and the links
 to its inbox and capacity; a base administrator its bases with their docking dashboards;
-an officer the bases whose dashboards it may read. Which bases and dashboards appear is
-decided by ``accounts/policy.py`` (``is_allowed``), as on the pages they link to.
+an officer the bases whose dashboards it may read. An enterprise user who is no member of an
+enterprise yet is led to ask to join one; a base administrator sees how many requests to join
+wait for its decision. Which bases and dashboards appear is decided by ``accounts/policy.py``
+(``is_allowed``), as on the pages they link to.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from __future__ import annotations
 from fastapi.responses import HTMLResponse
 from starlette.requests import Request
 
+from tradebase.accounts import onboarding
 from tradebase.accounts.policy import Permission, Role, is_allowed
 from tradebase.docking import service as docking
 from tradebase.errors import Unauthenticated
@@ -32,6 +35,7 @@ def workspace(request: Request, db: DbSession) -> HTMLResponse:
     if actor.role is None:
         raise Unauthenticated("log in to see your work")
     bases, _ = registry.list_bases(session=db, limit=200)
+    decides = actor.role in (Role.ADMIN, Role.BASE_ADMIN) and actor.verified
     context = {
         "role": actor.role.value,
         "requests": (docking.list_requests(session=db)[:_RECENT]
@@ -45,6 +49,9 @@ def workspace(request: Request, db: DbSession) -> HTMLResponse:
         "dashboard_bases": [base for base in bases if is_allowed(
             actor, Permission.VIEW_DOCKING_DASHBOARD, base_id=base.id)],
         "may_audit": is_allowed(actor, Permission.VIEW_AUDIT),
+        "may_join": actor.role is Role.ENTERPRISE and not actor.enterprise_ids,
+        "decides_joins": decides,
+        "waiting_joins": len(onboarding.pending_requests(session=db)) if decides else 0,
         "labels": LABELS,
     }
     return render(request, "workspace.html", context)

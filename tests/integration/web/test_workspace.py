@@ -51,7 +51,9 @@ def test_anonymous_visitors_are_asked_to_log_in(client: TestClient) -> None:
     assert 'href="/my"' not in page.text
 
 
-def test_signing_in_without_a_target_leads_to_the_role_home(client: TestClient) -> None:
+def test_signing_in_without_a_target_leads_to_the_role_home(
+    client: TestClient, tokens: dict[str, str]  # tokens: the seeded users exist
+) -> None:
     token = csrf_token_of(client)
     done = client.post("/login", data={"email": "buyer@example.com", "password": PASSWORD,
                                        "csrf_token": token}, follow_redirects=False)

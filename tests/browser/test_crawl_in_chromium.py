@@ -9,6 +9,7 @@ English phrase.
 
 from __future__ import annotations
 
+import os
 import re
 from collections import deque
 from pathlib import Path
@@ -46,6 +47,9 @@ SKIP = re.compile(r"^/(lang|api|static|logout)(/|$)|\.(csv|xlsx|json|png|jpe?g|p
 VALIDATOR_ENGLISH = ("String should", "Field required", "Input should", "Value error",
                      "value is not a valid", "Extra inputs are not permitted")
 MAX_PAGES = 80
+# A full-page screenshot of every page at both widths costs more than the checks themselves:
+# taken for a page with a problem, and for every page with TRADEBASE_CRAWL_SCREENSHOTS=1.
+ALL_SHOTS = os.environ.get("TRADEBASE_CRAWL_SCREENSHOTS") == "1"
 CATALOG = REPO / "src" / "tradebase" / "web" / "i18n" / "zh" / "LC_MESSAGES" / "messages.po"
 
 
@@ -91,6 +95,7 @@ def _admin_and_officer(engine: Engine) -> None:
 
 def check_page(page: Page, problems: list[str], shots: Path, name: str) -> None:
     """The checks of one page, at each width."""
+    before = len(problems)
     text = page.evaluate(TEXT_JS)
     english = [p for p in VALIDATOR_ENGLISH if p in text]
     english += [p for p in PHRASES if p in text][:5]
@@ -108,7 +113,8 @@ def check_page(page: Page, problems: list[str], shots: Path, name: str) -> None:
         found = violations(page)
         if found:
             problems.append(f"{page.url} at {width} px:\n{describe(found)}")
-        page.screenshot(path=str(shots / f"{name}-{width}.png"), full_page=True)
+        if ALL_SHOTS or len(problems) > before:
+            page.screenshot(path=str(shots / f"{name}-{width}.png"), full_page=True)
 
 
 @pytest.mark.parametrize("role", list(USERS))

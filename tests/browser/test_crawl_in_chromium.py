@@ -9,6 +9,7 @@ English phrase.
 
 from __future__ import annotations
 
+import os
 import re
 from collections import deque
 from pathlib import Path
@@ -46,6 +47,9 @@ BAR_ROWS = """() => {
     .filter(e => e.getClientRects().length).map(e => e.getBoundingClientRect().top);
   return {spread: Math.max(...tops) - Math.min(...tops)};
 }"""
+# A full-page screenshot of every page at both widths costs more than the checks themselves:
+# taken for a page with a problem, and for every page with TRADEBASE_CRAWL_SCREENSHOTS=1.
+ALL_SHOTS = os.environ.get("TRADEBASE_CRAWL_SCREENSHOTS") == "1"
 CATALOG = REPO / "src" / "tradebase" / "web" / "i18n" / "zh" / "LC_MESSAGES" / "messages.po"
 
 
@@ -82,6 +86,7 @@ def pattern(path: str) -> str:
 
 def check_page(page: Page, problems: list[str], shots: Path, name: str) -> None:
     """The checks of one page, at each width."""
+    before = len(problems)
     text = page.evaluate(TEXT_JS)
     english = [p for p in VALIDATOR_ENGLISH if p in text]
     english += [p for p in PHRASES if p in text][:5]
@@ -101,7 +106,8 @@ def check_page(page: Page, problems: list[str], shots: Path, name: str) -> None:
         found = violations(page)
         if found:
             problems.append(f"{page.url} at {width} px:\n{describe(found)}")
-        page.screenshot(path=str(shots / f"{name}-{width}.png"), full_page=True)
+        if ALL_SHOTS or len(problems) > before:
+            page.screenshot(path=str(shots / f"{name}-{width}.png"), full_page=True)
 
 
 @pytest.mark.parametrize("role", list(USERS))

@@ -151,7 +151,8 @@ def test_sealed_until_closed_then_ranked_and_published(client: TestClient, world
     assert client.patch(_url(event), headers=world["bureau"],
                         json={"tie_break": "heaviest_criterion"}).status_code == 200
     closed = client.post(_url(event, "/close"), headers=world["bureau"])
-    assert closed.status_code == 200 and closed.json()["status"] == "closed"
+    assert closed.status_code == 200
+    assert closed.json()["status"] == "closed"
     assert len(client.get(_url(event, "/scores"), headers=world["bureau"]).json()) == 10
     assert _score(client, world, "judge_x", ids, "by_a", 1, 1).status_code == 409
     # before publication: the organisers only
@@ -161,14 +162,17 @@ def test_sealed_until_closed_then_ranked_and_published(client: TestClient, world
     # Li Na 100; A: 100 × (3×0.8 + 0.6)/4 = 75; B: 100 × 2.7/4 = 67.5; judge A owes A nothing
     assert [(r["entry_id"], r["rank"], r["total"]) for r in category["ranked"]] == [
         (ids["by_li"], 1, 100.0), (ids["by_a"], 2, 75.0), (ids["by_b"], 3, 67.5)]
-    assert category["incomplete"] == [] and category["ties"] == []
+    assert category["incomplete"] == []
+    assert category["ties"] == []
     assert ranked["comments"] == [{"judge_id": ids["judge_x"], "entry_id": ids["by_a"],
                                    "criterion_id": ids["design"], "comment": "lovely cut"}]
     published = client.post(_url(event, "/publish"), headers=world["bureau"], json={})
-    assert published.status_code == 200 and published.json()["status"] == "published"
+    assert published.status_code == 200
+    assert published.json()["status"] == "published"
     public = client.get(_url(event, "/ranking"))
     assert public.status_code == 200
-    assert public.json()["categories"] == ranked["categories"] and public.json()["comments"] is None
+    assert public.json()["categories"] == ranked["categories"]
+    assert public.json()["comments"] is None
     assert "lovely cut" not in public.text
     assert len(client.get(_url(event, "/entries")).json()) == 3
     assert client.get(_url(event, "/scores"), headers=world["buyer"]).json() == []
@@ -197,7 +201,8 @@ def test_setup_errors(client: TestClient, world: World, session: Session) -> Non
     event = ids["event"]
     unknown = _post(client, world, "bureau", _url(event, "/entries"),
                     {"category_id": 999999, "title": "x", "person_name": "Wu"})
-    assert unknown.status_code == 422 and unknown.json()["error"]["field"] == "category_id"
+    assert unknown.status_code == 422
+    assert unknown.json()["error"]["field"] == "category_id"
     nobody = _post(client, world, "bureau", _url(event, "/entries"),
                    {"category_id": ids["category"], "title": "x"})
     assert nobody.status_code == 422

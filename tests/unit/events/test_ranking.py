@@ -37,7 +37,8 @@ def test_weights_and_scales_and_a_shared_rank() -> None:
     assert _ranks(result) == [(3, 1, 100.0), (1, 2, 67.5), (2, 2, 67.5), (4, 4, 47.5)]
     (tie,) = result[0].ties
     assert (tie.entry_ids, tie.total, tie.broken_by) == ((1, 2), 67.5, None)
-    assert "share rank 2" in tie.reason and "no tie-break" in tie.reason
+    assert "share rank 2" in tie.reason
+    assert "no tie-break" in tie.reason
     assert result[0].ranked[1].criteria == {1: 7.0, 2: 60.0}
 
 
@@ -56,7 +57,8 @@ def test_equal_on_every_criterion_still_shares() -> None:
     assert _ranks(result) == [(3, 1, 100.0), (2, 2, 67.5), (1, 3, 67.5), (5, 3, 67.5),
                               (4, 5, 47.5)]
     (tie,) = result[0].ties
-    assert tie.entry_ids == (1, 2, 5) and tie.broken_by == 1
+    assert tie.entry_ids == (1, 2, 5)
+    assert tie.broken_by == 1
     assert "[[1, 5]]" in tie.reason
 
 
@@ -67,8 +69,10 @@ def test_missing_scores_are_flagged_not_ranked() -> None:
                   [*SCORES, *partial])
     assert [r.entry_id for r in result[0].ranked] == [3, 1, 2, 4]
     flagged = {i.entry_id: i for i in result[0].incomplete}
-    assert flagged[6].missing == ((11, 2),) and "1 score(s) missing" in flagged[6].reason
-    assert flagged[7].missing == () and "no score" in flagged[7].reason
+    assert flagged[6].missing == ((11, 2),)
+    assert "1 score(s) missing" in flagged[6].reason
+    assert flagged[7].missing == ()
+    assert "no score" in flagged[7].reason
 
 
 def test_criteria_per_category_and_a_category_without_criteria() -> None:

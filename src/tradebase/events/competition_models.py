@@ -140,8 +140,9 @@ class CompetitionScore(Model):
         ForeignKey("competition_entries.id", ondelete="CASCADE"), index=True)
     criterion_id: Mapped[int] = mapped_column(
         ForeignKey("competition_criteria.id", ondelete="CASCADE"))
-    value: Mapped[float] = mapped_column(Float)
-    comment: Mapped[str] = mapped_column(Text, default="")
+    # sealed: named so that the audit log never copies them (``audit.HIDDEN``)
+    sealed_value: Mapped[float] = mapped_column(Float)
+    sealed_comment: Mapped[str] = mapped_column(Text, default="")
     scored_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
 
 

@@ -381,10 +381,11 @@ def submit_scores(session: Session, event_id: int, data: cs.ScoresIn
         score = existing.get((entry.id, criterion.id))
         if score is None:
             score = CompetitionScore(judge_id=judge.id, entry_id=entry.id,
-                                     criterion_id=criterion.id, value=item.value)
+                                     criterion_id=criterion.id, sealed_value=item.value)
             session.add(score)
             existing[(entry.id, criterion.id)] = score
-        score.value, score.comment, score.scored_at = item.value, item.comment, _now()
+        score.sealed_value, score.sealed_comment = item.value, item.comment
+        score.scored_at = _now()
         saved.append(score)
     session.flush()
     return saved
@@ -432,7 +433,7 @@ def compute(session: Session, event: Event, tie_break: str) -> list[ranking.Cate
         [ranking.Criterion(c.id, c.weight, c.max_score, c.category_id)
          for c in _criteria(session, event)],
         [ranking.Entry(e.id, e.category_id, frozenset(expected[e.id])) for e in every],
-        [ranking.Score(s.judge_id, s.entry_id, s.criterion_id, s.value) for s in rows],
+        [ranking.Score(s.judge_id, s.entry_id, s.criterion_id, s.sealed_value) for s in rows],
         tie_break=tie_break)
 
 
@@ -470,10 +471,10 @@ def _comments(session: Session, event: Event, current: Competition
             continue
         readable = True
         out.extend({"judge_id": judge.id, "entry_id": s.entry_id,
-                    "criterion_id": s.criterion_id, "comment": s.comment}
+                    "criterion_id": s.criterion_id, "comment": s.sealed_comment}
                    for s in session.scalars(select(CompetitionScore).where(
                        CompetitionScore.judge_id == judge.id).order_by(CompetitionScore.id))
-                   if s.comment)
+                   if s.sealed_comment)
     return out if readable else None
 
 

@@ -250,8 +250,8 @@ def _competition_ids(session: Session, anxi: Any, enterprise: Enterprise, buyer:
     session.add_all([criterion, works, maker, judge])
     session.flush()
     session.add(CompetitionScore(judge_id=judge.id, entry_id=works.id,
-                                 criterion_id=criterion.id, value=float(JUDGE_SCORE),
-                                 comment=JUDGE_COMMENT))
+                                 criterion_id=criterion.id, sealed_value=float(JUDGE_SCORE),
+                                 sealed_comment=JUDGE_COMMENT))
     session.flush()
     return {"competition_id": event.id, "competition_category_id": category.id,
             "criterion_id": criterion.id, "competition_entry_id": works.id,

@@ -47,8 +47,8 @@ def judge_out(db: Session, judge: CompetitionJudge) -> cs.JudgeOut:
 
 def score_out(score: CompetitionScore) -> cs.ScoreOut:
     return cs.ScoreOut(judge_id=score.judge_id, entry_id=score.entry_id,
-                       criterion_id=score.criterion_id, value=score.value,
-                       comment=score.comment, scored_at=score.scored_at)
+                       criterion_id=score.criterion_id, value=score.sealed_value,
+                       comment=score.sealed_comment, scored_at=score.scored_at)
 
 
 @router.get("", response_model=cs.CompetitionOut)

@@ -50,8 +50,11 @@ NOT_AUDITED_TABLES = frozenset(
        "docking_message_reads"}
 )
 # Columns never copied into the log.
-# (a procurement quote's price breaks are sealed until its round closes: never logged)
-HIDDEN = {"password_hash", "token_hash", "csrf_token", "price_breaks", "totp_secret", "code_hash"}
+# (a procurement quote's price breaks are sealed until its round closes, a competition's
+# scores until its judging closes, a meeting request's private notes are their side's only:
+# never logged)
+HIDDEN = {"password_hash", "token_hash", "csrf_token", "price_breaks", "totp_secret", "code_hash",
+          "sealed_value", "sealed_comment", "requester_note", "recipient_note"}
 # Columns whose change alone is not worth an entry.
 QUIET = {"updated_at", "created_at", "last_used_at", "last_login_at", "failed_logins",
          "locked_until", "totp_last_step"}

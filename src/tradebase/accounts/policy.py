@@ -21,6 +21,7 @@ __all__ = [
     "DockingScope",
     "EventParty",
     "EventScope",
+    "JudgeSeat",
     "Permission",
     "RequestParties",
     "Role",
@@ -32,16 +33,22 @@ __all__ = [
     "event_scope",
     "interface_languages",
     "is_allowed",
+    "is_judge",
+    "judge_conflict",
     "manages_round",
     "may_decide_join",
+    "may_declare_conflict",
     "may_edit_registration",
     "may_invite",
     "may_lift_suspension",
     "may_moderate_request",
     "may_post_message",
     "may_post_requests",
+    "may_read_judge_comments",
     "may_read_meeting_note",
+    "may_read_ranking",
     "may_read_sealed_quotes",
+    "may_read_sealed_scores",
     "may_read_thread",
     "may_register",
     "may_report_request",
@@ -683,3 +690,74 @@ def may_read_meeting_note(actor: Actor, note_side: str, requester: EventParty,
     """A side's private note on a meeting request: that side only (and the system); not
     the other side, not the organisers. A response for anyone else has no such field."""
     return actor.is_system or meeting_side(actor, requester, recipient) == note_side
+
+
+# --- competitions: organisers, judges, conflicts of interest, sealed scores ----------------
+
+
+@dataclass(frozen=True)
+class JudgeSeat:
+    """A judge of a competition as plain data: its user, its affiliation (an enterprise), the
+    enterprises its user is a member of, and the entries and enterprises it declared a
+    conflict of interest with."""
+
+    user_id: int
+    affiliation_id: int | None = None
+    member_of: frozenset[int] = frozenset()
+    conflict_entries: frozenset[int] = frozenset()
+    conflict_enterprises: frozenset[int] = frozenset()
+
+
+def judge_conflict(seat: JudgeSeat, *, entry_id: int, entry_enterprise_id: int | None
+                   ) -> str | None:
+    """Why the judge may not score the entry, or None: ``own_enterprise`` (the entry is its
+    affiliation's or an enterprise its user belongs to), ``declared_entry`` or
+    ``declared_enterprise`` (a conflict it declared). Such an entry is never assigned to it."""
+    if entry_enterprise_id is not None and (
+            entry_enterprise_id == seat.affiliation_id or entry_enterprise_id in seat.member_of):
+        return "own_enterprise"
+    if entry_id in seat.conflict_entries:
+        return "declared_entry"
+    if entry_enterprise_id is not None and entry_enterprise_id in seat.conflict_enterprises:
+        return "declared_enterprise"
+    return None
+
+
+def is_judge(actor: Actor, seat: JudgeSeat) -> bool:
+    return actor.user_id is not None and actor.user_id == seat.user_id
+
+
+def may_declare_conflict(actor: Actor, seat: JudgeSeat, organiser_base_ids: frozenset[int]
+                         ) -> bool:
+    """A conflict of interest: the judge declares its own, the organisers record one."""
+    return actor.can_write and (is_judge(actor, seat)
+                                or organises_event(actor, organiser_base_ids))
+
+
+def may_read_sealed_scores(actor: Actor, judging_status: str, organiser_base_ids: frozenset[int],
+                           *, seat: JudgeSeat | None = None) -> bool:
+    """Scores (values and comments) of a competition, as procurement quotes: while judging is
+    open, each judge reads only its own (``seat`` the scores' judge) — not the organisers, not
+    another judge. Once closed, the organisers read every score. Others read only the
+    published ranking (``may_read_ranking``)."""
+    if actor.is_system or (seat is not None and is_judge(actor, seat)):
+        return True
+    return judging_status != "open" and organises_event(actor, organiser_base_ids)
+
+
+def may_read_ranking(actor: Actor, judging_status: str, organiser_base_ids: frozenset[int]
+                     ) -> bool:
+    """The ranking: the organisers once judging is closed (to check it before publishing),
+    everyone who sees the event once it is published."""
+    if judging_status == "published":
+        return True
+    return judging_status == "closed" and organises_event(actor, organiser_base_ids)
+
+
+def may_read_judge_comments(actor: Actor, judging_status: str, comments_published: bool,
+                            organiser_base_ids: frozenset[int], *, seat: JudgeSeat) -> bool:
+    """A judge's comment on an entry: its judge; the organisers after the close; everyone
+    else only when the organisers published the comments with the results."""
+    if may_read_sealed_scores(actor, judging_status, organiser_base_ids, seat=seat):
+        return True
+    return judging_status == "published" and comments_published

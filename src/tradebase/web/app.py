@@ -15,6 +15,7 @@ from tradebase.models import load_all_models
 from tradebase.settings import Settings, get_settings
 from tradebase.web.api import allocation as allocation_api
 from tradebase.web.api import auth as auth_api
+from tradebase.web.api import competitions as competitions_api
 from tradebase.web.api import docking as docking_api
 from tradebase.web.api import docking_rfq as docking_rfq_api
 from tradebase.web.api import docking_threads as docking_threads_api
@@ -72,6 +73,7 @@ def create_app(
     app.include_router(docking_threads_api.router)
     app.include_router(allocation_api.router)
     app.include_router(events_api.router)
+    app.include_router(competitions_api.router)
 
     from tradebase.notifications.channels import MailChannel
     from tradebase.web import pages

@@ -44,6 +44,13 @@ from tradebase.docking.models import (
     RequestAttachment,
     Suspension,
 )
+from tradebase.events.competition_models import (
+    CompetitionCategory,
+    CompetitionCriterion,
+    CompetitionEntry,
+    CompetitionJudge,
+    CompetitionScore,
+)
 from tradebase.events.models import Event, EventBase, MeetingRequest, Registration
 from tradebase.notifications.models import Notification
 from tradebase.registry.models import (
@@ -216,7 +223,39 @@ def _event_ids(session: Session, anxi: Any, enterprise: Enterprise) -> dict[str,
     session.flush()
     return {"event_id": event.id, "campaign_id": campaign.id, "registration_id": works.id,
             "buyer_registration_id": shopper.id, "third_registration_id": third.id,
-            "unregistered_enterprise_id": others[1], "meeting_request_id": meeting.id}
+            "unregistered_enterprise_id": others[1], "meeting_request_id": meeting.id,
+            **_competition_ids(session, anxi, enterprise, buyer)}
+
+
+def _competition_ids(session: Session, anxi: Any, enterprise: Enterprise, buyer: User
+                     ) -> dict[str, Any]:
+    """A published design competition of Anxi, judging open: a category, a criterion, an
+    entry of the enterprise and one of a pattern maker, the officer as its judge with a
+    sealed score (and comment) of the enterprise's entry."""
+    officer = session.scalars(select(User).where(User.email == "officer@example.com")).one()
+    event = Event(kind="competition", title_en="Matrix design competition", status="open",
+                  published=True, base_rows=[EventBase(base_id=anxi.id)])
+    session.add(event)
+    session.flush()
+    category = CompetitionCategory(event_id=event.id, name_en="Qipao")
+    session.add(category)
+    session.flush()
+    criterion = CompetitionCriterion(event_id=event.id, name_en="Cut", weight=2, max_score=10)
+    works = CompetitionEntry(event_id=event.id, category_id=category.id, kind="enterprise",
+                             enterprise_id=enterprise.id, title="Matrix qipao")
+    maker = CompetitionEntry(event_id=event.id, category_id=category.id, kind="person",
+                             person_name="Wang Fang", person_role="pattern maker",
+                             title="Matrix pattern")
+    judge = CompetitionJudge(event_id=event.id, user_id=officer.id)
+    session.add_all([criterion, works, maker, judge])
+    session.flush()
+    session.add(CompetitionScore(judge_id=judge.id, entry_id=works.id,
+                                 criterion_id=criterion.id, sealed_value=float(JUDGE_SCORE),
+                                 sealed_comment=JUDGE_COMMENT))
+    session.flush()
+    return {"competition_id": event.id, "competition_category_id": category.id,
+            "criterion_id": criterion.id, "competition_entry_id": works.id,
+            "maker_entry_id": maker.id, "judge_id": judge.id, "buyer_user_id": buyer.id}
 
 
 MATRIX_PDF = b"%PDF-1.4\n%%EOF\n"
@@ -510,6 +549,49 @@ API_RULES |= {
     ("POST", "/api/v1/events/meeting-requests/{meeting_request_id}/withdraw"): Rule(BUYER),
 }
 
+# competitions: a published design competition of Anxi, judging open, the officer its judge;
+# its scores are sealed (the officer's own only) and its ranking not out yet (409)
+JUDGE = frozenset({"officer"})
+JUDGES_READERS = EVENT_STAFF | JUDGE
+COMPETITION = "/api/v1/events/{event_id}/competition"
+
+
+def _contest(ids: dict[str, Any]) -> dict[str, Any]:
+    return {"event_id": ids["competition_id"]}
+
+
+API_RULES |= {
+    ("GET", COMPETITION): Rule(EVERYONE, ids=_contest),
+    ("PATCH", COMPETITION): Rule(EVENT_STAFF, lambda ids: {"tie_break": "heaviest_criterion"},
+                                 ids=_contest),
+    ("GET", f"{COMPETITION}/categories"): Rule(EVERYONE, ids=_contest),
+    ("POST", f"{COMPETITION}/categories"): Rule(
+        EVENT_STAFF, lambda ids: {"name_en": "Pattern making"}, ids=_contest),
+    ("GET", f"{COMPETITION}/criteria"): Rule(EVERYONE, ids=_contest),
+    ("POST", f"{COMPETITION}/criteria"): Rule(
+        EVENT_STAFF, lambda ids: {"name_en": "Fit", "weight": 2}, ids=_contest),
+    # filtered: organisers every entry, the judge its assigned ones, others none yet
+    ("GET", f"{COMPETITION}/entries"): Rule(EVERYONE, ids=_contest),
+    ("POST", f"{COMPETITION}/entries"): Rule(
+        EVENT_STAFF, lambda ids: {"category_id": ids["competition_category_id"],
+                                  "person_name": "Zhao Min", "title": "Swimsuit"},
+        ids=_contest),
+    ("GET", f"{COMPETITION}/judges"): Rule(JUDGES_READERS, ids=_contest),
+    ("POST", f"{COMPETITION}/judges"): Rule(
+        EVENT_STAFF, lambda ids: {"user_id": ids["buyer_user_id"]}, ids=_contest),
+    ("POST", f"{COMPETITION}/judges/{{judge_id}}/conflicts"): Rule(
+        JUDGES_READERS, lambda ids: {"enterprise_id": ids["unregistered_enterprise_id"]},
+        ids=_contest),
+    ("GET", f"{COMPETITION}/scores"): Rule(SIGNED_IN, ids=_contest),
+    ("POST", f"{COMPETITION}/scores"): Rule(
+        JUDGE, lambda ids: {"scores": [{"entry_id": ids["maker_entry_id"],
+                                        "criterion_id": ids["criterion_id"], "value": 6}]},
+        ids=_contest),
+    ("POST", f"{COMPETITION}/close"): Rule(EVENT_STAFF, ids=_contest),
+    ("GET", f"{COMPETITION}/ranking"): Rule(EVERYONE, ids=_contest),
+    ("POST", f"{COMPETITION}/publish"): Rule(EVENT_STAFF, lambda ids: {}, ids=_contest),
+}
+
 ENTERPRISE_FORM = {
     "name_zh": "矩阵测试", "name_en": "Matrix Works", "size": "small", "employees": "12",
     "founded": "2010", "certifications": "ISO9001", "markets": "DE",
@@ -756,6 +838,7 @@ HIDDEN_OBJECTS = {
     "{intention_id": REQUEST_READERS, "{order_id": REQUEST_READERS, "{round_id": ROUND_VIEWERS,
     "{notification_id": BUYER, "{join_id": BASE_STAFF,
     "{registration_id": REGISTRATION_READERS, "{meeting_request_id": MEETING_READERS,
+    "{judge_id": JUDGES_READERS,
 }
 
 
@@ -774,6 +857,8 @@ CREATED = {  # API writes that answer 201 Created
         "/api/v1/procurement/rounds/{round_id}/quotes",
         "/api/v1/events", "/api/v1/events/{event_id}/registrations",
         "/api/v1/events/{event_id}/meeting-requests",
+        f"{COMPETITION}/categories", f"{COMPETITION}/criteria", f"{COMPETITION}/entries",
+        f"{COMPETITION}/judges", f"{COMPETITION}/judges/{{judge_id}}/conflicts",
     )
 }
 # Allowed callers that get another answer than success, from the state of the fixture.
@@ -805,6 +890,9 @@ EXCEPTIONS: dict[tuple[str, str], int] = {
     ("GET", "/api/v1/procurement/rounds/{round_id}/award.xlsx"): 409,
     ("POST", "/api/v1/procurement/rounds/{round_id}/publish"): 409,
     ("POST", "/procurement/rounds/{round_id:int}/publish"): 409,
+    # the competition's judging is open: its ranking is sealed, nothing to publish
+    ("GET", f"{COMPETITION}/ranking"): 409,
+    ("POST", f"{COMPETITION}/publish"): 409,
 }
 
 
@@ -859,6 +947,8 @@ COMPETITOR_NOTE = "competitor-secret-note-xq"
 COMPETITOR_MESSAGE = "competitor-secret-message-xm"  # in the thread of the Xuzhou enquiry
 OTHER_BUYER_TEXT = "other-buyer-secret-request-zq"  # a request of another organisation's buyer
 SEALED_PRICES = ("7.4321", "7.432", "9.8765", "9.876")  # make_round's quote, sealed while open
+JUDGE_SCORE = "8.7654"  # the officer's score of the enterprise's entry, sealed while open
+JUDGE_COMMENT = "judge-secret-comment-jq"
 
 
 def _carries(text: str, secret: str) -> bool:
@@ -897,6 +987,8 @@ def _plant_secrets(session: Session, ids: dict[str, Any]) -> dict[str, frozenset
         OTHER_BUYER_TEXT: ADMIN,
         BUYER_MEETING_NOTE: BUYER,
         WORKS_MEETING_NOTE: ENTERPRISE,
+        JUDGE_SCORE: JUDGE,  # only its judge reads it while judging is open
+        JUDGE_COMMENT: JUDGE,
     }
     secrets |= dict.fromkeys(SEALED_PRICES, frozenset())
     hashes = [*session.scalars(select(User.password_hash).where(User.password_hash != "x")),

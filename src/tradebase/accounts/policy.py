@@ -56,6 +56,7 @@ __all__ = [
     "may_see_message_author",
     "may_see_registration",
     "may_see_request",
+    "may_see_scheduled_meeting",
     "may_view_round",
     "meeting_side",
     "needs_second_factor",
@@ -683,3 +684,13 @@ def may_read_meeting_note(actor: Actor, note_side: str, requester: EventParty,
     """A side's private note on a meeting request: that side only (and the system); not
     the other side, not the organisers. A response for anyone else has no such field."""
     return actor.is_system or meeting_side(actor, requester, recipient) == note_side
+
+
+def may_see_scheduled_meeting(actor: Actor, a: EventParty, b: EventParty,
+                              organiser_base_ids: frozenset[int], *, published: bool) -> bool:
+    """A meeting of a docking day's schedule: the organisers, draft or not; its two sides
+    once it is published (a draft is the organisers' business). Another participant does not
+    learn that it exists."""
+    if organises_event(actor, organiser_base_ids):
+        return True
+    return published and meeting_side(actor, a, b) is not None

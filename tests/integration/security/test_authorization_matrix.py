@@ -44,7 +44,13 @@ from tradebase.docking.models import (
     RequestAttachment,
     Suspension,
 )
-from tradebase.events.models import Event, EventBase, MeetingRequest, Registration
+from tradebase.events.models import (
+    Event,
+    EventBase,
+    EventSchedule,
+    MeetingRequest,
+    Registration,
+)
 from tradebase.notifications.models import Notification
 from tradebase.registry.models import (
     Designation,
@@ -213,6 +219,9 @@ def _event_ids(session: Session, anxi: Any, enterprise: Enterprise) -> dict[str,
                              requester_note=BUYER_MEETING_NOTE,
                              recipient_note=WORKS_MEETING_NOTE)
     session.add(meeting)
+    # a run of the scheduler that placed nothing yet: a draft the organisers may publish
+    session.add(EventSchedule(event_id=event.id, solver_status="optimal", upper_bound=0,
+                              meetings=0, total_priority=0))
     session.flush()
     return {"event_id": event.id, "campaign_id": campaign.id, "registration_id": works.id,
             "buyer_registration_id": shopper.id, "third_registration_id": third.id,
@@ -508,6 +517,11 @@ API_RULES |= {
     ("POST", "/api/v1/events/meeting-requests/{meeting_request_id}/decline"): Rule(
         ENTERPRISE),
     ("POST", "/api/v1/events/meeting-requests/{meeting_request_id}/withdraw"): Rule(BUYER),
+    # the schedule: the organisers run and publish it; the signed-in see their own meetings
+    ("POST", "/api/v1/events/{event_id}/schedule"): Rule(EVENT_STAFF),
+    ("POST", "/api/v1/events/{event_id}/schedule/publish"): Rule(EVENT_STAFF),
+    ("GET", "/api/v1/events/{event_id}/meetings"): Rule(SIGNED_IN),
+    ("GET", "/api/v1/events/{event_id}/agenda"): Rule(SIGNED_IN),
 }
 
 ENTERPRISE_FORM = {

@@ -28,7 +28,7 @@ def meeting_out(row: EventMeeting, plan: list[Slot]) -> ScheduledMeetingOut:
         id=row.id, event_id=row.event_id, meeting_request_id=row.meeting_request_id,
         requester_id=request.requester_id, requester_name=request.requester.name,
         recipient_id=request.recipient_id, recipient_name=request.recipient.name,
-        slot=row.slot, table=row.table_no, status=row.status,  # type: ignore[arg-type]
+        slot=row.slot, table=row.table_no, status=row.status,
         start=slot.start if slot else None, end=slot.end if slot else None,
         version=row.version)
 
@@ -36,7 +36,7 @@ def meeting_out(row: EventMeeting, plan: list[Slot]) -> ScheduledMeetingOut:
 def run_out(run: scheduling.Run, plan: list[Slot]) -> ScheduleRunOut:
     s = run.summary
     return ScheduleRunOut(
-        event_id=s.event_id, status=s.solver_status,  # type: ignore[arg-type]
+        event_id=s.event_id, status=s.solver_status,
         meetings=s.meetings, upper_bound=s.upper_bound, gap=round(s.gap, 6),
         total_priority=s.total_priority, reason=s.reason, ran_at=s.ran_at,
         published_at=s.published_at, draft=[meeting_out(m, plan) for m in run.meetings])

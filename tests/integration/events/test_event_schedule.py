@@ -158,3 +158,35 @@ def test_stale_draft_and_no_plan(client: TestClient, world: World) -> None:
     refused = client.post(f"/api/v1/events/{planless}/schedule", headers=world["bureau"])
     assert refused.status_code == 409
     assert refused.json()["error"]["code"] == "events.no_slot_plan"
+
+
+def test_pages_run_publish_and_agenda(client: TestClient, world: World) -> None:
+    event, _, _ = _setup(client, world)
+    client.cookies.set("lang", "en")
+    page = client.get(f"/events/{event}/schedule", headers=world["bureau"])
+    assert page.status_code == 200
+    assert "Run the scheduler" in page.text
+    assert 'id="publish-form"' not in page.text  # nothing to publish before a run
+    ran = client.post(f"/events/{event}/schedule", headers=world["bureau"],
+                      follow_redirects=False)
+    assert ran.status_code == 303
+    page = client.get(f"/events/{event}/schedule", headers=world["bureau"])
+    assert 'id="publish-form"' in page.text
+    assert "proven bound" in page.text
+    assert page.text.count("<td>") == 4 * 2  # every slot × table cell, the free ones too
+    assert page.text.count(">free<") == 4 * 2 - 5
+    client.cookies.set("lang", "zh")
+    zh = client.get(f"/events/{event}/schedule", headers=world["bureau"])
+    assert "运行排期" in zh.text
+    assert "已证明的上界" in zh.text
+    client.cookies.set("lang", "en")
+    assert client.get(f"/events/{event}/schedule", headers=world["buyer"]).status_code == 403
+    assert client.post(f"/events/{event}/schedule/publish", headers=world["bureau"],
+                       follow_redirects=False).status_code == 303
+    again = client.post(f"/events/{event}/schedule/publish", headers=world["bureau"])
+    assert again.status_code == 409
+    assert "run the scheduler first" in again.text
+    agenda = client.get(f"/events/{event}/agenda", headers=world["rival"])
+    assert agenda.status_code == 200
+    assert agenda.text.count('id="meeting-') == 2
+    assert "Velo Import GmbH" not in agenda.text

@@ -738,6 +738,16 @@ PAGE_RULES |= {
 }
 
 PAGE_RULES |= {
+    # a docking day's schedule (web/pages/event_schedule.py): the organisers run and publish
+    # it; the signed-in see their own agenda
+    ("GET", "/events/{event_id:int}/schedule"): Rule(EVENT_STAFF),
+    ("POST", "/events/{event_id:int}/schedule"): Rule(EVENT_STAFF, form=lambda ids: {}),
+    ("POST", "/events/{event_id:int}/schedule/publish"): Rule(EVENT_STAFF,
+                                                              form=lambda ids: {}),
+    ("GET", "/events/{event_id:int}/agenda"): Rule(SIGNED_IN),
+}
+
+PAGE_RULES |= {
     # sign-up and onboarding (web/pages/signup.py); the join request is the buyer's
     ("GET", "/signup"): Rule(EVERYONE),
     ("POST", "/signup"): Rule(EVERYONE, form=lambda ids: {

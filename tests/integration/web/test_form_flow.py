@@ -49,6 +49,8 @@ BUTTONS = {
     "/products/{product_id:int}/photos/{photo_id:int}/delete",
     "/signup/verify",  # send the verification link again
     "/signup/requests/{join_id:int}/approve", "/signup/requests/{join_id:int}/refuse",
+    "/events/{event_id:int}/schedule",  # "Run the scheduler"
+    "/events/{event_id:int}/schedule/publish",
 }
 # Logging in and resetting a password keep their own answers: one message whatever was wrong
 # (no hint which of e-mail and password), and a secret is never sent back.

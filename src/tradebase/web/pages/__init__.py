@@ -25,6 +25,7 @@ from tradebase.web.pages import (
     docking_rfq,
     enquire,
     enterprises,
+    event_schedule,
     inbox,
     procurement,
     product_page,
@@ -68,7 +69,7 @@ ROUTERS = (
     search.router, docking.router, docking_rfq.router, capacity.router, procurement.router,
     inbox.router, product_page.router, enquire.router, threads.router, workspace.router,
     base_transfer.router,
-    signup.router,
+    signup.router, event_schedule.router,
 )
 """Every page router (``tests/integration/web/test_form_flow.py`` walks their forms)."""
 

@@ -740,6 +740,8 @@ PAGE_RULES |= {
 PAGE_RULES |= {
     # a docking day's schedule (web/pages/event_schedule.py): the organisers run and publish
     # it; the signed-in see their own agenda
+    ("GET", "/events"): Rule(EVERYONE),
+    ("GET", "/events/{event_id:int}"): Rule(EVERYONE),
     ("GET", "/events/{event_id:int}/schedule"): Rule(EVENT_STAFF),
     ("POST", "/events/{event_id:int}/schedule"): Rule(EVENT_STAFF, form=lambda ids: {}),
     ("POST", "/events/{event_id:int}/schedule/publish"): Rule(EVENT_STAFF,

@@ -26,6 +26,7 @@ from tradebase.web.pages import (
     enquire,
     enterprises,
     event_schedule,
+    events,
     inbox,
     procurement,
     product_page,
@@ -69,7 +70,7 @@ ROUTERS = (
     search.router, docking.router, docking_rfq.router, capacity.router, procurement.router,
     inbox.router, product_page.router, enquire.router, threads.router, workspace.router,
     base_transfer.router,
-    signup.router, event_schedule.router,
+    signup.router, events.router, event_schedule.router,
 )
 """Every page router (``tests/integration/web/test_form_flow.py`` walks their forms)."""
 

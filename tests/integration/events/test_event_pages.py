@@ -1,0 +1,38 @@
+"""The events pages (issue 11): the list shows published events (and the unpublished ones to
+their organisers), an event's public page leads the organisers to the schedule and a
+participant to its agenda, and /my links the events for each role — in zh and en."""
+
+from __future__ import annotations
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy.orm import Session
+
+from tests.integration.events.support import World, make_event, make_world
+
+
+@pytest.fixture
+def world(client: TestClient, session: Session) -> World:
+    return make_world(client, session)
+
+
+def test_list_public_page_and_my_link(client: TestClient, world: World) -> None:
+    shown = make_event(client, world, place="Hall 3")
+    hidden = make_event(client, world, published=False, title_en="Secret planning day")
+    client.cookies.set("lang", "en")
+    listed = client.get("/events", headers=world["buyer"])
+    assert listed.status_code == 200
+    assert f'href="/events/{shown}"' in listed.text
+    assert "Secret planning day" not in listed.text
+    assert "Secret planning day" in client.get("/events", headers=world["bureau"]).text
+    assert client.get(f"/events/{hidden}", headers=world["buyer"]).status_code == 404
+    page = client.get(f"/events/{shown}", headers=world["buyer"])
+    assert f'href="/events/{shown}/agenda"' in page.text
+    assert f'href="/events/{shown}/schedule"' not in page.text
+    staff = client.get(f"/events/{shown}", headers=world["bureau"])
+    assert f'href="/events/{shown}/schedule"' in staff.text
+    assert "12 slots" in staff.text
+    client.cookies.set("lang", "zh")
+    assert "自行车对接会" in client.get(f"/events/{shown}", headers=world["buyer"]).text
+    for who in ("buyer", "A", "bureau"):
+        assert 'id="events-link"' in client.get("/my", headers=world[who]).text

@@ -8,7 +8,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
-from tests.integration.events.support import World, make_event, make_world
+from tests.integration.events.support import SEEK, World, make_event, make_world, register
 
 
 @pytest.fixture
@@ -36,3 +36,36 @@ def test_list_public_page_and_my_link(client: TestClient, world: World) -> None:
     assert "自行车对接会" in client.get(f"/events/{shown}", headers=world["buyer"]).text
     for who in ("buyer", "A", "bureau"):
         assert 'id="events-link"' in client.get("/my", headers=world[who]).text
+
+
+def test_meetings_page_request_accept_and_agenda(client: TestClient, world: World) -> None:
+    event = make_event(client, world)
+    a = register(client, world, event, "A")
+    buyer = register(client, world, event, "buyer", seeks=[{"text": SEEK, "quantity": 200}])
+    client.cookies.set("lang", "en")
+    page = client.get(f"/events/{event}/meetings", headers=world["buyer"])
+    assert page.status_code == 200
+    assert f'id="suggestion-{a}"' in page.text
+    assert "Request a meeting" in page.text
+    asked = client.post(f"/events/{event}/meeting-requests", headers=world["buyer"],
+                        data={"from_registration_id": str(buyer), "to_registration_id": str(a)},
+                        follow_redirects=False)
+    assert asked.status_code == 303
+    works = client.get(f"/events/{event}/meetings", headers=world["A"])
+    assert "Velo Import GmbH" in works.text
+    assert "/accept" in works.text
+    rid = int(works.text.split('id="request-')[1].split('"')[0])
+    accepted = client.post(f"/events/meeting-requests/{rid}/accept", headers=world["A"],
+                           follow_redirects=False)
+    assert accepted.status_code == 303
+    again = client.post(f"/events/meeting-requests/{rid}/accept", headers=world["A"])
+    assert again.status_code == 409
+    assert "cannot change so now" in again.text
+    client.post(f"/events/{event}/schedule", headers=world["bureau"])
+    client.post(f"/events/{event}/schedule/publish", headers=world["bureau"])
+    for who, other in (("buyer", "RFQ Works A"), ("A", "Velo Import GmbH")):
+        agenda = client.get(f"/events/{event}/agenda", headers=world[who])
+        assert agenda.text.count('id="meeting-') == 1
+        assert other in agenda.text
+    client.cookies.set("lang", "zh")
+    assert "推荐" in client.get(f"/events/{event}/meetings", headers=world["buyer"]).text

@@ -747,6 +747,15 @@ PAGE_RULES |= {
     ("POST", "/events/{event_id:int}/schedule/publish"): Rule(EVENT_STAFF,
                                                               form=lambda ids: {}),
     ("GET", "/events/{event_id:int}/agenda"): Rule(SIGNED_IN),
+    # a participant's meetings page: suggestions, requests received and sent
+    ("GET", "/events/{event_id:int}/meetings"): Rule(SIGNED_IN),
+    ("POST", "/events/{event_id:int}/meeting-requests"): Rule(
+        BUYER, form=lambda ids: {"from_registration_id": str(ids["buyer_registration_id"]),
+                                 "to_registration_id": str(ids["third_registration_id"])}),
+    ("POST", "/events/meeting-requests/{meeting_request_id:int}/accept"): Rule(
+        ENTERPRISE, form=lambda ids: {}),
+    ("POST", "/events/meeting-requests/{meeting_request_id:int}/decline"): Rule(
+        ENTERPRISE, form=lambda ids: {}),
 }
 
 PAGE_RULES |= {

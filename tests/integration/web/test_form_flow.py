@@ -51,6 +51,9 @@ BUTTONS = {
     "/signup/requests/{join_id:int}/approve", "/signup/requests/{join_id:int}/refuse",
     "/events/{event_id:int}/schedule",  # "Run the scheduler"
     "/events/{event_id:int}/schedule/publish",
+    "/events/{event_id:int}/meeting-requests",  # a suggestion's "request a meeting"
+    "/events/meeting-requests/{meeting_request_id:int}/accept",
+    "/events/meeting-requests/{meeting_request_id:int}/decline",
 }
 # Logging in and resetting a password keep their own answers: one message whatever was wrong
 # (no hint which of e-mail and password), and a secret is never sent back.

@@ -25,6 +25,7 @@ from tradebase.web.pages import (
     docking_rfq,
     enquire,
     enterprises,
+    event_meetings,
     event_schedule,
     events,
     inbox,
@@ -71,6 +72,7 @@ ROUTERS = (
     inbox.router, product_page.router, enquire.router, threads.router, workspace.router,
     base_transfer.router,
     signup.router, events.router, event_schedule.router,
+    event_meetings.router,
 )
 """Every page router (``tests/integration/web/test_form_flow.py`` walks their forms)."""
 

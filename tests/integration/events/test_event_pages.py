@@ -69,3 +69,22 @@ def test_meetings_page_request_accept_and_agenda(client: TestClient, world: Worl
         assert other in agenda.text
     client.cookies.set("lang", "zh")
     assert "推荐" in client.get(f"/events/{event}/meetings", headers=world["buyer"]).text
+
+
+def test_organisers_decide_registrations_on_the_schedule_page(client: TestClient,
+                                                               world: World) -> None:
+    event = make_event(client, world, max_meetings=4)
+    pending = register(client, world, event, "B", approve=False)
+    client.cookies.set("lang", "en")
+    page = client.get(f"/events/{event}/schedule", headers=world["bureau"])
+    assert f'id="registration-{pending}"' in page.text
+    assert "registrations/export?format=xlsx" in page.text
+    assert "At most 4 meetings a participant." in page.text
+    done = client.post(f"/events/registrations/{pending}/decision", headers=world["bureau"],
+                       data={"approve": "1"}, follow_redirects=False)
+    assert done.status_code == 303
+    seen = client.get(f"/api/v1/events/registrations/{pending}", headers=world["bureau"])
+    assert seen.json()["status"] == "approved"
+    refused = client.post(f"/events/registrations/{pending}/decision", headers=world["B"],
+                          data={"approve": "0"})
+    assert refused.status_code == 403

@@ -747,6 +747,8 @@ PAGE_RULES |= {
     ("POST", "/events/{event_id:int}/schedule/publish"): Rule(EVENT_STAFF,
                                                               form=lambda ids: {}),
     ("GET", "/events/{event_id:int}/agenda"): Rule(SIGNED_IN),
+    ("POST", "/events/registrations/{registration_id:int}/decision"): Rule(
+        EVENT_STAFF, form=lambda ids: {"approve": "1"}),
     # a participant's meetings page: suggestions, requests received and sent
     ("GET", "/events/{event_id:int}/meetings"): Rule(SIGNED_IN),
     ("POST", "/events/{event_id:int}/meeting-requests"): Rule(

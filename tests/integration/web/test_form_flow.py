@@ -54,6 +54,7 @@ BUTTONS = {
     "/events/{event_id:int}/meeting-requests",  # a suggestion's "request a meeting"
     "/events/meeting-requests/{meeting_request_id:int}/accept",
     "/events/meeting-requests/{meeting_request_id:int}/decline",
+    "/events/registrations/{registration_id:int}/decision",  # approve / decline
 }
 # Logging in and resetting a password keep their own answers: one message whatever was wrong
 # (no hint which of e-mail and password), and a secret is never sent back.

@@ -9,11 +9,12 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from starlette.requests import Request
 from starlette.responses import Response
 
-from tradebase.events import scheduling
+from tradebase.events import registrations, scheduling
 from tradebase.events.models import EventMeeting
 from tradebase.events.service import organised_event, slots
 from tradebase.web.deps import DbSession
 from tradebase.web.i18n import N_, localized, request_language
+from tradebase.web.pages.enterprises import Posted
 from tradebase.web.pages.messages import add_messages
 from tradebase.web.pages.routing import page_router
 from tradebase.web.pages.templating import render
@@ -27,7 +28,14 @@ add_messages({
     "events.no_draft": N_("There is no draft schedule to publish: run the scheduler first."),
     "events.schedule_closed": N_("The event is %(status)s: its schedule no longer changes."),
     "events.not_docking_day": N_("Only a docking day has a meeting schedule."),
+    "events.full": N_("The event is full: it takes %(capacity)s registrations."),
 })
+
+REGISTRATION_STATUS = {
+    "pending": N_("waiting for a decision"), "approved": N_("approved"),
+    "waitlisted": N_("on the waiting list"), "declined": N_("declined"),
+    "cancelled": N_("cancelled"),
+}
 
 
 def _grid(rows: list[EventMeeting], n_slots: int, tables: int
@@ -55,6 +63,8 @@ def schedule_page(event_id: int, request: Request, db: DbSession) -> HTMLRespons
         "run": run.summary if run is not None else None, "draft": draft, "plan": plan,
         "tables": list(range(event.tables or 0)),
         "grid": _grid(shown, len(plan), event.tables or 0),
+        "registrations": registrations.list_registrations(session=db, event_id=event_id),
+        "registration_status": REGISTRATION_STATUS,
     })
 
 
@@ -68,6 +78,15 @@ def run_scheduler(event_id: int, db: DbSession) -> Response:
 def publish_schedule(event_id: int, db: DbSession) -> Response:
     scheduling.publish(session=db, event_id=event_id)
     return RedirectResponse(f"/events/{event_id}/schedule", status_code=303)
+
+
+@router.post("/events/registrations/{registration_id:int}/decision",
+             response_class=HTMLResponse)
+def decide(registration_id: int, db: DbSession, posted: Posted) -> Response:
+    """The organisers' approve or decline button of a registration."""
+    done = registrations.decide(session=db, registration_id=registration_id,
+                                approve=posted.get("approve") == "1")
+    return RedirectResponse(f"/events/{done.event_id}/schedule#registrations", status_code=303)
 
 
 @router.get("/events/{event_id:int}/agenda", response_class=HTMLResponse)

@@ -88,3 +88,27 @@ def test_organisers_decide_registrations_on_the_schedule_page(client: TestClient
     refused = client.post(f"/events/registrations/{pending}/decision", headers=world["B"],
                           data={"approve": "0"})
     assert refused.status_code == 403
+
+
+def test_registration_form_prefills_and_registers(client: TestClient, world: World) -> None:
+    event = make_event(client, world)
+    client.cookies.set("lang", "en")
+    form = client.get(f"/events/{event}/register", headers=world["A"])
+    assert form.status_code == 200
+    assert "What you offer" in form.text
+    assert form.text.count('name="slots"') == 12  # the slot plan's slots, with their times
+    assert "09:00–09:20" in form.text
+    offered = form.text.split('name="items"')[1].split("</textarea>")[0]
+    assert offered.strip(">\n ")  # prefilled from the catalog
+    done = client.post(f"/events/{event}/register", headers=world["A"], data={
+        "enterprise_id": str(world.catalog.works["A"]), "attendees": "Li Wei; sales; zh en",
+        "items": "titanium frames", "slots": ["0", "1", "2"]}, follow_redirects=False)
+    assert done.status_code == 303, done.text[:500]
+    mine = client.get(f"/api/v1/events/{event}/registrations", headers=world["A"]).json()
+    assert mine[0]["available_slots"] == [0, 1, 2]
+    assert mine[0]["attendees"][0]["languages"] == ["zh", "en"]
+    assert mine[0]["offers"] == [{"text": "titanium frames", "sku": None, "request_id": None,
+                                  "quantity": None}]
+    client.cookies.set("lang", "de")
+    buyer = client.get(f"/events/{event}/register", headers=world["buyer"])
+    assert "Was Sie suchen" in buyer.text

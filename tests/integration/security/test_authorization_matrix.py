@@ -749,6 +749,10 @@ PAGE_RULES |= {
     ("GET", "/events/{event_id:int}/agenda"): Rule(SIGNED_IN),
     ("POST", "/events/registrations/{registration_id:int}/decision"): Rule(
         EVENT_STAFF, form=lambda ids: {"approve": "1"}),
+    # the registration form: an enterprise member or a buyer
+    ("GET", "/events/{event_id:int}/register"): Rule(PARTIES),
+    ("POST", "/events/{event_id:int}/register"): Rule(
+        PARTIES, form=lambda ids: {"attendees": "Matrix Buyer; buyer; en", "items": "frames"}),
     # a participant's meetings page: suggestions, requests received and sent
     ("GET", "/events/{event_id:int}/meetings"): Rule(SIGNED_IN),
     ("POST", "/events/{event_id:int}/meeting-requests"): Rule(
@@ -842,6 +846,8 @@ EXCEPTIONS: dict[tuple[str, str], int] = {
     ("GET", "/api/v1/procurement/rounds/{round_id}/award.xlsx"): 409,
     ("POST", "/api/v1/procurement/rounds/{round_id}/publish"): 409,
     ("POST", "/procurement/rounds/{round_id:int}/publish"): 409,
+    # the buyer's organisation and the enterprise are registered already: the form says so
+    ("POST", "/events/{event_id:int}/register"): 422,
 }
 
 

@@ -104,8 +104,9 @@ def register(event_id: int, request: Request, db: DbSession, posted: Posted) -> 
     data = validate(schemas.RegistrationCreate, typed, gettext, default_field="attendees",
                     omit_empty=True, extra=extra)
     form.errors.update(typed.errors)
-    if "offers" in form.errors or "seeks" in form.errors:
-        form.errors["items"] = form.errors.pop("offers", None) or form.errors.pop("seeks")
+    for name in ("offers", "seeks"):
+        if name in form.errors:
+            form.errors["items"] = form.errors.pop(name)
     if "available_slots" in form.errors:
         form.errors["slots"] = form.errors.pop("available_slots")
     made = None

@@ -63,6 +63,7 @@ __all__ = [
     "may_see_message_author",
     "may_see_registration",
     "may_see_request",
+    "may_see_scheduled_meeting",
     "may_view_round",
     "meeting_side",
     "needs_second_factor",
@@ -761,3 +762,13 @@ def may_read_judge_comments(actor: Actor, judging_status: str, comments_publishe
     if may_read_sealed_scores(actor, judging_status, organiser_base_ids, seat=seat):
         return True
     return judging_status == "published" and comments_published
+
+
+def may_see_scheduled_meeting(actor: Actor, a: EventParty, b: EventParty,
+                              organiser_base_ids: frozenset[int], *, published: bool) -> bool:
+    """A meeting of a docking day's schedule: the organisers, draft or not; its two sides
+    once it is published (a draft is the organisers' business). Another participant does not
+    learn that it exists."""
+    if organises_event(actor, organiser_base_ids):
+        return True
+    return published and meeting_side(actor, a, b) is not None

@@ -164,4 +164,50 @@ class MeetingRequest(Model, Versioned):
         return self.organiser_priority if self.organiser_priority is not None else self.priority
 
 
-__all__ = ["Event", "EventBase", "MeetingRequest", "Registration"]
+class EventMeeting(Model, Versioned):
+    """A meeting of a docking day's schedule: an accepted meeting request in a slot at a
+    table (both from 0). ``draft`` until the organisers publish the schedule, then
+    ``published``; ``cancelled`` when a later schedule drops or moves it
+    (``events/scheduling.py``)."""
+
+    __tablename__ = "event_meetings"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(
+        ForeignKey("events.id", ondelete="CASCADE"), index=True)
+    meeting_request_id: Mapped[int] = mapped_column(
+        ForeignKey("event_meeting_requests.id", ondelete="CASCADE"), index=True)
+    slot: Mapped[int] = mapped_column(Integer)
+    table_no: Mapped[int] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(10), default="draft", index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
+    published_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    cancelled_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    request: Mapped[MeetingRequest] = relationship(lazy="joined")
+
+
+class EventSchedule(Model):
+    """The last run of the scheduler for an event: the engine's status, its proven upper
+    bound and what it placed; ``published_at`` once the organisers published it."""
+
+    __tablename__ = "event_schedules"
+
+    event_id: Mapped[int] = mapped_column(
+        ForeignKey("events.id", ondelete="CASCADE"), primary_key=True)
+    solver_status: Mapped[str] = mapped_column(String(10))  # "optimal" or "feasible"
+    upper_bound: Mapped[int] = mapped_column(Integer)
+    meetings: Mapped[int] = mapped_column(Integer)
+    total_priority: Mapped[int] = mapped_column(Integer)
+    reason: Mapped[str | None] = mapped_column(Text)
+    ran_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
+    published_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    @property
+    def gap(self) -> float:
+        """1 − meetings / upper bound (0 when nothing could be scheduled)."""
+        return 0.0 if self.upper_bound <= 0 else max(0.0, 1 - self.meetings / self.upper_bound)
+
+
+__all__ = ["Event", "EventBase", "EventMeeting", "EventSchedule", "MeetingRequest",
+           "Registration"]

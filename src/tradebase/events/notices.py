@@ -5,7 +5,7 @@ party is, as users (``party_users``), for the reminders."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from sqlalchemy import select
@@ -66,3 +66,17 @@ def answered(*, session: Session, request: MeetingRequest) -> None:
 def withdrawn(*, session: Session, request: MeetingRequest) -> None:
     """The recipient: the requester withdrew its request (or cancelled the meeting)."""
     _tell(session, request.recipient, Kind.MEETING_WITHDRAWN, request)
+
+
+def scheduled(*, session: Session, registration: Registration, params: Mapping[str, Any],
+              link: str) -> None:
+    """One side of a meeting the organisers published (or moved): when, where, with whom."""
+    notify(session=session, user_ids=_others(session, party_users(session, registration)),
+           kind=Kind.MEETING_SCHEDULED, params=params, link=link)
+
+
+def cancelled(*, session: Session, registration: Registration, params: Mapping[str, Any],
+              link: str) -> None:
+    """One side of a published meeting that a new schedule dropped."""
+    notify(session=session, user_ids=_others(session, party_users(session, registration)),
+           kind=Kind.MEETING_CANCELLED, params=params, link=link)

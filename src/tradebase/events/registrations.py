@@ -107,6 +107,18 @@ def _open_requests(session: Session, party: EventParty) -> list[dict[str, Any]]:
     return [{"text": r.text, "request_id": r.id, "quantity": r.quantity} for r in requests]
 
 
+def prefilled(*, session: Session, enterprise_id: int | None) -> list[dict[str, Any]]:
+    """What a new registration's form shows before anything is typed: an enterprise's offers
+    from its catalog, the caller's (a buyer's) seeks from its open docking requests."""
+    if enterprise_id is not None:
+        return _catalog(session, enterprise_id)
+    actor = current_actor(session)
+    if actor.role is not Role.BUYER:
+        return []
+    return _open_requests(session, EventParty(kind="buyer", organisation=actor.organisation,
+                                              user_id=actor.user_id))
+
+
 def _party(session: Session, data: schemas.RegistrationCreate
            ) -> tuple[EventParty, Enterprise | None]:
     actor = current_actor(session)

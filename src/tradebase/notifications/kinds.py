@@ -21,6 +21,8 @@ class Kind(StrEnum):
     MEETING_WITHDRAWN = "meeting_withdrawn"  # to the recipient: the requester withdrew
     MEETING_UNANSWERED = "meeting_unanswered"  # reminder to the recipient
     EVENT_TOMORROW = "event_tomorrow"  # reminder to a registered participant
+    MEETING_SCHEDULED = "meeting_scheduled"  # to both sides: a published meeting, or moved
+    MEETING_CANCELLED = "meeting_cancelled"  # to both sides: a published meeting dropped
 
 
 MAIL = "mail"
@@ -43,4 +45,6 @@ MAILED_BY_DEFAULT: dict[Kind, bool] = {
     Kind.MEETING_WITHDRAWN: True,
     Kind.MEETING_UNANSWERED: True,
     Kind.EVENT_TOMORROW: True,
+    Kind.MEETING_SCHEDULED: True,
+    Kind.MEETING_CANCELLED: True,
 }

@@ -51,7 +51,13 @@ from tradebase.events.competition_models import (
     CompetitionJudge,
     CompetitionScore,
 )
-from tradebase.events.models import Event, EventBase, MeetingRequest, Registration
+from tradebase.events.models import (
+    Event,
+    EventBase,
+    EventSchedule,
+    MeetingRequest,
+    Registration,
+)
 from tradebase.notifications.models import Notification
 from tradebase.registry.models import (
     Designation,
@@ -220,6 +226,9 @@ def _event_ids(session: Session, anxi: Any, enterprise: Enterprise) -> dict[str,
                              requester_note=BUYER_MEETING_NOTE,
                              recipient_note=WORKS_MEETING_NOTE)
     session.add(meeting)
+    # a run of the scheduler that placed nothing yet: a draft the organisers may publish
+    session.add(EventSchedule(event_id=event.id, solver_status="optimal", upper_bound=0,
+                              meetings=0, total_priority=0))
     session.flush()
     return {"event_id": event.id, "campaign_id": campaign.id, "registration_id": works.id,
             "buyer_registration_id": shopper.id, "third_registration_id": third.id,
@@ -547,6 +556,11 @@ API_RULES |= {
     ("POST", "/api/v1/events/meeting-requests/{meeting_request_id}/decline"): Rule(
         ENTERPRISE),
     ("POST", "/api/v1/events/meeting-requests/{meeting_request_id}/withdraw"): Rule(BUYER),
+    # the schedule: the organisers run and publish it; the signed-in see their own meetings
+    ("POST", "/api/v1/events/{event_id}/schedule"): Rule(EVENT_STAFF),
+    ("POST", "/api/v1/events/{event_id}/schedule/publish"): Rule(EVENT_STAFF),
+    ("GET", "/api/v1/events/{event_id}/meetings"): Rule(SIGNED_IN),
+    ("GET", "/api/v1/events/{event_id}/agenda"): Rule(SIGNED_IN),
 }
 
 # competitions: a published design competition of Anxi, judging open, the officer its judge;
@@ -806,6 +820,33 @@ PAGE_RULES |= {
 }
 
 PAGE_RULES |= {
+    # a docking day's schedule (web/pages/event_schedule.py): the organisers run and publish
+    # it; the signed-in see their own agenda
+    ("GET", "/events"): Rule(EVERYONE),
+    ("GET", "/events/{event_id:int}"): Rule(EVERYONE),
+    ("GET", "/events/{event_id:int}/schedule"): Rule(EVENT_STAFF),
+    ("POST", "/events/{event_id:int}/schedule"): Rule(EVENT_STAFF, form=lambda ids: {}),
+    ("POST", "/events/{event_id:int}/schedule/publish"): Rule(EVENT_STAFF,
+                                                              form=lambda ids: {}),
+    ("GET", "/events/{event_id:int}/agenda"): Rule(SIGNED_IN),
+    ("POST", "/events/registrations/{registration_id:int}/decision"): Rule(
+        EVENT_STAFF, form=lambda ids: {"approve": "1"}),
+    # the registration form: an enterprise member or a buyer
+    ("GET", "/events/{event_id:int}/register"): Rule(PARTIES),
+    ("POST", "/events/{event_id:int}/register"): Rule(
+        PARTIES, form=lambda ids: {"attendees": "Matrix Buyer; buyer; en", "items": "frames"}),
+    # a participant's meetings page: suggestions, requests received and sent
+    ("GET", "/events/{event_id:int}/meetings"): Rule(SIGNED_IN),
+    ("POST", "/events/{event_id:int}/meeting-requests"): Rule(
+        BUYER, form=lambda ids: {"from_registration_id": str(ids["buyer_registration_id"]),
+                                 "to_registration_id": str(ids["third_registration_id"])}),
+    ("POST", "/events/meeting-requests/{meeting_request_id:int}/accept"): Rule(
+        ENTERPRISE, form=lambda ids: {}),
+    ("POST", "/events/meeting-requests/{meeting_request_id:int}/decline"): Rule(
+        ENTERPRISE, form=lambda ids: {}),
+}
+
+PAGE_RULES |= {
     # sign-up and onboarding (web/pages/signup.py); the join request is the buyer's
     ("GET", "/signup"): Rule(EVERYONE),
     ("POST", "/signup"): Rule(EVERYONE, form=lambda ids: {
@@ -893,6 +934,8 @@ EXCEPTIONS: dict[tuple[str, str], int] = {
     # the competition's judging is open: its ranking is sealed, nothing to publish
     ("GET", f"{COMPETITION}/ranking"): 409,
     ("POST", f"{COMPETITION}/publish"): 409,
+    # the buyer's organisation and the enterprise are registered already: the form says so
+    ("POST", "/events/{event_id:int}/register"): 422,
 }
 
 

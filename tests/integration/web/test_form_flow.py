@@ -23,6 +23,7 @@ from tradebase.accounts.guard import set_actor
 from tradebase.accounts.policy import SYSTEM
 from tradebase.accounts.roles import Role
 from tradebase.docking import service as docking
+from tradebase.events.models import Event, EventBase
 from tradebase.registry.models import Product
 from tradebase.web import pages
 
@@ -49,6 +50,12 @@ BUTTONS = {
     "/products/{product_id:int}/photos/{photo_id:int}/delete",
     "/signup/verify",  # send the verification link again
     "/signup/requests/{join_id:int}/approve", "/signup/requests/{join_id:int}/refuse",
+    "/events/{event_id:int}/schedule",  # "Run the scheduler"
+    "/events/{event_id:int}/schedule/publish",
+    "/events/{event_id:int}/meeting-requests",  # a suggestion's "request a meeting"
+    "/events/meeting-requests/{meeting_request_id:int}/accept",
+    "/events/meeting-requests/{meeting_request_id:int}/decline",
+    "/events/registrations/{registration_id:int}/decision",  # approve / decline
 }
 # Logging in and resetting a password keep their own answers: one message whatever was wrong
 # (no hint which of e-mail and password), and a secret is never sent back.
@@ -97,6 +104,7 @@ FORMS = {
     "/products/{product_id:int}/edit", "/products/{product_id:int}/photos", "/account/password",
     "/docking/requests/{request_id:int}/attachments",
     "/bases/{base_id}/transfer", "/signup", "/signup/enterprise", "/invitations",
+    "/events/{event_id:int}/register",
 }
 
 
@@ -135,6 +143,12 @@ def cases(client: TestClient, session: Session, tokens: dict[str, str]) -> dict[
     set_actor(session, SYSTEM)
     session.flush()
     round_ = make_round(session)
+    docking_day = Event(kind="docking_day", title_en="Flow docking day", status="open",
+                        published=True, slot_minutes=20, day_start="09:00",
+                        sessions=[{"slots": 4, "break_after": 0}], tables=4,
+                        base_rows=[EventBase(base_id=catalog.base_id)])
+    session.add(docking_day)
+    session.flush()
     _, member_of = anxi_and_member_enterprise(session)
     product_id = session.scalars(select(Product.id).where(Product.sku == "RFQ-A-1")).one()
     enterprise = {
@@ -159,6 +173,10 @@ def cases(client: TestClient, session: Session, tokens: dict[str, str]) -> dict[
                            "start_date": "x", "delivery_date": "y"},
                           ["quantity", "value", "currency", "start_date", "delivery_date"],
                           ['value="lots"', 'value="x"', 'value="y"'], prefix="intention-"),
+        "event registration": Case(
+            f"/events/{docking_day.id}/register", factory,
+            {"enterprise_id": str(catalog.works["A"]), "attendees": "Li Wei; sales; Deutsch",
+             "items": "frames " * 400}, ["attendees", "items"], ["Deutsch"]),
         "message": Case(f"/docking/enquiries/{enquiry.id}/messages", factory, {"text": ""},
                         ["text"], []),
         "round": Case("/procurement/rounds", auth(tokens["base_admin"]),
@@ -235,7 +253,7 @@ def cases(client: TestClient, session: Session, tokens: dict[str, str]) -> dict[
     "request", "edit", "enquire", "quote", "intention", "message", "round", "need",
     "round quote", "supplier quote", "close early", "capacity", "enterprise", "enterprise edit",
     "product", "product edit", "photo", "attachment", "password", "base transfer", "signup",
-    "join", "invite",
+    "join", "invite", "event registration",
 ])
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_every_error_is_shown_beside_its_field(

@@ -25,6 +25,10 @@ from tradebase.web.pages import (
     docking_rfq,
     enquire,
     enterprises,
+    event_meetings,
+    event_register,
+    event_schedule,
+    events,
     inbox,
     procurement,
     product_page,
@@ -68,7 +72,8 @@ ROUTERS = (
     search.router, docking.router, docking_rfq.router, capacity.router, procurement.router,
     inbox.router, product_page.router, enquire.router, threads.router, workspace.router,
     base_transfer.router,
-    signup.router,
+    signup.router, events.router, event_schedule.router,
+    event_meetings.router, event_register.router,
 )
 """Every page router (``tests/integration/web/test_form_flow.py`` walks their forms)."""
 

@@ -52,6 +52,12 @@ SENTENCES: dict[str, str] = {
     Kind.MEETING_UNANSWERED: N_("The meeting request of %(requester)s to %(recipient)s has "
                                 "waited %(days)s days for an answer"),
     Kind.EVENT_TOMORROW: N_("%(title)s starts tomorrow"),
+    Kind.MEETING_CANCELLED: N_("%(title)s: the meeting with %(counterpart)s at %(start)s is "
+                               "cancelled"),
+}
+_SCHEDULED = {
+    False: N_("%(title)s: a meeting with %(counterpart)s at %(start)s, table %(table)s"),
+    True: N_("%(title)s: the meeting with %(counterpart)s moved to %(start)s, table %(table)s"),
 }
 _MEETING_ANSWERS = {
     "accepted": N_("%(recipient)s accepted the meeting with %(requester)s"),
@@ -100,6 +106,8 @@ KIND_LABELS: dict[str, str] = {
     Kind.MEETING_WITHDRAWN: N_("Meeting requests to me withdrawn"),
     Kind.MEETING_UNANSWERED: N_("Reminders of meeting requests still unanswered"),
     Kind.EVENT_TOMORROW: N_("Reminders the day before an event"),
+    Kind.MEETING_SCHEDULED: N_("My meetings scheduled or moved at events"),
+    Kind.MEETING_CANCELLED: N_("My scheduled meetings cancelled"),
 }
 ORDER_STATUS_LABELS = {
     "contract_signed": N_("contract signed"),
@@ -141,6 +149,8 @@ def describe(kind: str, params: Mapping[str, Any], lang: str, gettext: Gettext) 
         template = _CHANGES.get(str(params.get("change")), _UNKNOWN)
     elif kind == Kind.QUOTE_ACCEPTED:
         template = _ACCEPTED
+    elif kind == Kind.MEETING_SCHEDULED:
+        template = _SCHEDULED[bool(params.get("moved"))]
     elif kind == Kind.MEETING_ANSWERED:
         template = _MEETING_ANSWERS.get(str(params.get("status")), _UNKNOWN)
     else:

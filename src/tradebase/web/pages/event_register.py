@@ -20,7 +20,7 @@ from tradebase.registry.models import Enterprise
 from tradebase.web.deps import DbSession
 from tradebase.web.i18n import localized, request_language
 from tradebase.web.pages.enterprises import Posted
-from tradebase.web.pages.forms import Form, apply, read_form, validate
+from tradebase.web.pages.forms import Form, apply, line_records, read_form, validate
 from tradebase.web.pages.routing import page_router
 from tradebase.web.pages.templating import gettext_for, render
 
@@ -31,17 +31,10 @@ _LANGS = re.compile(r"[\s,，、/]+")
 
 
 def _attendees(text: str) -> list[dict[str, Any]]:
-    found: list[dict[str, Any]] = []
-    for line in text.splitlines():
-        parts = [p.strip() for p in line.split(";")]
-        if not parts[0]:
-            continue
-        item: dict[str, Any] = {"name": parts[0]}
-        if len(parts) > 1 and parts[1]:
-            item["role"] = parts[1]
-        if len(parts) > 2 and parts[2]:
-            item["languages"] = [x.lower() for x in _LANGS.split(parts[2]) if x]
-        found.append(item)
+    found = line_records(text, ("name", "role", "languages"))
+    for item in found:
+        if "languages" in item:
+            item["languages"] = [x.lower() for x in _LANGS.split(item["languages"]) if x]
     return found
 
 

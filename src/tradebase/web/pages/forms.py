@@ -113,6 +113,17 @@ def ticked(posted: FormData | Mapping[str, Any], name: str) -> str:
     return "; ".join(text for value in values if (text := str(value or "").strip()))
 
 
+def line_records(text: str, keys: tuple[str, ...]) -> list[dict[str, Any]]:
+    """A text box of one record a line, its fields separated by ``;`` in the order of ``keys``
+    (``name; unit; pack size``): empty fields left out, a line without its first one skipped."""
+    found: list[dict[str, Any]] = []
+    for line in text.splitlines():
+        parts = [part.strip() for part in line.split(";")]
+        if parts[0]:
+            found.append({key: part for key, part in zip(keys, parts, strict=False) if part})
+    return found
+
+
 def posted_version(posted: Mapping[str, Any]) -> int | None:
     """The version an edit form was filled from (its hidden ``version`` field); None when the
     form did not say, and an impossible one (0) when the field was tampered with, so that it

@@ -23,7 +23,7 @@ from tradebase.web.deps import DbSession
 from tradebase.web.i18n import N_, localized, request_language
 from tradebase.web.pages import award_words
 from tradebase.web.pages.enterprises import Posted
-from tradebase.web.pages.forms import Form, apply, read_form, validate
+from tradebase.web.pages.forms import Form, apply, line_records, read_form, validate
 from tradebase.web.pages.messages import add_messages, say
 from tradebase.web.pages.routing import page_router
 from tradebase.web.pages.templating import gettext_for, render
@@ -53,19 +53,10 @@ add_messages({
 
 def _materials(text: str) -> list[dict[str, Any]]:
     """One material a line: ``name; unit; pack size; tier thresholds separated by spaces``."""
-    found: list[dict[str, Any]] = []
-    for line in text.splitlines():
-        parts = [p.strip() for p in line.split(";")]
-        if not parts[0]:
-            continue
-        item: dict[str, Any] = {"name": parts[0]}
-        if len(parts) > 1 and parts[1]:
-            item["unit"] = parts[1]
-        if len(parts) > 2 and parts[2]:
-            item["pack_size"] = parts[2]
-        if len(parts) > 3 and parts[3]:
-            item["published_tiers"] = parts[3].replace(",", " ").split()
-        found.append(item)
+    found = line_records(text, ("name", "unit", "pack_size", "published_tiers"))
+    for item in found:
+        if "published_tiers" in item:
+            item["published_tiers"] = item["published_tiers"].replace(",", " ").split()
     return found
 
 

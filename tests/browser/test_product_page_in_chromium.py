@@ -43,6 +43,7 @@ def _own_product(engine: Engine) -> int:
         product.description = ("Hand-woven rattan on a powder-coated steel frame, "
                                "stackable, for terraces and cafés. " * 3)
         product.price_min, product.price_max, product.price_currency = 18.5, 24.0, "USD"
+        product.moq = 200  # the accounts browser test edits this listing's MOQ on the same server
         return product.id
 
 

@@ -52,7 +52,10 @@ def schedule(
 ) -> None:
     """Schedule 1:1 meetings: most meetings, then most priority, with a proven upper bound."""
     from tradebase.events.scheduler import (
+        GroupMeeting,
+        Meeting,
         ProblemError,
+        group_meetings_from_json,
         meetings_from_json,
         problem_from_json,
         schedule_to_json,
@@ -61,16 +64,20 @@ def schedule(
 
     try:
         problem = problem_from_json(_read(file, "file"))
-        kept = meetings_from_json(_read(keep, "--keep")) if keep is not None else ()
+        kept: tuple[Meeting | GroupMeeting, ...] = ()
+        if keep is not None:
+            previous = _read(keep, "--keep")
+            kept = (*meetings_from_json(previous), *group_meetings_from_json(previous))
     except ProblemError as exc:
         where = f"--keep {exc.field}" if keep is not None and exc.field.startswith(
-            ("meetings", "(keep")
+            ("meetings", "group_meetings", "(keep")
         ) else exc.field
         err_console.print(f"[red]error ({where}):[/red] {exc.message}", highlight=False)
         raise typer.Exit(1) from exc
     result = run(problem, keep=kept, time_limit=time_limit)
     if fmt is OutputFormat.json:
-        typer.echo(json.dumps(schedule_to_json(result), indent=2, ensure_ascii=False))
+        typer.echo(json.dumps(schedule_to_json(result, groups=bool(problem.groups)), indent=2,
+                              ensure_ascii=False))
         return
     gap = 1 - len(result.meetings) / result.upper_bound if result.upper_bound else 0.0
     table = Table(
@@ -84,6 +91,16 @@ def schedule(
     for m in result.meetings:
         table.add_row(str(m.slot), str(m.table), m.a, m.b)
     console.print(table)
+    if problem.groups:
+        groups = Table(title=f"{len(result.group_meetings)} group meetings")
+        for column in ("slot", "table", "group", "members"):
+            groups.add_column(column, justify="right" if column in {"slot", "table"} else "left")
+        for g in result.group_meetings:
+            groups.add_row(str(g.slot), str(g.table), g.group, ", ".join(g.members))
+        console.print(groups)
+        for left in result.groups_left_out:
+            console.print(f"group {left.group} left out: {left.reason}", highlight=False,
+                          markup=False)
     if result.reason:
         console.print(result.reason, highlight=False, markup=False)
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 
-from tradebase.events._schedule_types import Meeting, Participant, Problem
+from tradebase.events._schedule_types import GroupMeeting, Meeting, Participant, Problem
 
 
 def _slots(problem: Problem, p: Participant) -> set[int]:
@@ -42,7 +42,9 @@ def _interpreters_fit(needs: list[set[str]], supply: dict[str, int]) -> bool:
     return all(augment(m, set()) for m in range(len(needs)))
 
 
-def violations(problem: Problem, meetings: Sequence[Meeting]) -> list[str]:
+def violations(
+    problem: Problem, meetings: Sequence[Meeting], groups: Sequence[GroupMeeting] = (),
+) -> list[str]:
     out: list[str] = []
     people = {p.id: p for p in problem.participants}
     wanted = {frozenset((r.a, r.b)) for r in problem.requests}
@@ -84,6 +86,41 @@ def violations(problem: Problem, meetings: Sequence[Meeting]) -> list[str]:
         la, lb = people[m.a].languages, people[m.b].languages
         if problem.rules.languages and la and lb and not la & lb:
             interp_needs[m.slot].append(set(la | lb))
+    defined = {g.id: g for g in problem.groups}
+    held: Counter[str] = Counter()
+    for i, g in enumerate(groups):
+        where = f"group meeting {i} ({g.group}, slot {g.slot}, table {g.table})"
+        if g.group not in defined:
+            out.append(f"{where}: no such group")
+            continue
+        if sorted(g.members) != sorted(defined[g.group].members):
+            out.append(f"{where}: not the group's members")
+        held[g.group] += 1
+        if held[g.group] == 2:
+            out.append(f"{where}: the group meets more than once")
+        if not 0 <= g.slot < problem.slots:
+            out.append(f"{where}: slot out of range")
+        if not 0 <= g.table < problem.tables:
+            out.append(f"{where}: table out of range")
+        if (g.slot, g.table) in tables_taken:
+            out.append(f"{where}: the table is already taken in that slot")
+        tables_taken.add((g.slot, g.table))
+        per_slot[g.slot] += 1
+        spoken = []
+        for pid in g.members:
+            if pid not in people:
+                out.append(f"{where}: unknown participant {pid}")
+                continue
+            if g.slot not in _slots(problem, people[pid]):
+                out.append(f"{where}: {pid} is not available in slot {g.slot}")
+            if (pid, g.slot) in busy:
+                out.append(f"{where}: {pid} already has a meeting in slot {g.slot}")
+            busy[(pid, g.slot)] = -1
+            per_person[pid] += 1
+            if people[pid].languages:
+                spoken.append(set(people[pid].languages))
+        if problem.rules.languages and len(spoken) >= 2 and not set.intersection(*spoken):
+            interp_needs[g.slot].append(set.union(*spoken))
     for s, n in sorted(per_slot.items()):
         if n > problem.tables:
             out.append(f"slot {s}: {n} meetings for {problem.tables} tables")

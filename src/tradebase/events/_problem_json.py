@@ -10,6 +10,8 @@ from collections.abc import Mapping
 from typing import cast
 
 from tradebase.events._schedule_types import (
+    Group,
+    GroupMeeting,
     Meeting,
     MeetingRequest,
     Participant,
@@ -83,8 +85,6 @@ def _rules(data: Mapping[str, object], slots: int) -> Rules:
     if data.get("breaks") is not None:
         for i, s in enumerate(_list(data["breaks"], "breaks")):
             breaks.add(_slot(s, f"breaks[{i}]", slots))
-    if data.get("groups") is not None:
-        raise ProblemError("groups", "group meetings are not supported by this scheduler yet")
     languages = any(
         isinstance(p, dict) and p.get("languages") is not None
         for p in cast(list[object], data.get("participants") or [])
@@ -154,7 +154,53 @@ def problem_from_json(data: object) -> Problem:
             raise ProblemError(f"{where}.b", f"{a!r} cannot meet itself")
         prio = 1 if r.get("priority") is None else _count(r["priority"], f"{where}.priority")
         requests.append(MeetingRequest(a, b, prio))
-    return Problem(slots, tables, tuple(people), tuple(requests), rules)
+    groups = _groups(top.get("groups"), seen)
+    return Problem(slots, tables, tuple(people), tuple(requests), rules, groups)
+
+
+def _groups(raw: object, known: set[str]) -> tuple[Group, ...]:
+    if raw is None:
+        return ()
+    out: list[Group] = []
+    ids: set[str] = set()
+    for i, item in enumerate(_list(raw, "groups")):
+        where = f"groups[{i}]"
+        g = _object(item, where)
+        gid = _text(g.get("id"), f"{where}.id")
+        if gid in ids:
+            raise ProblemError(f"{where}.id", f"{gid!r} appears twice")
+        ids.add(gid)
+        members: list[str] = []
+        for j, m in enumerate(_list(g.get("members"), f"{where}.members")):
+            pid = _text(m, f"{where}.members[{j}]")
+            if pid not in known:
+                raise ProblemError(f"{where}.members[{j}]", f"unknown participant {pid!r}")
+            if pid in members:
+                raise ProblemError(f"{where}.members[{j}]", f"{pid!r} appears twice")
+            members.append(pid)
+        if len(members) < 2:
+            raise ProblemError(f"{where}.members", "a group meeting needs at least two members")
+        prio = 1 if g.get("priority") is None else _count(g["priority"], f"{where}.priority")
+        out.append(Group(gid, tuple(members), prio))
+    return tuple(out)
+
+
+def group_meetings_from_json(data: object) -> tuple[GroupMeeting, ...]:
+    """The group meetings of a previous output (``--keep``): its ``group_meetings``, if any."""
+    top = _object(data, "(keep file)")
+    if top.get("group_meetings") is None:
+        return ()
+    out = []
+    for i, raw in enumerate(_list(top["group_meetings"], "group_meetings")):
+        where = f"group_meetings[{i}]"
+        g = _object(raw, where)
+        members = tuple(
+            _text(m, f"{where}.members[{j}]")
+            for j, m in enumerate(_list(g.get("members"), f"{where}.members")))
+        out.append(GroupMeeting(
+            _text(g.get("group"), f"{where}.group"), members,
+            _count(g.get("slot"), f"{where}.slot"), _count(g.get("table"), f"{where}.table")))
+    return tuple(out)
 
 
 def meetings_from_json(data: object) -> tuple[Meeting, ...]:

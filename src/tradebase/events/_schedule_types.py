@@ -35,6 +35,29 @@ class Meeting:
 
 
 @dataclass(frozen=True)
+class Group:
+    """A group meeting: one buyer with several factories (a split order) at one table."""
+
+    id: str
+    members: tuple[str, ...]
+    priority: int = 1
+
+
+@dataclass(frozen=True)
+class GroupMeeting:
+    group: str
+    members: tuple[str, ...]
+    slot: int
+    table: int
+
+
+@dataclass(frozen=True)
+class GroupLeftOut:
+    group: str
+    reason: str
+
+
+@dataclass(frozen=True)
 class Rules:
     """Optional rules of an event, each enforced exactly when set (docs/events.md)."""
 
@@ -55,6 +78,8 @@ class Problem:
     participants: tuple[Participant, ...]
     requests: tuple[MeetingRequest, ...]
     rules: Rules = Rules()
+    groups: tuple[Group, ...] = ()
+    """Group meetings, placed before the 1:1 meetings (docs/events.md)."""
 
 
 @dataclass(frozen=True)
@@ -64,6 +89,8 @@ class Schedule:
     upper_bound: int
     total_priority: int
     reason: str | None
+    group_meetings: tuple[GroupMeeting, ...] = ()
+    groups_left_out: tuple[GroupLeftOut, ...] = ()
 
 
 def effective_slots(problem: Problem, p: Participant) -> frozenset[int]:

@@ -24,19 +24,23 @@ import sys
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
-from tradebase.events import _greedy
+from tradebase.events import _greedy, _groups
 from tradebase.events._check import violations
 from tradebase.events._columns import build_columns
 from tradebase.events._instance import Assignment, Instance
 from tradebase.events._problem_json import (
     ProblemError,
+    group_meetings_from_json,
     meetings_from_json,
     problem_from_json,
 )
 from tradebase.events._schedule_types import (
+    Group,
+    GroupLeftOut,
+    GroupMeeting,
     Meeting,
     MeetingRequest,
     Participant,
@@ -51,6 +55,9 @@ if TYPE_CHECKING:
     from tradebase.events._cpsat import Outcome
 
 __all__ = [
+    "Group",
+    "GroupLeftOut",
+    "GroupMeeting",
     "Meeting",
     "MeetingRequest",
     "Participant",
@@ -60,6 +67,7 @@ __all__ = [
     "Schedule",
     "check",
     "first_fit_schedule",
+    "group_meetings_from_json",
     "meetings_from_json",
     "plain_cpsat_schedule",
     "priority_upper_bound",
@@ -254,15 +262,16 @@ def _isolated(fn: Callable[..., Schedule], *args: object, **kwargs: object) -> S
 def schedule(
     problem: Problem,
     *,
-    keep: Sequence[Meeting] = (),
+    keep: Sequence[Meeting | GroupMeeting] = (),
     time_limit: float | None = None,
     seed: int = 0,
     exact_up_to: int = _EXACT_COLUMNS,
 ) -> Schedule:
     """The schedule with the most meetings, then the most priority, found within the limit.
 
-    ``exact_up_to``: the size (pair-slot columns) up to which CP-SAT finishes the job; above
-    it, the ruin-and-recreate search does.
+    Group meetings (``problem.groups``) are placed first (:mod:`._groups`); ``upper_bound``
+    and ``status`` are about the 1:1 meetings. ``exact_up_to``: the size (pair-slot columns)
+    up to which CP-SAT finishes the job; above it, the ruin-and-recreate search does.
     """
     if _needs_isolation():
         return _isolated(_schedule, problem, tuple(keep), time_limit, seed, exact_up_to)
@@ -270,6 +279,40 @@ def schedule(
 
 
 def _schedule(
+    problem: Problem, keep: tuple[Meeting | GroupMeeting, ...], time_limit: float | None,
+    seed: int, exact_up_to: int,
+) -> Schedule:
+    pairs_kept = tuple(m for m in keep if isinstance(m, Meeting))
+    if not problem.groups:
+        return _schedule_pairs(problem, pairs_kept, time_limit, seed, exact_up_to)
+    groups_kept = tuple(m for m in keep if isinstance(m, GroupMeeting))
+    placement = _groups.place(problem, pairs_kept, groups_kept)
+    rest = _groups.pair_problem(problem, placement, pairs_kept)
+    inner = _schedule_pairs(rest.problem, rest.keep, time_limit, seed, exact_up_to)
+    meetings = tuple(m for m in inner.meetings if not rest.is_placeholder(m))
+    # the bound of the 1:1 problem without any group: group meetings only take capacity
+    # away, so it bounds the 1:1 meetings of every schedule, whatever slots the groups get
+    upper = max(_pair_bound(replace(problem, groups=())), len(meetings))
+    return Schedule(
+        "optimal" if len(meetings) == upper else "feasible",
+        meetings,
+        upper,
+        inner.total_priority - rest.placeholder_priority * len(placement.placed),
+        None if meetings or placement.placed else (inner.reason or "nothing can be scheduled"),
+        placement.placed,
+        placement.left_out,
+    )
+
+
+def _pair_bound(problem: Problem) -> int:
+    from tradebase.events import _bound
+
+    inst = _build(problem, ()).inst
+    cols = build_columns(inst)
+    return _bound.whole(_bound.lp_bound(inst, cols)[0]) if len(cols) else 0
+
+
+def _schedule_pairs(
     problem: Problem, keep: tuple[Meeting, ...], time_limit: float | None, seed: int,
     exact_up_to: int,
 ) -> Schedule:
@@ -354,20 +397,31 @@ def _priority_bound_schedule(problem: Problem) -> Schedule:
     return Schedule("feasible", (), _bound.whole(value), 0, None)
 
 
-def schedule_to_json(s: Schedule) -> dict[str, object]:
-    """The file contract's output: status, meetings, upper_bound, total_priority, reason."""
-    return {
+def schedule_to_json(s: Schedule, *, groups: bool = False) -> dict[str, object]:
+    """The file contract's output: status, meetings, upper_bound, total_priority, reason; with
+    ``groups`` (the problem had group meetings) also group_meetings and groups_left_out."""
+    out: dict[str, object] = {
         "status": s.status,
         "meetings": [{"a": m.a, "b": m.b, "slot": m.slot, "table": m.table} for m in s.meetings],
         "upper_bound": s.upper_bound,
         "total_priority": s.total_priority,
         "reason": s.reason,
     }
+    if groups:
+        out["group_meetings"] = [
+            {"group": g.group, "members": list(g.members), "slot": g.slot, "table": g.table}
+            for g in s.group_meetings
+        ]
+        out["groups_left_out"] = [
+            {"group": g.group, "reason": g.reason} for g in s.groups_left_out]
+    return out
 
 
-def check(problem: Problem, meetings: Sequence[Meeting]) -> list[str]:
-    """Every rule a list of meetings breaks, as sentences; empty when it is a valid schedule.
+def check(
+    problem: Problem, meetings: Sequence[Meeting], groups: Sequence[GroupMeeting] = (),
+) -> list[str]:
+    """Every rule a schedule (1:1 and group meetings) breaks, as sentences; empty when valid.
 
     Independent of the solvers (:mod:`._check`): it reads the problem afresh and counts.
     """
-    return violations(problem, meetings)
+    return violations(problem, meetings, groups)

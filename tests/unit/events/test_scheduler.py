@@ -280,7 +280,7 @@ def test_rule_keys_of_the_file() -> None:
         ({"sessions": {"morning": [3, 1]}}, "sessions.morning"),
         ({"breaks": [9]}, "breaks[0]"),
         ({"interpreters": {"de": -1}}, "interpreters.de"),
-        ({"groups": [{"members": ["buyer", "f1"]}]}, "groups"),
+        ({"groups": [{"members": ["buyer", "f1"]}]}, "groups[0].id"),
     ]:
         with pytest.raises(ProblemError) as caught:
             problem_from_json({**data, **patch})

@@ -31,6 +31,7 @@ from tradebase.accounts.passwords import check_strength, hash_password, new_toke
 from tradebase.accounts.policy import may_decide_join, may_invite, may_request_join
 from tradebase.accounts.roles import Role
 from tradebase.accounts.service import consume_link, issue_link, normalise_email
+from tradebase.accounts.wording import ENGLISH, AccountWording, Reader
 from tradebase.errors import Conflict, Forbidden, InvalidInput, NotFound, Unauthenticated
 from tradebase.registry.models import Base, Enterprise
 from tradebase.settings import Settings
@@ -262,7 +263,7 @@ def decide(*, session: Session, request_id: int, approve: bool) -> JoinRequest:
 
 def invite_base_admin(
     *, session: Session, email: str, base_ids: Sequence[int], mailer: MailSender,
-    settings: Settings,
+    settings: Settings, wording: AccountWording = ENGLISH,
 ) -> User:
     """An administrator invites ``email`` to administer ``base_ids``: an account that cannot
     sign in until the mailed link has set its password."""
@@ -291,11 +292,10 @@ def invite_base_admin(
     session.add(user)
     session.flush()
     token = issue_link(session=session, user_id=user.id, purpose="invite", valid_for=INVITE_FOR)
-    mailer.send(to=email, subject="Tradebase: you are invited to administer a base", body=(
-        "An administrator of Tradebase invites you to administer a base. To choose your "
-        f"password, open this link within {INVITE_FOR.days} days:\n\n"
-        f"{_link(settings, '/invitations/' + token)}\n\n"
-        "If you did not expect this, ignore this message."))
+    subject, body = wording.invitation(  # the invitee has no language yet: the inviter's page
+        Reader(role=Role.BASE_ADMIN.value), link=_link(settings, "/invitations/" + token),
+        days=INVITE_FOR.days)
+    mailer.send(to=email, subject=subject, body=body)
     return user
 
 

@@ -41,6 +41,7 @@ from tradebase.accounts.policy import (
     needs_second_factor,
 )
 from tradebase.accounts.roles import Role
+from tradebase.accounts.wording import ENGLISH, AccountWording, How, Reader
 from tradebase.errors import Conflict, Forbidden, InvalidInput, NotFound
 from tradebase.registry.models import Base, Enterprise
 from tradebase.settings import Settings
@@ -497,25 +498,23 @@ def consume_link(*, session: Session, token: str, purpose: str) -> int | None:
 
 
 def request_password_reset(
-    *, session: Session, email: str, mailer: MailSender, settings: Settings
+    *, session: Session, email: str, mailer: MailSender, settings: Settings,
+    wording: AccountWording = ENGLISH,
 ) -> None:
-    """Mail a one-time reset link if the account exists. Says nothing either way, so the
-    form cannot be used to find out who has an account."""
+    """Mail a one-time reset link if the account exists, in the account's language. Says
+    nothing either way, so the form cannot be used to find out who has an account."""
     user = session.scalar(select(User).where(User.email == email.strip().lower()))
     if user is None or not user.is_active:
         return
     token = issue_link(session=session, user_id=user.id, purpose="reset",
                        valid_for=timedelta(minutes=settings.reset_token_minutes))
     link = f"{settings.base_url.rstrip('/')}/password-reset/{token}"
-    mailer.send(
-        to=user.email,
-        subject="Tradebase: reset your password",
-        body=(
-            "Someone asked to reset the password of this Tradebase account.\n"
-            f"To choose a new password, open this link within {settings.reset_token_minutes}"
-            f" minutes:\n\n{link}\n\nIf it was not you, ignore this message."
-        ),
-    )
+    subject, body = wording.reset(_reader(user), link=link, minutes=settings.reset_token_minutes)
+    mailer.send(to=user.email, subject=subject, body=body)
+
+
+def _reader(user: User) -> Reader:
+    return Reader(role=user.role, language=user.language or "")
 
 
 def revoke_credentials(
@@ -542,21 +541,16 @@ def revoke_credentials(
     session.flush()
 
 
-def _tell_password_changed(mailer: MailSender, user: User, how: str) -> None:
-    mailer.send(
-        to=user.email,
-        subject="Tradebase: your password was changed",
-        body=(
-            f"The password of this Tradebase account was just {how}.\n"
-            "Every other login session and every API token of the account has been ended;"
-            " sign in again and issue new tokens where you need them.\n\n"
-            "If it was not you, reset your password at once and tell your administrator."
-        ),
-    )
+def _tell_password_changed(
+    mailer: MailSender, user: User, how: How, wording: AccountWording,
+) -> None:
+    subject, body = wording.password_changed(_reader(user), how=how)
+    mailer.send(to=user.email, subject=subject, body=body)
 
 
 def reset_password(
-    *, session: Session, token: str, new_password: str, mailer: MailSender
+    *, session: Session, token: str, new_password: str, mailer: MailSender,
+    wording: AccountWording = ENGLISH,
 ) -> User:
     """Set a new password with a reset token, once even under concurrency: the token is
     consumed by one conditional UPDATE, so of concurrent confirms exactly one finds it unused.
@@ -575,7 +569,7 @@ def reset_password(
     )
     session.expire(user, ["failed_logins", "locked_until"])
     revoke_credentials(session=session, user=user)
-    _tell_password_changed(mailer, user, "reset with a link sent by mail")
+    _tell_password_changed(mailer, user, "reset", wording)
     return user
 
 
@@ -587,6 +581,7 @@ def change_password(
     new_password: str,
     keep_session_id: int | None,
     mailer: MailSender,
+    wording: AccountWording = ENGLISH,
 ) -> User:
     """The signed-in user changes its password: the current one must be right. Ends every
     other session, every reset link and API token, and tells the user by mail."""
@@ -602,7 +597,7 @@ def change_password(
         raise InvalidInput(problem, field="password")
     user.password_hash = hash_password(new_password)
     revoke_credentials(session=session, user=user, keep_session_id=keep_session_id)
-    _tell_password_changed(mailer, user, "changed")
+    _tell_password_changed(mailer, user, "changed", wording)
     return user
 
 

@@ -145,6 +145,21 @@ def user_language(role: object, setting: str | None, default: str) -> str:
     return supported(setting, allowed) or supported(default, allowed) or "en"
 
 
+def reader_language(request: Request, role: object, setting: str | None) -> str:
+    """The language of a mail to a reader that a request caused (a reset link asked for):
+    its own setting, else this browser's language switch or Accept-Language, else the
+    platform's default, else English: each among the languages the reader's role may use
+    (not the asker's: a buyer's reset asked through the API is still in its six)."""
+    allowed = interface_languages(role if isinstance(role, Role) else _role(role))
+    return (
+        supported(setting, allowed)
+        or supported(request.cookies.get(COOKIE), allowed)
+        or from_accept_language(request.headers.get("accept-language"), allowed)
+        or supported(get_settings().default_language, allowed)
+        or "en"
+    )
+
+
 def _role(value: object) -> Role | None:
     try:
         return Role(str(value))

@@ -42,7 +42,7 @@ BUYER_TEMPLATES = (
 )
 BUYER_MODULES = (
     "messages.py", "rfq_labels.py", "reasons.py", "inbox.py", "threads.py", "product_page.py",
-    "accounts.py", "account_page.py", "routing.py", "signup.py",
+    "accounts.py", "account_page.py", "routing.py", "signup.py", "account_mails.py",
 )
 _JINJA = {"extensions": "jinja2.ext.i18n", "trim_blocks": "true", "lstrip_blocks": "true"}
 
@@ -269,3 +269,34 @@ def test_figures_in_the_buyers_languages() -> None:
     assert format_figure(2e10, lang="fr", currency="EUR") == "20 milliards d’euros" or (
         format_figure(2e10, lang="fr", currency="EUR") == "20 milliards de euros")
     assert format_number(2000, "ja") == "2,000"  # any other language is written as English
+
+
+def test_account_mails_are_in_the_readers_language(
+    client: TestClient, session: Session,
+) -> None:
+    """A reset mail in the account's own language; without one, in the page's; the mail
+    that says the password changed likewise."""
+    from tests.conftest import csrf_token_of
+
+    mailer = client.app.state.mailer  # type: ignore[attr-defined]
+    accounts.set_language(session=session, user=_buyer(session), language="de")
+    session.commit()
+    client.headers["Accept-Language"] = "fr"
+    token = csrf_token_of(client, "/password-reset")
+    asked = client.post("/password-reset", data={"email": "buyer@example.com",
+                                                 "csrf_token": token})
+    assert asked.status_code == 200
+    mail = mailer.outbox[-1]
+    assert mail["subject"] == "Tradebase: Passwort zurücksetzen"
+    assert "innerhalb von" in mail["body"]
+    link = next(line for line in mail["body"].splitlines() if "/password-reset/" in line)
+    accounts.set_language(session=session, user=_buyer(session), language="")
+    session.commit()
+    confirmed = client.post("/api/v1/auth/password-reset/confirm", json={
+        "token": link.rsplit("/", 1)[1], "password": "a brand new passphrase"})
+    assert confirmed.status_code == 204
+    assert mailer.outbox[-1]["subject"] == "Tradebase : votre mot de passe a été modifié"
+    client.headers["Accept-Language"] = "zh-CN"
+    token = csrf_token_of(client, "/password-reset")
+    client.post("/password-reset", data={"email": "enterprise@example.com", "csrf_token": token})
+    assert mailer.outbox[-1]["subject"] == "Tradebase：重置密码"

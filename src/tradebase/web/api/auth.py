@@ -19,6 +19,7 @@ from tradebase.errors import Unauthenticated
 from tradebase.settings import Settings
 from tradebase.web.deps import CurrentActor, DbSession, IdPath, IdQuery, Paging
 from tradebase.web.errors import error_body
+from tradebase.web.pages.account_mails import CatalogAccountWording
 from tradebase.web.security import client_address
 
 router = APIRouter(prefix="/api/v1", tags=["accounts"])
@@ -183,7 +184,7 @@ def request_reset(data: ResetRequest, request: Request, db: DbSession) -> dict[s
     limiter.hit(limiter.login, "reset", client_address(request))
     accounts.request_password_reset(
         session=db, email=data.email, mailer=request.app.state.mailer,
-        settings=request.app.state.settings,
+        settings=request.app.state.settings, wording=CatalogAccountWording(request),
     )
     return {"message": "if the account exists, a reset link is on its way"}
 
@@ -194,7 +195,7 @@ def confirm_reset(data: ResetConfirm, request: Request, db: DbSession) -> Respon
     limiter.hit(limiter.login, "reset", client_address(request))
     accounts.reset_password(
         session=db, token=data.token, new_password=data.password,
-        mailer=request.app.state.mailer,
+        mailer=request.app.state.mailer, wording=CatalogAccountWording(request),
     )
     return Response(status_code=204)
 

@@ -17,6 +17,7 @@ from tradebase.accounts.roles import Role
 from tradebase.errors import InvalidInput, NotFound, RateLimited, Unauthenticated
 from tradebase.web.deps import CurrentActor, DbSession
 from tradebase.web.i18n import COOKIE, COOKIE_MAX_AGE, LANGUAGE_NAMES, N_
+from tradebase.web.pages.account_mails import CatalogAccountWording
 from tradebase.web.pages.enterprises import Posted
 from tradebase.web.pages.forms import Form
 from tradebase.web.pages.inbox import mail_choices
@@ -153,7 +154,7 @@ def change_password(request: Request, db: DbSession, actor: CurrentActor,
             session=db, user_id=user.id, current_password=str(posted.get("current_password")
                                                               or ""),
             new_password=new_password, keep_session_id=getattr(request.state, "session_id", None),
-            mailer=request.app.state.mailer,
+            mailer=request.app.state.mailer, wording=CatalogAccountWording(request),
         )
     except InvalidInput as exc:
         if exc.field == "current_password":

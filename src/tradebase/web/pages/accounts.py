@@ -20,6 +20,7 @@ from tradebase.web.auth import csrf_binding
 from tradebase.web.deps import DbSession
 from tradebase.web.i18n import N_
 from tradebase.web.pages import account_page, audit_labels
+from tradebase.web.pages.account_mails import CatalogAccountWording
 from tradebase.web.pages.enterprises import Posted
 from tradebase.web.pages.routing import page_router
 from tradebase.web.pages.templating import gettext_for, render
@@ -199,7 +200,7 @@ def reset_request(request: Request, db: DbSession, posted: Posted) -> HTMLRespon
     limiter.hit(limiter.login, "reset", client_address(request))
     accounts.request_password_reset(
         session=db, email=_text(posted, "email"), mailer=request.app.state.mailer,
-        settings=request.app.state.settings,
+        settings=request.app.state.settings, wording=CatalogAccountWording(request),
     )
     return render(request, "password_reset.html", {"sent": True, "email": ""})
 
@@ -219,7 +220,8 @@ def reset(token: str, request: Request, db: DbSession, posted: Posted) -> Respon
                       {"token": token, "problem": problem}, status_code=422)
     try:
         accounts.reset_password(
-            session=db, token=token, new_password=password, mailer=request.app.state.mailer
+            session=db, token=token, new_password=password, mailer=request.app.state.mailer,
+            wording=CatalogAccountWording(request),
         )
     except InvalidInput as exc:
         return render(request, "password_reset_confirm.html",

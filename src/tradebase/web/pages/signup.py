@@ -26,6 +26,7 @@ from tradebase.errors import Forbidden, InvalidInput, RateLimited, Unauthenticat
 from tradebase.registry.models import Base, Enterprise
 from tradebase.web.deps import CurrentActor, DbSession
 from tradebase.web.i18n import N_
+from tradebase.web.pages.account_mails import CatalogAccountWording
 from tradebase.web.pages.enterprises import Posted
 from tradebase.web.pages.forms import Form, apply, read_form
 from tradebase.web.pages.messages import Gettext, add_messages, say_error
@@ -349,6 +350,7 @@ def invite(request: Request, db: DbSession, actor: CurrentActor, posted: Posted)
     _attempt(db, form, gettext, lambda: onboarding.invite_base_admin(
         session=db, email=form.value("email"), base_ids=sorted(chosen),
         mailer=request.app.state.mailer, settings=request.app.state.settings,
+        wording=CatalogAccountWording(request),
     ), default_field="email")
     if form.errors or form.problem:
         return _invite_page(request, db, form, chosen, status_code=form.status_code)

@@ -15,9 +15,10 @@ from __future__ import annotations
 
 import io
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -421,35 +422,80 @@ def round_award(*, session: Session, round_id: int) -> RoundAward:
     return RoundAward(round=found, result=result, shares=shares)
 
 
-def award_workbook(award: RoundAward) -> bytes:
+class WorkbookWords(Protocol):
+    """How the award workbook says things: its labels (given in English), the solver's
+    status, why each lot went to its supplier, each material's explanation. The web layer
+    words them in the reader's language (``web/pages/award_words.py``)."""
+
+    def label(self, english: str) -> str: ...
+
+    def status(self, code: str) -> str: ...
+
+    def reason(self, award: Mapping[str, Any]) -> str: ...
+
+    def material_explanation(self, material: Mapping[str, Any]) -> str: ...
+
+
+class EnglishWorkbookWords:
+    def label(self, english: str) -> str:
+        return english
+
+    def status(self, code: str) -> str:
+        return code
+
+    def reason(self, award: Mapping[str, Any]) -> str:
+        return str(award.get("reason", ""))
+
+    def material_explanation(self, material: Mapping[str, Any]) -> str:
+        return str(material.get("explanation", ""))
+
+
+WORKBOOK_LABELS = (
+    "Awards", "Materials", "Shares", "Round", "Status", "Currency", "Total cost",
+    "Cost if each enterprise bought alone", "Saving from pooling",
+    "Saving from splitting between suppliers", "Material", "Supplier", "Quantity",
+    "Unit price", "Cost", "Reason", "Pooled quantity", "Awarded", "Standalone cost", "Saving",
+    "Suppliers", "Explanation", "Enterprise", "Requested",
+)
+"""Every label of the workbook (each one a message of the web catalogs)."""
+
+
+def award_workbook(award: RoundAward, words: WorkbookWords | None = None) -> bytes:
     """The award as an XLSX workbook: awards, materials (with saving) and shares."""
     from openpyxl import Workbook
+
+    say = words or EnglishWorkbookWords()
+
+    def row(*labels: str) -> list[str]:
+        return [say.label(label) for label in labels]
 
     book = Workbook()
     sheet = book.active
     assert sheet is not None
-    sheet.title = "Awards"
+    sheet.title = say.label("Awards")
     result = award.result
-    sheet.append(["Round", award.round.title])
-    sheet.append(["Status", result["status"]])
-    sheet.append(["Currency", result["currency"]])
-    sheet.append(["Total cost", result["total_cost"]])
-    sheet.append(["Cost if each enterprise bought alone", result["standalone_cost"]])
-    sheet.append(["Saving from pooling", result["saving"]])
-    sheet.append(["Saving from splitting between suppliers", result.get("splitting_saving")])
+    sheet.append([say.label("Round"), award.round.title])
+    sheet.append([say.label("Status"), say.status(str(result["status"]))])
+    sheet.append([say.label("Currency"), result["currency"]])
+    sheet.append([say.label("Total cost"), result["total_cost"]])
+    sheet.append([say.label("Cost if each enterprise bought alone"), result["standalone_cost"]])
+    sheet.append([say.label("Saving from pooling"), result["saving"]])
+    sheet.append([say.label("Saving from splitting between suppliers"),
+                  result.get("splitting_saving")])
     sheet.append([])
-    sheet.append(["Material", "Supplier", "Quantity", "Unit price", "Cost", "Reason"])
+    sheet.append(row("Material", "Supplier", "Quantity", "Unit price", "Cost", "Reason"))
     for a in result["awards"]:
         sheet.append([a["material"], str(a["supplier"]), a["quantity"], a["unit_price"],
-                      a["cost"], a["reason"]])
-    materials = book.create_sheet("Materials")
-    materials.append(["Material", "Pooled quantity", "Awarded", "Cost", "Standalone cost",
-                      "Saving", "Suppliers", "Explanation"])
+                      a["cost"], say.reason(a)])
+    materials = book.create_sheet(say.label("Materials"))
+    materials.append(row("Material", "Pooled quantity", "Awarded", "Cost", "Standalone cost",
+                         "Saving", "Suppliers", "Explanation"))
     for m in result["materials"]:
         materials.append([m["material"], m["pooled_quantity"], m["awarded"], m["cost"],
-                          m["standalone_cost"], m["saving"], m["suppliers"], m["explanation"]])
-    shares = book.create_sheet("Shares")
-    shares.append(["Enterprise", "Material", "Requested", "Quantity", "Unit price", "Cost"])
+                          m["standalone_cost"], m["saving"], m["suppliers"],
+                          say.material_explanation(m)])
+    shares = book.create_sheet(say.label("Shares"))
+    shares.append(row("Enterprise", "Material", "Requested", "Quantity", "Unit price", "Cost"))
     for s in award.shares:
         shares.append([s["enterprise"], s["material"], s["requested"], s["quantity"],
                        s["unit_price"], s["cost"]])

@@ -187,12 +187,26 @@ def test_base_admin_runs_a_round_through_the_api(
                        headers=auth(tokens["enterprise"])).json()
     assert award["result"]["total_cost"] == pytest.approx(300 * 3.25)
     assert [(s["requested"], s["quantity"]) for s in award["shares"]] == [(250, 300)]
-    sheet = client.get(f"/api/v1/procurement/rounds/{round_id}/award.xlsx", headers=admin)
+    sheet = client.get(f"/api/v1/procurement/rounds/{round_id}/award.xlsx",
+                       headers={**admin, "Accept-Language": "en"})
     assert sheet.status_code == 200
     book = load_workbook(io.BytesIO(sheet.content))
     assert book["Awards"]["B1"].value == "Mesh"
+    assert book["Awards"]["B2"].value == "optimal: proven the cheapest"
     assert book["Awards"]["B3"].value == "CNY"
     assert book["Awards"]["A10"].value == "mesh"
+    assert book["Awards"]["F10"].value == "tier ≥ 0 at 3.25 CNY; the whole lot"
+    chinese = load_workbook(io.BytesIO(client.get(
+        f"/api/v1/procurement/rounds/{round_id}/award.xlsx",
+        headers={**admin, "Accept-Language": "zh-CN"}).content))
+    assert chinese.sheetnames == ["授标明细", "材料", "各企业份额"]
+    awards = chinese["授标明细"]
+    assert (awards["A2"].value, awards["B2"].value) == ("状态", "最优：已证明成本最低")
+    assert awards["A9"].value == "材料"
+    assert awards["F10"].value == "≥ 0 档，单价 3.25 CNY；整批供货"
+    assert "汇集" in chinese["材料"]["H2"].value
+    assert not any(isinstance(cell.value, str) and cell.value.isascii() and " " in cell.value
+                   for row in chinese["各企业份额"].iter_rows(max_row=1) for cell in row)
 
 
 def test_bad_round_input_names_the_field(

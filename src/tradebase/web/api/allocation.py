@@ -23,6 +23,9 @@ from tradebase.allocation.schemas import (
 from tradebase.allocation.solver import SolveOptions, split_order
 from tradebase.errors import Unauthenticated
 from tradebase.web.deps import CurrentActor, DbSession, IdPath
+from tradebase.web.i18n import request_language
+from tradebase.web.pages import award_words
+from tradebase.web.pages.templating import gettext_for
 
 router = APIRouter(prefix="/api/v1", tags=["allocation"])
 
@@ -127,9 +130,15 @@ def round_award(round_id: IdPath, db: DbSession) -> object:
     response_class=Response,
     responses={200: {"content": {XLSX: {}}, "description": "The award as a workbook"}},
 )
-def round_award_xlsx(round_id: IdPath, db: DbSession) -> Response:
+def round_award_xlsx(round_id: IdPath, db: DbSession, request: Request) -> Response:
+    """The award as a workbook, in the reader's language (labels, statuses and reasons)."""
     found = rounds.round_award(session=db, round_id=round_id)
+    units = {lot.material: lot.unit for lot in rounds.round_view(session=db,
+                                                                  round_id=round_id).lots}
+    words = award_words.CatalogWorkbookWords(
+        request_language(request), gettext_for(request),
+        str(found.result.get("currency") or found.round.currency), units)
     return Response(
-        rounds.award_workbook(found), media_type=XLSX,
+        rounds.award_workbook(found, words), media_type=XLSX,
         headers={"Content-Disposition": f'attachment; filename="award-{round_id}.xlsx"'},
     )

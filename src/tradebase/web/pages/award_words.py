@@ -80,13 +80,37 @@ def unit_name(unit: str | None, gettext: Gettext) -> str:
 def award_reason(award: Mapping[str, Any], currency: str, lang: str, gettext: Gettext) -> str:
     """Why one supplier got this quantity: the tier it reached and the reasons' names."""
     codes = award.get("reason_codes")
-    if codes is None or not award.get("tier_min"):
+    if codes is None or award.get("tier_min") is None:
         return str(award.get("reason", ""))
     parts = [gettext(TIER) % {
         "min_quantity": format_number(award["tier_min"], lang, compact=False),
         "unit_price": format_money(award["unit_price"], currency, lang=lang)}]
     parts += [gettext(AWARD_REASONS[code]) for code in codes if code in AWARD_REASONS]
     return gettext(REASON_SEPARATOR).join(parts)
+
+
+def _material_lines(m: Mapping[str, Any], units: Mapping[str, str], lang: str,
+                    gettext: Gettext, currency: str) -> list[str]:
+    """What happened to one material: its award (or how far it could be met), and the needs
+    left unserved."""
+    def number(value: float) -> str:
+        return format_number(value, lang, compact=False)
+
+    def money(value: float) -> str:
+        return format_money(value, currency, lang=lang)
+
+    def say(key: str, **params: object) -> str:
+        return gettext(_EXPLAINED[key]) % params
+
+    what = {"material": m["material"], "quantity": number(m["pooled_quantity"]),
+            "unit": unit_name(units.get(m["material"]), gettext)}
+    if m.get("reach") is not None:
+        return [say("short", reach=number(m["reach"]), **what)]
+    lines = [say("material", needs=number(m["needs"]), suppliers=number(m["suppliers"]),
+                 cost=money(m["cost"]), alone=money(m["standalone_cost"]), **what)]
+    if m.get("unserved"):
+        lines.append(say("unserved", count=number(m["unserved"])))
+    return lines
 
 
 def explanation(result: Mapping[str, Any], units: Mapping[str, str], lang: str,
@@ -114,18 +138,50 @@ def explanation(result: Mapping[str, Any], units: Mapping[str, str], lang: str,
                  quotes=number(result.get("quotes", 0)), total=money(result["total_cost"]),
                  alone=money(result["standalone_cost"]))]
     for m in materials:
-        what = {"material": m["material"], "quantity": number(m["pooled_quantity"]),
-                "unit": unit_name(units.get(m["material"]), gettext)}
-        if m.get("reach") is not None:
-            lines.append(say("short", reach=number(m["reach"]), **what))
-            continue
-        lines.append(say("material", needs=number(m["needs"]),
-                         suppliers=number(m["suppliers"]), cost=money(m["cost"]),
-                         alone=money(m["standalone_cost"]), **what))
-        if m.get("unserved"):
-            lines.append(say("unserved", count=number(m["unserved"])))
+        lines += _material_lines(m, units, lang, gettext, currency)
     if any(m.get("reach") is not None for m in materials):
         lines.append(say("infeasible"))
     if result.get("ignored_materials"):
         lines.append(say("ignored", materials=", ".join(result["ignored_materials"])))
     return lines
+
+
+# The award workbook (``allocation.rounds.award_workbook``): its labels, as that module lists
+# them in WORKBOOK_LABELS, and the solver's statuses.
+_WORKBOOK_LABELS = (
+    N_("Awards"), N_("Materials"), N_("Shares"), N_("Round"), N_("Status"), N_("Currency"),
+    N_("Total cost"), N_("Cost if each enterprise bought alone"), N_("Saving from pooling"),
+    N_("Saving from splitting between suppliers"), N_("Material"), N_("Supplier"),
+    N_("Quantity"), N_("Unit price"), N_("Cost"), N_("Reason"), N_("Pooled quantity"),
+    N_("Awarded"), N_("Standalone cost"), N_("Saving"), N_("Suppliers"), N_("Explanation"),
+    N_("Enterprise"), N_("Requested"),
+)
+AWARD_STATUSES = {
+    "optimal": N_("optimal: proven the cheapest"),
+    "feasible": N_("feasible: the cheapest found, not proven"),
+    "infeasible": N_("not every need can be met"),
+    "no_solution": N_("no award found in the time allowed"),
+}
+
+
+class CatalogWorkbookWords:
+    """The award workbook in the reader's language (``units``: each material's unit)."""
+
+    def __init__(self, lang: str, gettext: Gettext, currency: str,
+                 units: Mapping[str, str]) -> None:
+        self.lang, self.gettext, self.currency, self.units = lang, gettext, currency, units
+
+    def label(self, english: str) -> str:
+        return self.gettext(english)
+
+    def status(self, code: str) -> str:
+        return self.gettext(AWARD_STATUSES[code]) if code in AWARD_STATUSES else code
+
+    def reason(self, award: Mapping[str, Any]) -> str:
+        return award_reason(award, self.currency, self.lang, self.gettext)
+
+    def material_explanation(self, material: Mapping[str, Any]) -> str:
+        if "needs" not in material:  # an award stored before the figures were kept
+            return str(material.get("explanation", ""))
+        return " ".join(_material_lines(material, self.units, self.lang, self.gettext,
+                                        self.currency))

@@ -64,6 +64,12 @@ def sniff(data: bytes) -> str | None:
     return None
 
 
+def photo_size_params(max_bytes: int) -> dict[str, str | int | float]:
+    """The parameters of a ``photo.size`` refusal: the limit in bytes, and in megabytes as
+    people read it (``5``, ``0.5``)."""
+    return {"limit": max_bytes, "mb": f"{max_bytes / 1_048_576:.3g}"}
+
+
 def _looks_like_svg(data: bytes) -> bool:
     head = data[:1024].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
     return head.startswith((b"<?xml", b"<svg", b"<!doctype svg")) or b"<svg" in head
@@ -116,7 +122,7 @@ def prepare_photo(data: bytes, *, max_bytes: int, max_pixels: int) -> PreparedPh
         raise InvalidInput("the file is empty", field="file", code="photo.empty")
     if len(data) > max_bytes:
         raise TooLarge(f"the photo is larger than the limit of {max_bytes} bytes",
-                       field="file", code="photo.size", params={"limit": max_bytes})
+                       field="file", code="photo.size", params=photo_size_params(max_bytes))
     kind = sniff(data)
     if kind is None:
         raise _refuse_type(data)
@@ -235,6 +241,7 @@ __all__ = [
     "add_photo",
     "delete_photo",
     "photo_file",
+    "photo_size_params",
     "prepare_photo",
     "sniff",
 ]

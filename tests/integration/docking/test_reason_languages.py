@@ -1,6 +1,7 @@
 """Why a listing matches, in the reader's language (issue 9): the buyer's request page and
 the enquiry a factory opens write the engine's reasons from their codes through the catalog;
-the API keeps its English lines and adds the codes."""
+the API keeps its English lines and adds the codes. The enquiry page says the statuses of its
+intentions and orders in the reader's language too."""
 
 from __future__ import annotations
 
@@ -109,3 +110,38 @@ def test_an_hs_reason_names_the_code_in_chinese_where_a_name_exists() -> None:
     assert named == "HS 940153 藤制的坐具"
     assert reason_line(Reason("hs", {"code": "999999", "description": "", "mark": ""}),
                        gettext, "zh") == "HS 999999"
+
+
+def test_intention_and_order_statuses_are_said_in_chinese(
+    client: TestClient, world: dict[str, Any]
+) -> None:
+    made = client.post("/api/v1/docking/requests", headers=world["buyer"], json={
+        "text": REQUEST_TEXT, "quantity": 200, "certifications": ["EN14781"]})
+    assert made.status_code == 201, made.text
+    sent = client.post(f"/api/v1/docking/requests/{made.json()['id']}/enquiries",
+                       headers=world["buyer"], json={"sku": "RFQ-A-1", "send": True})
+    assert sent.status_code == 201, sent.text
+    url = f"/docking/enquiries/{sent.json()['id']}"
+    proposed = client.post(f"/api/v1/docking{url.removeprefix('/docking')}/intentions",
+                           headers=world["A"], json={"quantity": 200, "value": 5000,
+                                                     "currency": "EUR"})
+    assert proposed.status_code == 201, proposed.text
+
+    def statuses(headers: dict[str, str]) -> tuple[list[str], list[str], list[str]]:
+        html = client.get(url, headers=headers).text
+        return (re.findall(r'<td class="intention-status"[^>]*>(.*?)</td>', html),
+                re.findall(r'<span class="order-status">(.*?)</span>', html),
+                re.findall(r'<option value="(?:contract_signed|in_production|shipped|'
+                           r'delivered|cancelled)"[^>]*>(.*?)</option>', html))
+
+    assert statuses(world["A"] | ZH)[0] == ["已提议"]
+    assert statuses(world["A"] | EN)[0] == ["proposed"]
+    accepted = client.post(f"/api/v1/docking/intentions/{proposed.json()['id']}/accept",
+                           headers=world["buyer"])
+    assert accepted.status_code == 200, accepted.text
+    intention, order, options = statuses(world["A"] | ZH)
+    assert (intention, order) == (["已接受"], ["已签合同"])
+    assert options == ["已签合同", "生产中", "已发货", "已交付", "已取消"]
+    intention, order, options = statuses(world["buyer"] | EN)
+    assert (intention, order) == (["accepted"], ["contract signed"])
+    assert options[1] == "in production"

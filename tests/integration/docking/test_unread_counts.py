@@ -1,6 +1,7 @@
-"""Unread messages in the enquiry lists (issue 9): the factory's inbox and dashboard and the
-buyer's request page and dashboard show, per enquiry (per request on the buyer's dashboard),
-how many messages of the other side the reader has not read; one grouped query per list."""
+"""Unread messages in the enquiry lists (issue 9): the factory's inbox and dashboard, the
+buyer's request page and dashboard, and both sides' own page (/my) show, per enquiry (per
+request on the buyer's lists of requests), how many messages of the other side the reader
+has not read; one grouped query per list."""
 
 from __future__ import annotations
 
@@ -67,6 +68,7 @@ def test_each_side_sees_what_it_has_not_read(client: TestClient,
     assert "2 条未读消息" in client.get("/docking/inbox", headers=world["A"] | ZH).text
     assert "2 unread messages" in client.get("/docking/inbox", headers=world["A"] | EN).text
     assert _badges(client.get("/docking", headers=world["A"]).text) == [2]
+    assert _badges(client.get("/my", headers=world["A"]).text) == [2]
     assert _badges(client.get("/docking/inbox", headers=world["B"]).text) == []  # its own
     # those who only oversee the enquiries leave no receipts, so they get no counts
     assert _badges(client.get("/docking/inbox", headers=world["bureau"]).text) == []
@@ -75,11 +77,14 @@ def test_each_side_sees_what_it_has_not_read(client: TestClient,
                               headers=world["buyer"])
     assert _badges(request_page.text) == [1]  # B's message, on B's row
     assert _badges(client.get("/docking", headers=world["buyer"]).text) == [1]  # the request
+    assert _badges(client.get("/my", headers=world["buyer"]).text) == [1]
 
     client.get(_messages(world, "A"), headers=world["A"])  # A opens its thread
     assert _badges(client.get("/docking/inbox", headers=world["A"]).text) == []
+    assert _badges(client.get("/my", headers=world["A"]).text) == []
     client.get(_messages(world, "B"), headers=world["buyer"])
     assert _badges(client.get("/docking", headers=world["buyer"]).text) == []
+    assert _badges(client.get("/my", headers=world["buyer"]).text) == []
 
 
 
@@ -91,7 +96,8 @@ def test_the_counts_are_one_grouped_query_per_list(
     client.post(_messages(world, "A"), headers=world["A"], json={"text": "hi"})
     for path, who, lists in (("/docking/inbox", "A", 1),
                              (f"/docking/requests/{world['request_id']}", "buyer", 1),
-                             ("/docking", "buyer", 1), ("/docking", "A", 1)):
+                             ("/docking", "buyer", 1), ("/docking", "A", 1),
+                             ("/my", "buyer", 1), ("/my", "A", 1)):
         with counting(engine) as statements:
             assert client.get(path, headers=world[who]).status_code == 200
         counts = [s for s in statements if "docking_message_reads" in s]

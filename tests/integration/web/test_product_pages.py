@@ -18,6 +18,7 @@ from tests.conftest import anxi_and_member_enterprise, auth
 from tradebase.docking.models import BuyerRequest, CapacityOffer, Enquiry
 from tradebase.registry.models import Product, ProductCertification, ProductTitle
 from tradebase.storage import MemoryStorage
+from tradebase.web.limits import FORM_ALLOWANCE
 
 
 def png(size: tuple[int, int] = (640, 480)) -> bytes:
@@ -224,3 +225,72 @@ def test_the_api_keeps_a_price_range_in_order_and_with_its_currency(
         "price_min": 5})
     assert created.status_code == 422
     assert "price_currency" in created.text
+
+
+def _error_beside_the_file(html: str) -> str:
+    found = re.search(r'<p class="error" id="error-file">(.*?)</p>', html)
+    assert found is not None, html[-3000:]
+    return found.group(1)
+
+
+@pytest.mark.parametrize(("lang", "said"), [("zh", "照片超过了 5 MB 的上限。"),
+                                            ("en", "The photo is larger than the limit of 5 MB.")])
+def test_a_refused_photo_is_said_beside_the_file_field_in_the_readers_language(
+    client: TestClient, tokens: dict[str, str], product: Product, storage: MemoryStorage,
+    lang: str, said: str,
+) -> None:
+    headers = auth(tokens["enterprise"]) | {"Accept-Language": lang}
+    page = client.get(f"/products/{product.id}/edit", headers=headers).text
+    assert f'action="/products/{product.id}/photos#photos"' in page  # lands on the form again
+    client.app.state.settings.photo_max_bytes = 5 * 1_048_576  # type: ignore[attr-defined]
+    big = client.post(f"/products/{product.id}/photos", headers=headers,
+                      files={"file": ("big.png", png()[:8] + bytes(6 * 1_048_576), "image/png")})
+    assert big.status_code == 413
+    assert _error_beside_the_file(big.text) == said
+    assert 'id="error-summary"' in big.text
+    assert 'name="sku" type="text" value="PHOTO-T1"' in big.text  # the product as stored
+    assert client.get(f"/api/v1/products/{product.id}").json()["photos"] == []
+
+
+def test_a_photo_past_the_body_limit_sends_the_browser_back_to_its_form(
+    app_factory: Any, tokens: dict[str, str], product: Product,
+) -> None:
+    """Past the request body limit the app never sees the upload: a page form posted from a
+    page of this site goes back to that page, which says the refusal beside its field; an
+    API call (or a post from elsewhere) gets the JSON envelope."""
+    limit = 64 * 1024
+    with TestClient(app_factory(upload_max_bytes=limit, photo_max_bytes=limit),
+                    base_url="https://testserver") as client:
+        client.app.state.storage = MemoryStorage()  # type: ignore[attr-defined]
+        edit = f"https://testserver/products/{product.id}/edit"
+        huge = {"file": ("huge.png", png()[:8] + bytes(limit + FORM_ALLOWANCE + 1),
+                         "image/png")}
+        headers = auth(tokens["enterprise"]) | {"Accept-Language": "zh", "Referer": edit}
+        sent = client.post(f"/products/{product.id}/photos", headers=headers, files=huge,
+                           follow_redirects=False)
+        assert sent.status_code == 303
+        assert sent.headers["location"] == f"/products/{product.id}/edit?upload_refused=1"
+        back = client.get(sent.headers["location"], headers=headers)
+        assert back.status_code == 200
+        assert _error_beside_the_file(back.text) == "照片超过了 0.0625 MB 的上限。"
+        assert 'id="upload-refused"' not in back.text  # said once, beside the field
+
+        elsewhere = [{"Referer": "https://evil.example/products/1/edit"}, {},
+                     {"Referer": "https://testserver//evil.example/x"}]
+        for extra in elsewhere:
+            refused = client.post(f"/products/{product.id}/photos", files=huge,
+                                  headers=auth(tokens["enterprise"]) | extra,
+                                  follow_redirects=False)
+            if refused.status_code == 303:  # a path of this site only, never //elsewhere
+                assert refused.headers["location"] == "/evil.example/x?upload_refused=1"
+            else:
+                assert refused.status_code == 413
+                assert refused.json()["error"]["field"] == "file"
+        api = client.post(f"/api/v1/products/{product.id}/photos", files=huge,
+                          headers=auth(tokens["enterprise"]) | {"Referer": edit})
+        assert api.status_code == 413
+        assert api.json()["error"]["field"] == "file"
+
+        # A page without a message of its own for the refusal says it at the top.
+        other = client.get("/my?upload_refused=1", headers=auth(tokens["enterprise"]))
+        assert 'id="upload-refused"' in other.text

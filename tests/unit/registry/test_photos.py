@@ -15,6 +15,7 @@ from tradebase.errors import InvalidInput, TooLarge, TradebaseError
 from tradebase.registry.photos import (
     THUMBNAIL_SIZE,
     UnsupportedPhoto,
+    photo_size_params,
     prepare_photo,
     sniff,
 )
@@ -128,7 +129,14 @@ def test_a_file_over_the_byte_limit_is_refused_before_it_is_read() -> None:
     with pytest.raises(TooLarge) as refused:
         prepare_photo(data, max_bytes=len(data) - 1, max_pixels=LIMITS["max_pixels"])
     assert refused.value.code == "photo.size"
-    assert refused.value.params == {"limit": len(data) - 1}
+    assert refused.value.params == {"limit": len(data) - 1,
+                                    "mb": f"{(len(data) - 1) / 1_048_576:.3g}"}
+
+
+@pytest.mark.parametrize(("max_bytes", "mb"), [(5 * 1_048_576, "5"), (524_288, "0.5"),
+                                               (20 * 1_048_576, "20"), (65_536, "0.0625")])
+def test_the_size_limit_is_said_in_megabytes(max_bytes: int, mb: str) -> None:
+    assert photo_size_params(max_bytes) == {"limit": max_bytes, "mb": mb}
 
 
 def test_an_empty_file_is_refused() -> None:

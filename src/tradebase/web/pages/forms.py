@@ -16,6 +16,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
+from starlette.requests import Request
 
 from tradebase.errors import (
     Conflict,
@@ -28,6 +29,7 @@ from tradebase.errors import (
 )
 from tradebase.registry.models import Enterprise, Product
 from tradebase.web.errors import field_errors
+from tradebase.web.limits import REFUSED_PARAM
 from tradebase.web.pages.messages import Gettext, field_messages, say, say_error
 
 S = TypeVar("S", bound=BaseModel)
@@ -122,6 +124,13 @@ def line_records(text: str, keys: tuple[str, ...]) -> list[dict[str, Any]]:
         if parts[0]:
             found.append({key: part for key, part in zip(keys, parts, strict=False) if part})
     return found
+
+
+def upload_refused(request: Request) -> bool:
+    """Whether this page was reached back from one of its forms whose upload passed the
+    request body limit (``web/limits.py`` sends the browser back with this mark): the page
+    then says so beside its file field."""
+    return request.query_params.get(REFUSED_PARAM) == "1"
 
 
 def posted_version(posted: Mapping[str, Any]) -> int | None:

@@ -29,6 +29,7 @@ from tradebase.web.i18n import (
     user_language,
 )
 from tradebase.web.pages.enterprises import Posted
+from tradebase.web.pages.rfq_labels import ORDER_STATUSES
 from tradebase.web.pages.routing import page_router
 from tradebase.web.pages.templating import gettext_for, render
 
@@ -109,13 +110,6 @@ KIND_LABELS: dict[str, str] = {
     Kind.MEETING_SCHEDULED: N_("My meetings scheduled or moved at events"),
     Kind.MEETING_CANCELLED: N_("My scheduled meetings cancelled"),
 }
-ORDER_STATUS_LABELS = {
-    "contract_signed": N_("contract signed"),
-    "in_production": N_("in production"),
-    "shipped": N_("shipped"),
-    "delivered": N_("delivered"),
-    "cancelled": N_("cancelled"),
-}
 _MAIL_SUBJECT = N_("Tradebase: %(what)s")
 _MAIL_FOOTER = N_("Open it on Tradebase: %(url)s\nChoose which mails you get on your account "
                   "page: %(account)s")
@@ -156,7 +150,7 @@ def describe(kind: str, params: Mapping[str, Any], lang: str, gettext: Gettext) 
     else:
         template = SENTENCES.get(kind, _UNKNOWN)
     if kind == Kind.ORDER_STATUS:
-        label = ORDER_STATUS_LABELS.get(str(params.get("status")))
+        label = ORDER_STATUSES.get(str(params.get("status")))
         values["status"] = gettext(label) if label else values.get("status", "")
     try:
         return gettext(template) % values

@@ -31,7 +31,7 @@ router = page_router()
 
 add_messages({
     "photo.empty": N_("Choose a photo to upload."),
-    "photo.size": N_("The photo is larger than the limit of %(limit)s bytes."),
+    "photo.size": N_("The photo is larger than the limit of %(mb)s MB."),
     "photo.svg": N_("SVG images are not accepted: upload a JPEG, PNG or WebP photo."),
     "photo.type": N_("Upload a JPEG, PNG or WebP photo."),
     "photo.pixels": N_("The photo has more than %(limit)s pixels: make it smaller."),

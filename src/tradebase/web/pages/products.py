@@ -9,6 +9,7 @@ from starlette.responses import Response
 from tradebase.registry import schemas, service
 from tradebase.registry.hs_codes import HsCodeError, read_hs
 from tradebase.registry.models import Enterprise, Product
+from tradebase.registry.photos import photo_size_params
 from tradebase.web.deps import DbSession
 from tradebase.web.pages.enterprises import Posted
 from tradebase.web.pages.forms import (
@@ -19,6 +20,7 @@ from tradebase.web.pages.forms import (
     product_form,
     read_form,
     refreshed,
+    upload_refused,
     validate,
 )
 from tradebase.web.pages.messages import Gettext, say
@@ -36,6 +38,7 @@ def _render_form(
     context = {
         "form": form, "action": action, "enterprise": enterprise, "product_id": product_id,
         "hs_notes": hs_notes or [], "product": product, "photo_form": photo_form or Form(),
+        "upload_refusal_said": photo_form is not None and "file" in photo_form.errors,
         "photo_max_mb": f"{request.app.state.settings.photo_max_bytes / 1_048_576:g}",
     }
     return render(request, "product_form.html", context, status_code=status_code)
@@ -106,7 +109,12 @@ def render_edit_page(request: Request, product: Product, *, photo_form: Form | N
 def edit_product(product_id: int, request: Request, db: DbSession) -> HTMLResponse:
     product = service.get_product(session=db, product_id=product_id)
     service.check_can_edit_enterprise(session=db, enterprise=product.enterprise)
-    return render_edit_page(request, product)
+    photo_form = Form()
+    if upload_refused(request):  # a photo past the body limit, sent back by web/limits.py
+        limit = request.app.state.settings.photo_max_bytes
+        photo_form.errors["file"] = say("photo.size", photo_size_params(limit),
+                                        gettext_for(request))
+    return render_edit_page(request, product, photo_form=photo_form)
 
 
 @router.post("/products/{product_id:int}/edit", response_class=HTMLResponse)

@@ -4,7 +4,7 @@ reads them in Chinese next to the buyer's original."""
 
 from __future__ import annotations
 
-from tradebase.docking.schemas import EnquiryStatus
+from tradebase.docking.schemas import EnquiryStatus, IntentionStatus, OrderStatus
 from tradebase.docking.terms import (
     ChangeKind,
     EnquiryOrigin,
@@ -66,6 +66,17 @@ ENQUIRY_STATUSES: dict[str, str] = {
     EnquiryStatus.SENT: N_("sent"),
     EnquiryStatus.ANSWERED: N_("answered"),
     EnquiryStatus.DECLINED: N_("declined"),
+}
+INTENTION_STATUSES: dict[str, str] = {
+    IntentionStatus.PROPOSED: N_("proposed"),
+    IntentionStatus.ACCEPTED: N_("accepted"),
+}
+ORDER_STATUSES: dict[str, str] = {
+    OrderStatus.CONTRACT_SIGNED: N_("contract signed"),
+    OrderStatus.IN_PRODUCTION: N_("in production"),
+    OrderStatus.SHIPPED: N_("shipped"),
+    OrderStatus.DELIVERED: N_("delivered"),
+    OrderStatus.CANCELLED: N_("cancelled"),
 }
 CHANGES: dict[str, str] = {
     ChangeKind.PUBLISHED: N_("Published as an open request"),
@@ -132,4 +143,5 @@ LABELS = {
     "incoterm": INCOTERMS, "payment_terms": PAYMENT_TERMS, "packaging": PACKAGING,
     "samples": SAMPLES, "status": REQUEST_STATUSES, "change": CHANGES, "origin": ORIGINS,
     "landed": LANDED, "field": FIELDS, "enquiry_status": ENQUIRY_STATUSES,
+    "intention_status": INTENTION_STATUSES, "order_status": ORDER_STATUSES,
 }

@@ -1,6 +1,7 @@
 """Each role's own home page, ``/my``: what a signed-in user works on, one click away.
 
-A buyer sees its requests; an enterprise member its enquiries, its enterprises and the links
+A buyer sees its requests; an enterprise member its enquiries (each with the messages of
+the other side it has not read), its enterprises and the links
 to its inbox and capacity; a base administrator its bases with their docking dashboards;
 an officer the bases whose dashboards it may read. An enterprise user who is no member of an
 enterprise yet is led to ask to join one; a base administrator sees how many requests to join
@@ -16,6 +17,7 @@ from starlette.requests import Request
 from tradebase.accounts import onboarding
 from tradebase.accounts.policy import Permission, Role, is_allowed
 from tradebase.docking import service as docking
+from tradebase.docking import threads
 from tradebase.errors import Unauthenticated
 from tradebase.registry import service as registry
 from tradebase.web.deps import DbSession
@@ -36,12 +38,17 @@ def workspace(request: Request, db: DbSession) -> HTMLResponse:
         raise Unauthenticated("log in to see your work")
     bases, _ = registry.list_bases(session=db, limit=200)
     decides = actor.role in (Role.ADMIN, Role.BASE_ADMIN) and actor.verified
+    requests = (docking.list_requests(session=db)[:_RECENT]
+                if actor.role in (Role.BUYER, Role.ADMIN) else [])
+    enquiries = (docking.list_enquiries(session=db)[:_RECENT]
+                 if actor.role in (Role.ENTERPRISE, Role.BASE_ADMIN) else [])
     context = {
         "role": actor.role.value,
-        "requests": (docking.list_requests(session=db)[:_RECENT]
-                     if actor.role in (Role.BUYER, Role.ADMIN) else []),
-        "enquiries": (docking.list_enquiries(session=db)[:_RECENT]
-                      if actor.role in (Role.ENTERPRISE, Role.BASE_ADMIN) else []),
+        "requests": requests,
+        "enquiries": enquiries,
+        # Messages of the other side not read yet, as on the lists these link to.
+        "unread_requests": threads.unread_by_request(session=db, requests=requests),
+        "unread_messages": threads.unread_counts(session=db, enquiries=enquiries),
         "enterprises": [registry.get_enterprise(session=db, enterprise_id=enterprise_id)
                         for enterprise_id in sorted(actor.enterprise_ids)],
         "managed_bases": [base for base in bases

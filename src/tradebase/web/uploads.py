@@ -62,7 +62,7 @@ def import_upload(*, session: Session, kind: str, upload: UploadFile, fmt: str,
                 head = head or chunk[:4]
                 out.write(chunk)
         if not size:
-            raise InvalidInput("the file is empty", field="file")
+            raise InvalidInput("the file is empty", field="file", code="file_empty")
         if fmt == "xlsx" and not head.startswith(XLSX_MAGIC):
             raise UnsupportedType(f"{name} is not an XLSX workbook", field="file")
         if fmt == "csv" and head.startswith(XLSX_MAGIC):

@@ -185,3 +185,13 @@ def test_the_api_imports_a_new_kind_with_a_base_filter(
     assert response.json() | {"kind": "key_projects"} == {
         "kind": "key_projects", "created": 1, "updated": 0, "enterprises_created": 0,
         "warnings": [], "rows_read": 1, "rows_refused": 0}
+
+
+@pytest.mark.parametrize(("lang", "said"), [("en", "The file is empty."), ("zh", "文件为空。")])
+def test_an_empty_file_is_named_by_the_field(
+    speak: Callable[[str], TestClient], anxi: Base, tokens: dict[str, str], lang: str,
+    said: str,
+) -> None:
+    status, html = _upload(speak(lang), anxi, tokens["base_admin"], "key_enterprises", "")
+    assert status == 422
+    assert said in html.split('id="error-file"', 1)[1].split("</", 1)[0]

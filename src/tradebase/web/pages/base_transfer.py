@@ -267,7 +267,7 @@ def _file_message(exc: TradebaseError, gettext: Gettext) -> str:
     msgid = FILE_MESSAGES.get(type(exc))
     if msgid is not None:
         return gettext(msgid)
-    if exc.message == "the file is empty":
+    if exc.code == "file_empty":
         return gettext(EMPTY_FILE)
     return say_error(exc, gettext)
 

@@ -81,6 +81,25 @@ def test_the_side_edits_its_registration(client: TestClient, world: World,
     assert [o["text"] for o in stored.offers][1:] == ["Titanium forks"]
 
 
+def test_a_typed_catalog_title_shows_ticked(client: TestClient, world: World,
+                                            session: Session) -> None:
+    event = make_event(client, world)
+    rid = register(client, world, event, "A", approve=False,
+                   offers=[{"text": "Titanium gravel bicycle frame"}])  # as the form types it
+    client.cookies.set("lang", "en")
+    page = client.get(f"/events/registrations/{rid}/edit", headers=world["A"]).text
+    assert 'value="sku:RFQ-A-1" checked' in page
+    assert ">Titanium gravel bicycle frame</textarea>" not in page
+    saved = client.post(f"/events/registrations/{rid}/edit", headers=world["A"], data={
+        "attendees": "Anna", "catalog": "sku:RFQ-A-1",
+        "offers": "Titanium gravel bicycle frame", "slots": ["0"]}, follow_redirects=False)
+    assert saved.status_code == 303
+    stored = session.get(Registration, rid)
+    assert stored is not None
+    session.refresh(stored)
+    assert stored.offers == [{"text": "Titanium gravel bicycle frame", "sku": "RFQ-A-1"}]
+
+
 def test_a_buyer_ticks_its_open_requests(client: TestClient, world: World) -> None:
     event = make_event(client, world)
     rid = register(client, world, event, "buyer", approve=False,

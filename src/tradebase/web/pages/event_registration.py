@@ -70,17 +70,21 @@ def _attendee_text(attendees: list[dict[str, Any]]) -> str:
     return "\n".join(lines)
 
 
-def _stored_form(registration: Registration, keys: set[str]) -> Form:
-    """The form of what is stored: the items from the choices ticked, the rest typed."""
+def _stored_form(registration: Registration, choices: list[dict[str, Any]]) -> Form:
+    """The form of what is stored: the items from the choices ticked (by their link, or by
+    their text when typed on the registration form), the rest typed."""
     primary = _primary(registration)
+    by_text = {str(item.get("text", "")): _key(item) for item in choices if _key(item)}
+    keys = set(by_text.values())
     values = {"attendees": _attendee_text(registration.attendees),
               "version": str(registration.version)}
     ticked: list[str] = []
     for name in ("offers", "seeks"):
         typed = []
         for item in getattr(registration, name):
-            if name == primary and _key(item) in keys:
-                ticked.append(_key(item))
+            key = _key(item) or by_text.get(str(item.get("text", "")), "")
+            if name == primary and key in keys:
+                ticked.append(key)
             else:
                 typed.append(str(item.get("text", "")))
         values[name] = "\n".join(typed)
@@ -107,9 +111,8 @@ def _page(request: Request, db: DbSession, registration: Registration, form: For
           status_code: int = 200) -> HTMLResponse:
     event = get_event(session=db, event_id=registration.event_id)
     choices = registrations.choices(session=db, registration=registration)
-    keys = {_key(item) for item in choices} - {""}
     if form is None:
-        form = _stored_form(registration, keys)
+        form = _stored_form(registration, choices)
     lang = request_language(request)
     locked = ""
     try:
@@ -155,8 +158,10 @@ def edit(registration_id: int, request: Request, db: DbSession, posted: Posted) 
     for name in ("offers", "seeks"):
         typed = _items(item_lines(form.value(name)), getattr(registration, name))
         if name == primary:
-            typed = [dict(picked[key]) for key in chosen_items if key in picked] + [
-                item for item in typed if _key(item) not in set(chosen_items)]
+            taken = [dict(picked[key]) for key in chosen_items if key in picked]
+            texts = {str(item.get("text", "")) for item in taken}
+            typed = taken + [item for item in typed if _key(item) not in set(chosen_items)
+                             and item["text"] not in texts]
         lists[name] = typed
     count = len(slots(event))
     available: list[int | str] | None = [int(v) if v.isdigit() else v for v in chosen_slots]
@@ -182,7 +187,7 @@ def edit(registration_id: int, request: Request, db: DbSession, posted: Posted) 
         if form.stale:
             fresh = registrations.editable_registration(session=db,
                                                         registration_id=registration_id)
-            stale = _stored_form(fresh, {k for k in picked if k})
+            stale = _stored_form(fresh, list(picked.values()))
             stale.problem, stale.status_code, stale.stale = form.problem, 409, True
             return _page(request, db, fresh, stale, status_code=409)
         form.values["version"] = str(posted.get("version") or registration.version)

@@ -130,6 +130,16 @@ class Registration(Model, Versioned):
             return self.enterprise.display_name
         return self.organisation
 
+    # The name in each language, for ``i18n.localized`` (a page's ``|loc("name")``): an
+    # enterprise's own, a buyer organisation's as registered (one spelling).
+    @property
+    def name_zh(self) -> str:
+        return self.enterprise.name_zh if self.enterprise is not None else self.organisation
+
+    @property
+    def name_en(self) -> str:
+        return self.enterprise.name_en if self.enterprise is not None else self.organisation
+
 
 class MeetingRequest(Model, Versioned):
     """One participant asks another of the same event for a 1:1 meeting. ``message`` is read

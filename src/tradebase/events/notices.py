@@ -1,7 +1,10 @@
 """Who is told what when a meeting request moves on: one call from each function of
-``meetings.py`` after its flush (requested, accepted or declined, withdrawn). The acting user
-is never told of its own step; the other side's members are. Also who a registration's
-party is, as users (``party_users``), for the reminders."""
+``meetings.py`` after its flush (requested, accepted or declined, withdrawn), and when a
+registration is decided (approved, waitlisted, declined: ``registrations.py``, once per
+change of its status) or cancelled or declined with meeting requests still open (the other
+side of each is told that it was withdrawn, once: a withdrawn request is not withdrawn
+again). The acting user is never told of its own step; the other side's members are. Also
+who a registration's party is, as users (``party_users``), for the reminders."""
 
 from __future__ import annotations
 
@@ -13,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from tradebase.accounts.guard import current_actor
 from tradebase.accounts.models import User
-from tradebase.events.models import MeetingRequest, Registration
+from tradebase.events.models import Event, MeetingRequest, Registration
 from tradebase.notifications.kinds import Kind
 from tradebase.notifications.service import enterprise_members, notify
 
@@ -36,9 +39,16 @@ def _others(session: Session, user_ids: Iterable[int]) -> list[int]:
     return [uid for uid in user_ids if uid != me]
 
 
+def names(key: str, registration: Registration) -> dict[str, str]:
+    """A party's name as notification parameters: ``key`` (the stored spelling) and
+    ``key_zh``, ``key_en``, said in the reader's language by the inbox."""
+    return {key: registration.name, f"{key}_zh": registration.name_zh,
+            f"{key}_en": registration.name_en}
+
+
 def params_of(request: MeetingRequest) -> dict[str, Any]:
     return {"meeting_request_id": request.id, "event_id": request.event_id,
-            "requester": request.requester.name, "recipient": request.recipient.name,
+            **names("requester", request.requester), **names("recipient", request.recipient),
             "status": request.status}
 
 
@@ -80,3 +90,25 @@ def cancelled(*, session: Session, registration: Registration, params: Mapping[s
     """One side of a published meeting that a new schedule dropped."""
     notify(session=session, user_ids=_others(session, party_users(session, registration)),
            kind=Kind.MEETING_CANCELLED, params=params, link=link)
+
+
+def decided(*, session: Session, event: Event, registration: Registration) -> None:
+    """The registration's side: the organisers approved it (or a place came free), put it
+    on the waiting list, or declined it. Called only when its status changed."""
+    notify(session=session, user_ids=_others(session, party_users(session, registration)),
+           kind=Kind.REGISTRATION_DECIDED,
+           params={"event_id": event.id, "registration_id": registration.id,
+                   "title_zh": event.title_zh, "title_en": event.title_en,
+                   "status": registration.status, **names("party", registration)},
+           link=f"/events/{event.id}")
+
+
+def withdrawn_with(*, session: Session, request: MeetingRequest, registration: Registration,
+                   cause: str) -> None:
+    """The other side of an open request that ``registration`` had: the request is withdrawn
+    because that registration was cancelled by its side or declined (``cause``)."""
+    other = request.recipient if request.requester_id == registration.id else request.requester
+    notify(session=session, user_ids=_others(session, party_users(session, other)),
+           kind=Kind.MEETING_WITHDRAWN,
+           params={**params_of(request), "cause": cause, **names("party", registration)},
+           link=link_of(request))

@@ -30,7 +30,7 @@ from tradebase.accounts.policy import (
 )
 from tradebase.docking.models import BuyerRequest
 from tradebase.errors import Conflict, Forbidden, InvalidInput, NotFound, Unauthenticated
-from tradebase.events import schemas
+from tradebase.events import notices, schemas
 from tradebase.events.models import Event, MeetingRequest, Registration
 from tradebase.events.schemas import (
     EventStatus,
@@ -154,6 +154,29 @@ def _check_open(session: Session, event: Event) -> None:
                        params={"deadline": event.registration_deadline.isoformat()})
 
 
+def check_changeable(session: Session, event: Event) -> None:
+    """A registration's side changes it until the registration deadline, while the event is
+    neither held nor cancelled; its organisers until the event is held."""
+    if event.status in (EventStatus.HELD.value, EventStatus.CANCELLED.value):
+        raise Conflict(f"the event is {event.status}: its registrations no longer change",
+                       code="events.registration_closed", params={"status": event.status})
+    if organises_event(current_actor(session), organiser_bases(event)):
+        return
+    if event.registration_deadline and _now().date() > event.registration_deadline:
+        raise Conflict(f"registration closed on {event.registration_deadline.isoformat()}: "
+                       "the registration no longer changes", field="registration_deadline",
+                       code="events.deadline_passed",
+                       params={"deadline": event.registration_deadline.isoformat()})
+
+
+def choices(*, session: Session, registration: Registration) -> list[dict[str, Any]]:
+    """What a registration may take into its offers (an enterprise: its catalog) or seeks
+    (a buyer: its organisation's open docking requests), each as an offer's fields."""
+    if registration.enterprise_id is not None:
+        return _catalog(session, registration.enterprise_id)
+    return _open_requests(session, party_of(registration))
+
+
 def _approved(session: Session, event_id: int) -> int:
     return session.scalar(select(func.count()).select_from(Registration).where(
         Registration.event_id == event_id,
@@ -233,6 +256,19 @@ def get_registration(*, session: Session, registration_id: int) -> Registration:
     return registration
 
 
+def editable_registration(*, session: Session, registration_id: int) -> Registration:
+    """The registration, for its side or its event's organisers to change; another reader
+    who may see it is refused."""
+    registration = get_registration(session=session, registration_id=registration_id)
+    event = session.get(Event, registration.event_id)
+    assert event is not None
+    if not may_edit_registration(current_actor(session), party_of(registration),
+                                 organiser_bases(event)):
+        raise Forbidden(f"only its side or the organisers change registration "
+                        f"{registration_id}")
+    return registration
+
+
 def list_registrations(*, session: Session, event_id: int) -> list[Registration]:
     """Every registration of the event for its organisers; the caller's own for anyone
     else (in SQL, from the same ``EventScope``)."""
@@ -246,18 +282,26 @@ def list_registrations(*, session: Session, event_id: int) -> list[Registration]
     return list(session.scalars(stmt.order_by(Registration.id)))
 
 
-def _withdraw_open_requests(session: Session, registration: Registration) -> None:
-    for request in session.scalars(select(MeetingRequest).where(
-            or_(MeetingRequest.requester_id == registration.id,
-                MeetingRequest.recipient_id == registration.id),
-            MeetingRequest.status.in_((MeetingStatus.REQUESTED.value,
-                                       MeetingStatus.ACCEPTED.value)))):
+def _withdraw_open_requests(session: Session, registration: Registration, cause: str) -> None:
+    """Its open meeting requests are withdrawn; the other side of each is told (once: a
+    withdrawn request is never open again)."""
+    withdrawn = list(session.scalars(select(MeetingRequest).where(
+        or_(MeetingRequest.requester_id == registration.id,
+            MeetingRequest.recipient_id == registration.id),
+        MeetingRequest.status.in_((MeetingStatus.REQUESTED.value,
+                                   MeetingStatus.ACCEPTED.value)))
+        .order_by(MeetingRequest.id)))
+    for request in withdrawn:
         request.status = MeetingStatus.WITHDRAWN.value
         request.answered_at = _now()
+    session.flush()
+    for request in withdrawn:
+        notices.withdrawn_with(session=session, request=request, registration=registration,
+                               cause=cause)
 
 
 def _promote_waitlist(session: Session, event: Event) -> None:
-    """A place came free: the oldest waitlisted registration takes it."""
+    """A place came free: the oldest waitlisted registration takes it (and is told)."""
     if event.capacity is None or _full(session, event):
         return
     waiting = session.scalars(select(Registration).where(
@@ -267,6 +311,8 @@ def _promote_waitlist(session: Session, event: Event) -> None:
     if waiting is not None:
         waiting.status = RegistrationStatus.APPROVED.value
         waiting.decided_at = _now()
+        session.flush()
+        notices.decided(session=session, event=event, registration=waiting)
 
 
 def update_registration(*, session: Session, registration_id: int,
@@ -286,6 +332,8 @@ def update_registration(*, session: Session, registration_id: int,
                                RegistrationStatus.DECLINED.value):
         raise Conflict(f"the registration is {registration.status}",
                        code="events.registration_final", params={"status": registration.status})
+    if not data.cancel:  # cancelling stays possible; changing ends with registration
+        check_changeable(session, event)
     given = data.model_fields_set
     for name in ("attendees", "offers", "seeks"):
         if name in given and getattr(data, name) is not None:
@@ -298,7 +346,7 @@ def update_registration(*, session: Session, registration_id: int,
     if data.cancel:
         was_approved = registration.status == RegistrationStatus.APPROVED.value
         registration.status = RegistrationStatus.CANCELLED.value
-        _withdraw_open_requests(session, registration)
+        _withdraw_open_requests(session, registration, "cancelled")
         session.flush()
         if was_approved:
             _promote_waitlist(session, event)
@@ -316,6 +364,7 @@ def decide(*, session: Session, registration_id: int, approve: bool) -> Registra
         raise Conflict("the registration was cancelled by its side",
                        code="events.registration_final", params={"status": "cancelled"})
     was_approved = registration.status == RegistrationStatus.APPROVED.value
+    before = registration.status
     if approve and not was_approved:
         if _full(session, event):
             if event.over_capacity == OverCapacity.REFUSE.value:
@@ -327,9 +376,11 @@ def decide(*, session: Session, registration_id: int, approve: bool) -> Registra
             registration.status = RegistrationStatus.APPROVED.value
     elif not approve:
         registration.status = RegistrationStatus.DECLINED.value
-        _withdraw_open_requests(session, registration)
+        _withdraw_open_requests(session, registration, "declined")
     registration.decided_at = _now()
     session.flush()
+    if registration.status != before:  # told once: deciding the same again says nothing
+        notices.decided(session=session, event=event, registration=registration)
     if was_approved and not approve:
         _promote_waitlist(session, event)
         session.flush()

@@ -212,7 +212,7 @@ def _params(event: Event, plan: list[Slot], row: EventMeeting, counterpart: Regi
             ) -> dict[str, object]:
     start = plan[row.slot].start.strftime("%H:%M") if row.slot < len(plan) else str(row.slot)
     return {"event_id": event.id, "title_zh": event.title_zh, "title_en": event.title_en,
-            "counterpart": counterpart.name, "start": start, "table": row.table_no + 1,
+            **notices.names("counterpart", counterpart), "start": start, "table": row.table_no + 1,
             "meeting_id": row.id}
 
 

@@ -23,6 +23,7 @@ class Kind(StrEnum):
     EVENT_TOMORROW = "event_tomorrow"  # reminder to a registered participant
     MEETING_SCHEDULED = "meeting_scheduled"  # to both sides: a published meeting, or moved
     MEETING_CANCELLED = "meeting_cancelled"  # to both sides: a published meeting dropped
+    REGISTRATION_DECIDED = "registration_decided"  # to a participant: approved, waitlisted…
 
 
 MAIL = "mail"
@@ -47,4 +48,5 @@ MAILED_BY_DEFAULT: dict[Kind, bool] = {
     Kind.EVENT_TOMORROW: True,
     Kind.MEETING_SCHEDULED: True,
     Kind.MEETING_CANCELLED: True,
+    Kind.REGISTRATION_DECIDED: True,
 }

@@ -844,6 +844,17 @@ PAGE_RULES |= {
         ENTERPRISE, form=lambda ids: {}),
     ("POST", "/events/meeting-requests/{meeting_request_id:int}/decline"): Rule(
         ENTERPRISE, form=lambda ids: {}),
+    # a registration's edit page: its side (the enterprise's member) and the organisers
+    ("GET", "/events/registrations/{registration_id:int}/edit"): Rule(REGISTRATION_READERS),
+    ("POST", "/events/registrations/{registration_id:int}/edit"): Rule(
+        REGISTRATION_READERS, form=lambda ids: {"attendees": "Matrix Works; sales; zh",
+                                                "slots": "0"}),
+    # the organisers' settings of the docking day
+    ("GET", "/events/{event_id:int}/settings"): Rule(EVENT_STAFF),
+    ("POST", "/events/{event_id:int}/settings"): Rule(
+        EVENT_STAFF, form=lambda ids: {"capacity": "40", "over_capacity": "waitlist",
+                                       "slot_minutes": "20", "day_start": "09:00",
+                                       "sessions": "6; 0", "tables": "5"}),
 }
 
 PAGE_RULES |= {

@@ -23,7 +23,7 @@ from tradebase.accounts.guard import set_actor
 from tradebase.accounts.policy import SYSTEM
 from tradebase.accounts.roles import Role
 from tradebase.docking import service as docking
-from tradebase.events.models import Event, EventBase
+from tradebase.events.models import Event, EventBase, Registration
 from tradebase.registry.models import Product
 from tradebase.web import pages
 
@@ -104,7 +104,8 @@ FORMS = {
     "/products/{product_id:int}/edit", "/products/{product_id:int}/photos", "/account/password",
     "/docking/requests/{request_id:int}/attachments",
     "/bases/{base_id}/transfer", "/signup", "/signup/enterprise", "/invitations",
-    "/events/{event_id:int}/register",
+    "/events/{event_id:int}/register", "/events/registrations/{registration_id:int}/edit",
+    "/events/{event_id:int}/settings",
 }
 
 
@@ -149,6 +150,11 @@ def cases(client: TestClient, session: Session, tokens: dict[str, str]) -> dict[
                         base_rows=[EventBase(base_id=catalog.base_id)])
     session.add(docking_day)
     session.flush()
+    registration = Registration(event_id=docking_day.id, kind="enterprise",
+                                enterprise_id=catalog.works["A"], status="pending",
+                                attendees=[], offers=[], seeks=[])
+    session.add(registration)
+    session.flush()
     _, member_of = anxi_and_member_enterprise(session)
     product_id = session.scalars(select(Product.id).where(Product.sku == "RFQ-A-1")).one()
     enterprise = {
@@ -177,6 +183,19 @@ def cases(client: TestClient, session: Session, tokens: dict[str, str]) -> dict[
             f"/events/{docking_day.id}/register", factory,
             {"enterprise_id": str(catalog.works["A"]), "attendees": "Li Wei; sales; Deutsch",
              "items": "frames " * 400}, ["attendees", "items"], ["Deutsch"]),
+        "event registration edit": Case(
+            f"/events/registrations/{registration.id}/edit", factory,
+            {"attendees": "Li Wei; sales; Deutsch", "offers": "frames " * 400,
+             "seeks": "\n".join(f"need {i}" for i in range(51))},
+            ["attendees", "offers", "seeks", "slots"], ["Deutsch", "need 50"]),
+        "event settings": Case(
+            f"/events/{docking_day.id}/settings", bureau,
+            {"capacity": "many", "over_capacity": "maybe", "registration_deadline": "soon",
+             "max_requests": "-1", "max_meetings": "0", "slot_minutes": "2",
+             "day_start": "nine", "sessions": "six", "tables": "lots"},
+            ["capacity", "over_capacity", "registration_deadline", "max_requests",
+             "max_meetings", "slot_minutes", "day_start", "sessions", "tables"],
+            ['value="many"', 'value="soon"', 'value="nine"', 'value="lots"', ">six<"]),
         "message": Case(f"/docking/enquiries/{enquiry.id}/messages", factory, {"text": ""},
                         ["text"], []),
         "round": Case("/procurement/rounds", auth(tokens["base_admin"]),
@@ -253,7 +272,7 @@ def cases(client: TestClient, session: Session, tokens: dict[str, str]) -> dict[
     "request", "edit", "enquire", "quote", "intention", "message", "round", "need",
     "round quote", "supplier quote", "close early", "capacity", "enterprise", "enterprise edit",
     "product", "product edit", "photo", "attachment", "password", "base transfer", "signup",
-    "join", "invite", "event registration",
+    "join", "invite", "event registration", "event registration edit", "event settings",
 ])
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_every_error_is_shown_beside_its_field(

@@ -27,7 +27,9 @@ from tradebase.web.pages import (
     enterprises,
     event_meetings,
     event_register,
+    event_registration,
     event_schedule,
+    event_settings,
     events,
     inbox,
     procurement,
@@ -73,7 +75,8 @@ ROUTERS = (
     inbox.router, product_page.router, enquire.router, threads.router, workspace.router,
     base_transfer.router,
     signup.router, events.router, event_schedule.router,
-    event_meetings.router, event_register.router,
+    event_meetings.router, event_register.router, event_registration.router,
+    event_settings.router,
 )
 """Every page router (``tests/integration/web/test_form_flow.py`` walks their forms)."""
 

@@ -30,7 +30,7 @@ FIELDS = ("enterprise_id", "attendees", "items")
 _LANGS = re.compile(r"[\s,，、/]+")
 
 
-def _attendees(text: str) -> list[dict[str, Any]]:
+def attendee_records(text: str) -> list[dict[str, Any]]:
     found = line_records(text, ("name", "role", "languages"))
     for item in found:
         if "languages" in item:
@@ -38,7 +38,7 @@ def _attendees(text: str) -> list[dict[str, Any]]:
     return found
 
 
-def _items(text: str) -> list[dict[str, Any]]:
+def item_lines(text: str) -> list[dict[str, Any]]:
     return [{"text": line.strip()} for line in text.splitlines() if line.strip()]
 
 
@@ -87,9 +87,9 @@ def register(event_id: int, request: Request, db: DbSession, posted: Posted) -> 
     chosen = [str(v) for v in posted.getlist("slots")]
     form.values["slots"] = " ".join(chosen)
     buyer = request.state.actor.role is Role.BUYER
-    items = _items(form.value("items"))
+    items = item_lines(form.value("items"))
     extra: dict[str, Any] = {
-        "attendees": _attendees(form.value("attendees")),
+        "attendees": attendee_records(form.value("attendees")),
         "available_slots": [int(v) if v.isdigit() else v for v in chosen] or None,
         ("seeks" if buyer else "offers"): items,
     }

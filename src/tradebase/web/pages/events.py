@@ -8,7 +8,7 @@ from fastapi.responses import HTMLResponse
 from starlette.requests import Request
 
 from tradebase.accounts.policy import organises_event
-from tradebase.events import service
+from tradebase.events import registrations, service
 from tradebase.events.models import Event
 from tradebase.events.schemas import EventKind
 from tradebase.web.deps import DbSession
@@ -46,5 +46,9 @@ def events_page(request: Request, db: DbSession) -> HTMLResponse:
 @router.get("/events/{event_id:int}", response_class=HTMLResponse)
 def event_page(event_id: int, request: Request, db: DbSession) -> HTMLResponse:
     event = service.get_event(session=db, event_id=event_id)
-    return render(request, "event.html", {**_row(request, event),
-                                          "slots": service.slots(event)})
+    row = _row(request, event)
+    own = [] if row["organises"] or not request.state.actor.is_authenticated else [
+        r for r in registrations.list_registrations(session=db, event_id=event.id)
+        if r.status in registrations.ACTIVE]
+    return render(request, "event.html", {**row, "slots": service.slots(event),
+                                          "own_registrations": own})

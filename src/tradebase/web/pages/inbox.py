@@ -60,6 +60,18 @@ _SCHEDULED = {
     False: N_("%(title)s: a meeting with %(counterpart)s at %(start)s, table %(table)s"),
     True: N_("%(title)s: the meeting with %(counterpart)s moved to %(start)s, table %(table)s"),
 }
+_WITHDRAWN_WITH = {
+    "cancelled": N_("%(party)s cancelled its registration: the meeting request between "
+                    "%(requester)s and %(recipient)s is withdrawn"),
+    "declined": N_("The registration of %(party)s was declined: the meeting request between "
+                   "%(requester)s and %(recipient)s is withdrawn"),
+}
+_REGISTRATION_DECISIONS = {
+    "approved": N_("%(title)s: the registration of %(party)s is approved"),
+    "waitlisted": N_("%(title)s: the event is full; the registration of %(party)s is on the "
+                     "waiting list"),
+    "declined": N_("%(title)s: the registration of %(party)s was declined"),
+}
 _MEETING_ANSWERS = {
     "accepted": N_("%(recipient)s accepted the meeting with %(requester)s"),
     "declined": N_("%(recipient)s declined the meeting with %(requester)s"),
@@ -109,11 +121,17 @@ KIND_LABELS: dict[str, str] = {
     Kind.EVENT_TOMORROW: N_("Reminders the day before an event"),
     Kind.MEETING_SCHEDULED: N_("My meetings scheduled or moved at events"),
     Kind.MEETING_CANCELLED: N_("My scheduled meetings cancelled"),
+    Kind.REGISTRATION_DECIDED: N_("Decisions on my event registrations"),
 }
 _MAIL_SUBJECT = N_("Tradebase: %(what)s")
 _MAIL_FOOTER = N_("Open it on Tradebase: %(url)s\nChoose which mails you get on your account "
                   "page: %(account)s")
 _DONE = {"read": N_("Every notification is marked read.")}
+
+
+# Parameters stored in several languages (``<name>_zh``, ``<name>_en``): said in the reader's;
+# an older row that has only ``<name>`` keeps it.
+_IN_LANGUAGES = ("enterprise", "title", "requester", "recipient", "counterpart", "party")
 
 
 def _figure(value: Any, lang: str) -> str:
@@ -125,10 +143,11 @@ def _figure(value: Any, lang: str) -> str:
 def describe(kind: str, params: Mapping[str, Any], lang: str, gettext: Gettext) -> str:
     """The sentence of a notification in ``lang``."""
     values = {name: _figure(value, lang) for name, value in params.items()}
-    names = [params.get(f"enterprise_{code}") or "" for code in fallback_order(lang)]
-    values["enterprise"] = next((name for name in names if name), "")
-    titles = [params.get(f"title_{code}") or "" for code in fallback_order(lang)]
-    values["title"] = next((title for title in titles if title), "")
+    for name in _IN_LANGUAGES:  # "enterprise" from enterprise_zh, enterprise_en, …
+        found = [params.get(f"{name}_{code}") or "" for code in fallback_order(lang)]
+        first = next((text for text in found if text), "")
+        if first or name in ("enterprise", "title"):
+            values[name] = str(first)
     if kind == Kind.ENQUIRY_ANSWERED:
         status = params.get("status")
         which = "declined" if status == "declined" else (
@@ -147,6 +166,10 @@ def describe(kind: str, params: Mapping[str, Any], lang: str, gettext: Gettext) 
         template = _SCHEDULED[bool(params.get("moved"))]
     elif kind == Kind.MEETING_ANSWERED:
         template = _MEETING_ANSWERS.get(str(params.get("status")), _UNKNOWN)
+    elif kind == Kind.MEETING_WITHDRAWN and params.get("cause"):
+        template = _WITHDRAWN_WITH.get(str(params.get("cause")), _UNKNOWN)
+    elif kind == Kind.REGISTRATION_DECIDED:
+        template = _REGISTRATION_DECISIONS.get(str(params.get("status")), _UNKNOWN)
     else:
         template = SENTENCES.get(kind, _UNKNOWN)
     if kind == Kind.ORDER_STATUS:

@@ -36,6 +36,7 @@ __all__ = [
     "is_judge",
     "judge_conflict",
     "manages_round",
+    "may_check_in",
     "may_decide_join",
     "may_declare_conflict",
     "may_edit_registration",
@@ -54,6 +55,7 @@ __all__ = [
     "may_report_request",
     "may_request_join",
     "may_revoke_credential",
+    "may_see_agenda",
     "may_see_all_needs",
     "may_see_buyer_organisation",
     "may_see_credential",
@@ -658,6 +660,20 @@ def may_see_registration(actor: Actor, party: EventParty,
     event's organisers. Other participants see only what suggestions show (name, offers,
     seeks)."""
     return acts_for_party(actor, party) or organises_event(actor, organiser_base_ids)
+
+
+def may_see_agenda(actor: Actor, party: EventParty, organiser_base_ids: frozenset[int]) -> bool:
+    """A participant's agenda — its meetings with their times, tables and counterparts, as a
+    page, a printable page, a PDF or an ``.ics`` file: its own side and the event's
+    organisers (who see every participant's). Another participant does not learn it
+    exists."""
+    return acts_for_party(actor, party) or organises_event(actor, organiser_base_ids)
+
+
+def may_check_in(actor: Actor, organiser_base_ids: frozenset[int]) -> bool:
+    """Record at the door that a registration's people came, or undo it: the event's
+    organisers (with the ``write`` scope)."""
+    return actor.can_write and organises_event(actor, organiser_base_ids)
 
 
 def may_edit_registration(actor: Actor, party: EventParty,

@@ -121,6 +121,9 @@ class Registration(Model, Versioned):
     status: Mapped[str] = mapped_column(String(12), default="pending")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
     decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # at the door of the event (``events/agendas.check_in``): when, and which organiser
+    checked_in_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    checked_in_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
 
     enterprise: Mapped[Enterprise | None] = relationship(lazy="joined")
 

@@ -561,6 +561,8 @@ API_RULES |= {
     ("POST", "/api/v1/events/{event_id}/schedule/publish"): Rule(EVENT_STAFF),
     ("GET", "/api/v1/events/{event_id}/meetings"): Rule(SIGNED_IN),
     ("GET", "/api/v1/events/{event_id}/agenda"): Rule(SIGNED_IN),
+    # the check-in list as a file: the organisers
+    ("GET", "/api/v1/events/{event_id}/check-in/export"): Rule(EVENT_STAFF),
 }
 
 # competitions: a published design competition of Anxi, judging open, the officer its judge;
@@ -829,6 +831,21 @@ PAGE_RULES |= {
     ("POST", "/events/{event_id:int}/schedule/publish"): Rule(EVENT_STAFF,
                                                               form=lambda ids: {}),
     ("GET", "/events/{event_id:int}/agenda"): Rule(SIGNED_IN),
+    # a registration's agenda (page, printable, PDF, .ics): its own side and the organisers;
+    # to anyone else, its counterpart too, it does not exist (web/pages/event_agenda.py)
+    ("GET", "/events/registrations/{registration_id:int}/agenda"): Rule(REGISTRATION_READERS),
+    ("GET", "/events/registrations/{registration_id:int}/agenda/print"): Rule(
+        REGISTRATION_READERS),
+    ("GET", "/events/registrations/{registration_id:int}/agenda.pdf"): Rule(
+        REGISTRATION_READERS),
+    ("GET", "/events/registrations/{registration_id:int}/agenda.ics"): Rule(
+        REGISTRATION_READERS),
+    # the organisers' printable grid and the check-in list with its button
+    ("GET", "/events/{event_id:int}/schedule/print"): Rule(EVENT_STAFF),
+    ("GET", "/events/{event_id:int}/check-in"): Rule(EVENT_STAFF),
+    ("GET", "/events/{event_id:int}/check-in/print"): Rule(EVENT_STAFF),
+    ("POST", "/events/registrations/{registration_id:int}/check-in"): Rule(
+        EVENT_STAFF, form=lambda ids: {"present": "1"}),
     ("POST", "/events/registrations/{registration_id:int}/decision"): Rule(
         EVENT_STAFF, form=lambda ids: {"approve": "1"}),
     # the registration form: an enterprise member or a buyer

@@ -56,6 +56,7 @@ BUTTONS = {
     "/events/meeting-requests/{meeting_request_id:int}/accept",
     "/events/meeting-requests/{meeting_request_id:int}/decline",
     "/events/registrations/{registration_id:int}/decision",  # approve / decline
+    "/events/registrations/{registration_id:int}/check-in",  # check in / undo
 }
 # Logging in and resetting a password keep their own answers: one message whatever was wrong
 # (no hint which of e-mail and password), and a secret is never sent back.

@@ -4,9 +4,12 @@ bound and gap), publish it, the meetings, and the caller's own agenda. Thin: par
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from typing import Annotated
 
-from tradebase.events import scheduling
+from fastapi import APIRouter, Query
+from starlette.responses import Response
+
+from tradebase.events import agendas, scheduling
 from tradebase.events.models import EventMeeting
 from tradebase.events.schedule_schemas import (
     AgendaItemOut,
@@ -16,6 +19,7 @@ from tradebase.events.schedule_schemas import (
 )
 from tradebase.events.service import get_event, slots
 from tradebase.events.slots import Slot
+from tradebase.web.api.events import CSV, XLSX
 from tradebase.web.deps import DbSession, IdPath
 
 router = APIRouter(prefix="/api/v1/events", tags=["events"])
@@ -83,3 +87,15 @@ def agenda(event_id: IdPath, db: DbSession) -> object:
         table=i.meeting.table_no, place=event.place, registration_id=i.mine.id,
         counterpart_id=i.counterpart.id, counterpart_name=i.counterpart.name,
         meeting_request_id=i.meeting.meeting_request_id) for i in items]
+
+
+@router.get("/{event_id}/check-in/export")
+def export_check_in(
+    event_id: IdPath, db: DbSession,
+    format: Annotated[str, Query(pattern=r"^(csv|xlsx)$")] = "csv",
+) -> Response:
+    """The check-in list (approved registrations, who came and when) as CSV or XLSX: the
+    organisers only."""
+    data = agendas.export_check_in(session=db, event_id=event_id, fmt=format)
+    return Response(data, media_type=CSV if format == "csv" else XLSX, headers={
+        "Content-Disposition": f'attachment; filename="event-{event_id}-check-in.{format}"'})

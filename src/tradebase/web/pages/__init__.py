@@ -25,6 +25,7 @@ from tradebase.web.pages import (
     docking_rfq,
     enquire,
     enterprises,
+    event_agenda,
     event_meetings,
     event_register,
     event_registration,
@@ -74,7 +75,7 @@ ROUTERS = (
     search.router, docking.router, docking_rfq.router, capacity.router, procurement.router,
     inbox.router, product_page.router, enquire.router, threads.router, workspace.router,
     base_transfer.router,
-    signup.router, events.router, event_schedule.router,
+    signup.router, events.router, event_schedule.router, event_agenda.router,
     event_meetings.router, event_register.router, event_registration.router,
     event_settings.router,
 )

@@ -9,7 +9,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from starlette.requests import Request
 from starlette.responses import Response
 
-from tradebase.events import registrations, scheduling
+from tradebase.events import agendas, registrations, scheduling
 from tradebase.events.models import EventMeeting
 from tradebase.events.service import organised_event, slots
 from tradebase.web.deps import DbSession
@@ -38,7 +38,7 @@ REGISTRATION_STATUS = {
 }
 
 
-def _grid(rows: list[EventMeeting], n_slots: int, tables: int
+def schedule_grid(rows: list[EventMeeting], n_slots: int, tables: int
           ) -> list[list[EventMeeting | None]]:
     """One row a slot, one cell a table; None where the table is free."""
     grid: list[list[EventMeeting | None]] = [[None] * tables for _ in range(n_slots)]
@@ -62,7 +62,7 @@ def schedule_page(event_id: int, request: Request, db: DbSession) -> HTMLRespons
         "event": event, "title": localized(event, "title", request_language(request)),
         "run": run.summary if run is not None else None, "draft": draft, "plan": plan,
         "tables": list(range(event.tables or 0)),
-        "grid": _grid(shown, len(plan), event.tables or 0),
+        "grid": schedule_grid(shown, len(plan), event.tables or 0),
         "registrations": registrations.list_registrations(session=db, event_id=event_id),
         "registration_status": REGISTRATION_STATUS,
     })
@@ -91,9 +91,10 @@ def decide(registration_id: int, db: DbSession, posted: Posted) -> Response:
 
 @router.get("/events/{event_id:int}/agenda", response_class=HTMLResponse)
 def agenda_page(event_id: int, request: Request, db: DbSession) -> HTMLResponse:
-    """The caller's own published meetings: when, which table, with whom."""
+    """The caller's own published meetings: when, which table, with whom; the links to its
+    printable agenda, PDF and calendar file, and for the organisers every participant's."""
     event, items = scheduling.agenda(session=db, event_id=event_id)
     return render(request, "event_agenda.html", {
         "event": event, "title": localized(event, "title", request_language(request)),
-        "items": items,
+        "items": items, "readable": agendas.readable_agendas(session=db, event_id=event_id),
     })

@@ -124,19 +124,14 @@ def _no_unread() -> int:
     return 0
 
 
-def render(
-    request: Request,
-    template: str,
-    context: dict[str, Any] | None = None,
-    *,
-    status_code: int = 200,
-    lang: str | None = None,
-) -> HTMLResponse:
-    """Render ``template`` in the request's language."""
+def render_text(request: Request, template: str, context: dict[str, Any] | None = None,
+                *, lang: str | None = None) -> str:
+    """``template`` rendered in the request's language, as text (what ``render`` sends, and
+    what ``web/pdf.py`` typesets)."""
     lang = lang or request_language(request)
     page = environment(lang).get_template(template)
     actor = getattr(request.state, "actor", ANONYMOUS)
-    html = page.render({
+    return page.render({
         "request": request,
         "here": here(request),
         "actor": actor,
@@ -147,7 +142,20 @@ def render(
         "languages": [(code, LANGUAGE_NAMES[code]) for code in languages_for(request)],
         **(context or {}),
     })
-    response = HTMLResponse(html, status_code=status_code)
+
+
+def render(
+    request: Request,
+    template: str,
+    context: dict[str, Any] | None = None,
+    *,
+    status_code: int = 200,
+    lang: str | None = None,
+) -> HTMLResponse:
+    """Render ``template`` in the request's language."""
+    lang = lang or request_language(request)
+    response = HTMLResponse(render_text(request, template, context, lang=lang),
+                            status_code=status_code)
     response.headers["Vary"] = "Cookie, Accept-Language, HX-Request"
     response.headers["Content-Language"] = HTML_LANG[lang]
     return response

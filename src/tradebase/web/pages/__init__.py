@@ -26,6 +26,7 @@ from tradebase.web.pages import (
     enquire,
     enterprises,
     event_meetings,
+    event_outcomes,
     event_register,
     event_schedule,
     events,
@@ -73,7 +74,7 @@ ROUTERS = (
     inbox.router, product_page.router, enquire.router, threads.router, workspace.router,
     base_transfer.router,
     signup.router, events.router, event_schedule.router,
-    event_meetings.router, event_register.router,
+    event_meetings.router, event_register.router, event_outcomes.router,
 )
 """Every page router (``tests/integration/web/test_form_flow.py`` walks their forms)."""
 

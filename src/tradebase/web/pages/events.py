@@ -8,7 +8,7 @@ from fastapi.responses import HTMLResponse
 from starlette.requests import Request
 
 from tradebase.accounts.policy import organises_event
-from tradebase.events import service
+from tradebase.events import outcome_totals, service
 from tradebase.events.models import Event
 from tradebase.events.schemas import EventKind
 from tradebase.web.deps import DbSession
@@ -46,5 +46,6 @@ def events_page(request: Request, db: DbSession) -> HTMLResponse:
 @router.get("/events/{event_id:int}", response_class=HTMLResponse)
 def event_page(event_id: int, request: Request, db: DbSession) -> HTMLResponse:
     event = service.get_event(session=db, event_id=event_id)
-    return render(request, "event.html", {**_row(request, event),
-                                          "slots": service.slots(event)})
+    return render(request, "event.html", {
+        **_row(request, event), "slots": service.slots(event),
+        "totals": outcome_totals.visible_totals(session=db, event_id=event.id)})

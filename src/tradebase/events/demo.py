@@ -49,7 +49,7 @@ def load_demo_event(*, session: Session) -> Event | None:
                         "by China News Service on 2022-06-16."),
         description_zh=("莆田、泉州两地鞋企在莆田开展供需对接。"
                         "成果为中国新闻网 2022-06-16 发布的数字。"),
-        place="Putian", city="Putian", country="CN", starts_on=DAY, ends_on=DAY,
+        city="Putian", country="CN", starts_on=DAY, ends_on=DAY,
         timezone="Asia/Shanghai", languages=["zh"], status="held", published=True,
         outcomes_published=True, base_rows=[EventBase(base_id=base.id)])
     session.add(event)

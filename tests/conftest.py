@@ -23,6 +23,7 @@ from tests.postgres import POSTGRES_URL, private_schema
 from tradebase.accounts.guard import set_actor
 from tradebase.accounts.policy import SYSTEM
 from tradebase.db import make_engine
+from tradebase.events.demo import load_demo_event
 from tradebase.migrate import upgrade
 from tradebase.registry.demo import load_demo
 from tradebase.registry.models import Base, Enterprise
@@ -58,6 +59,7 @@ def engine(backend: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[E
         with Session(engine) as session:
             set_actor(session, SYSTEM)
             load_demo(session=session)
+            load_demo_event(session=session)
             session.commit()
         yield engine
 

@@ -10,6 +10,7 @@ def load_all_models() -> None:
     import tradebase.docking.models
     import tradebase.events.competition_models
     import tradebase.events.models
+    import tradebase.events.outcome_models
     import tradebase.notifications.models
     import tradebase.registry.models  # noqa: F401
     from tradebase.accounts import audit

@@ -35,6 +35,7 @@ from tradebase.accounts.models import User
 from tradebase.accounts.policy import system_actor
 from tradebase.accounts.roles import Role
 from tradebase.db import make_engine
+from tradebase.events.demo import load_demo_event
 from tradebase.migrate import upgrade
 from tradebase.registry import service
 from tradebase.registry.demo import load_demo
@@ -112,6 +113,7 @@ def live_engine(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
     upgrade(engine)
     with unit_of_work(system_actor("browser-tests"), engine=engine) as session:
         load_demo(session=session)
+        load_demo_event(session=session)
         anxi = service.get_base_by_key(session=session, key="anxi")
         assert anxi is not None
         first, _ = service.list_enterprises(

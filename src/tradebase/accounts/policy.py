@@ -51,6 +51,7 @@ __all__ = [
     "may_read_sealed_quotes",
     "may_read_sealed_scores",
     "may_read_thread",
+    "may_record_meeting_outcome",
     "may_register",
     "may_report_request",
     "may_request_join",
@@ -61,6 +62,8 @@ __all__ = [
     "may_see_credential",
     "may_see_enquiry",
     "may_see_event",
+    "may_see_event_totals",
+    "may_see_meeting_outcome",
     "may_see_meeting_request",
     "may_see_message_author",
     "may_see_registration",
@@ -788,3 +791,26 @@ def may_see_scheduled_meeting(actor: Actor, a: EventParty, b: EventParty,
     if organises_event(actor, organiser_base_ids):
         return True
     return published and meeting_side(actor, a, b) is not None
+
+
+def may_see_meeting_outcome(actor: Actor, a: EventParty, b: EventParty,
+                            organiser_base_ids: frozenset[int]) -> bool:
+    """What a held meeting produced (its result, note, the intention it signed and its
+    follow-up): the meeting's two sides and the event's organisers. Another participant
+    does not learn it, nor the public (which reads only the totals the organisers publish)."""
+    return organises_event(actor, organiser_base_ids) or meeting_side(actor, a, b) is not None
+
+
+def may_record_meeting_outcome(actor: Actor, a: EventParty, b: EventParty,
+                               organiser_base_ids: frozenset[int]) -> bool:
+    """Record or change a meeting's outcome and follow-up: whoever may see it, with write."""
+    return actor.can_write and may_see_meeting_outcome(actor, a, b, organiser_base_ids)
+
+
+def may_see_event_totals(actor: Actor, *, published: bool, outcomes_published: bool,
+                         organiser_base_ids: frozenset[int]) -> bool:
+    """An event's outcome totals (meetings held, intentions, value, contracts, orders): its
+    organisers always; everyone else once the event and its totals are published."""
+    if organises_event(actor, organiser_base_ids):
+        return True
+    return published and outcomes_published

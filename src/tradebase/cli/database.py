@@ -34,6 +34,7 @@ def demo(
     from sqlalchemy import func, select
 
     from tradebase.db import get_engine
+    from tradebase.events.demo import load_demo_event
     from tradebase.migrate import upgrade
     from tradebase.registry.demo import load_demo
     from tradebase.registry.models import Base
@@ -47,6 +48,7 @@ def demo(
                 console.print("The database holds bases already; demo data not loaded.")
                 return
             summary = load_demo(session=session)
+            load_demo_event(session=session)  # the past docking day, its published outcome
     if not summary.loaded:
         console.print("The demo data is loaded already; nothing changed.")
         return

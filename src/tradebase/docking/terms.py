@@ -109,6 +109,7 @@ class ChangeKind(StrEnum):
 class EnquiryOrigin(StrEnum):
     CHOSEN = "chosen"  # the buyer sent it to this enterprise
     OPEN = "open"  # the enterprise's listings matched an open request
+    EVENT = "event"  # they met at an event's meeting and signed an intention there
 
 
 class Landed(StrEnum):

@@ -63,6 +63,9 @@ class Event(Model, Versioned):
     registration_deadline: Mapped[date | None] = mapped_column(Date)
     status: Mapped[str] = mapped_column(String(12), default="draft")
     published: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # the outcome's totals are public (``outcome_totals.publish``); before, the organisers'
+    outcomes_published: Mapped[bool] = mapped_column(
+        Boolean, default=False, server_default=false())
     # meeting requests (docking days)
     auto_accept: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     max_requests: Mapped[int | None] = mapped_column(Integer)  # sent per participant

@@ -54,10 +54,12 @@ from tradebase.events.competition_models import (
 from tradebase.events.models import (
     Event,
     EventBase,
+    EventMeeting,
     EventSchedule,
     MeetingRequest,
     Registration,
 )
+from tradebase.events.outcome_models import MeetingOutcome
 from tradebase.notifications.models import Notification
 from tradebase.registry.models import (
     Designation,
@@ -207,7 +209,8 @@ def _event_ids(session: Session, anxi: Any, enterprise: Enterprise) -> dict[str,
     session.add(campaign)
     session.flush()
     event = Event(kind="docking_day", title_en="Matrix docking day", status="open",
-                  published=True, parent_id=campaign.id, slot_minutes=20, day_start="09:00",
+                  published=True, outcomes_published=True, parent_id=campaign.id,
+                  slot_minutes=20, day_start="09:00",
                   sessions=[{"slots": 6, "break_after": 0}], tables=5, languages=["zh"],
                   base_rows=[EventBase(base_id=anxi.id)])
     session.add(event)
@@ -230,10 +233,35 @@ def _event_ids(session: Session, anxi: Any, enterprise: Enterprise) -> dict[str,
     session.add(EventSchedule(event_id=event.id, solver_status="optimal", upper_bound=0,
                               meetings=0, total_priority=0))
     session.flush()
+    met = _held_meeting(session, event.id, shopper, works, 0, BUYER_WORKS_OUTCOME)
+    _held_meeting(session, event.id, works, third, 1, WORKS_THIRD_OUTCOME)
     return {"event_id": event.id, "campaign_id": campaign.id, "registration_id": works.id,
+            "meeting_id": met.id,
             "buyer_registration_id": shopper.id, "third_registration_id": third.id,
             "unregistered_enterprise_id": others[1], "meeting_request_id": meeting.id,
             **_competition_ids(session, anxi, enterprise, buyer)}
+
+
+# What a held meeting produced: its two sides and the organisers read it, nobody else
+BUYER_WORKS_OUTCOME = "buyer-works-outcome-note-oq"
+WORKS_THIRD_OUTCOME = "works-third-outcome-note-oq"  # not the buyer's meeting
+
+
+def _held_meeting(session: Session, event_id: int, a: Registration, b: Registration,
+                  slot: int, note: str) -> EventMeeting:
+    """A published meeting of ``a`` and ``b`` (an accepted request) with its outcome."""
+    asked = MeetingRequest(event_id=event_id, requester_id=a.id, recipient_id=b.id,
+                           status="accepted", priority=3)
+    session.add(asked)
+    session.flush()
+    meeting = EventMeeting(event_id=event_id, meeting_request_id=asked.id, slot=slot,
+                           table_no=0, status="published")
+    session.add(meeting)
+    session.flush()
+    session.add(MeetingOutcome(meeting_id=meeting.id, event_id=event_id,
+                               result="sample_order", note=note))
+    session.flush()
+    return meeting
 
 
 def _competition_ids(session: Session, anxi: Any, enterprise: Enterprise, buyer: User
@@ -520,6 +548,7 @@ API_RULES: dict[tuple[str, str], Rule] = {
 EVENT_STAFF = BASE_STAFF
 REGISTRATION_READERS = frozenset({"admin", "base_admin", "enterprise"})
 MEETING_READERS = frozenset({"admin", "base_admin", "enterprise", "buyer"})
+OUTCOME_READERS = MEETING_READERS  # the meeting's two sides and the organisers
 API_RULES |= {
     ("GET", "/api/v1/events"): Rule(EVERYONE),
     ("POST", "/api/v1/events"): Rule(
@@ -563,6 +592,17 @@ API_RULES |= {
     ("GET", "/api/v1/events/{event_id}/agenda"): Rule(SIGNED_IN),
     # the check-in list as a file: the organisers
     ("GET", "/api/v1/events/{event_id}/check-in/export"): Rule(EVENT_STAFF),
+    # outcomes: a published meeting of the buyer and the enterprise, its outcome recorded;
+    # its two sides and the organisers read and record it, others do not learn of it
+    ("GET", "/api/v1/events/{event_id}/outcomes"): Rule(SIGNED_IN),
+    ("GET", "/api/v1/events/meetings/{meeting_id}/outcome"): Rule(OUTCOME_READERS),
+    ("PUT", "/api/v1/events/meetings/{meeting_id}/outcome"): Rule(
+        OUTCOME_READERS, lambda ids: {"result": "follow_up", "note": "call in March"}),
+    ("POST", "/api/v1/events/meetings/{meeting_id}/outcome/follow-up"): Rule(
+        OUTCOME_READERS, lambda ids: {"stage": "negotiation"}),
+    # the event's totals are published: everyone reads them; the organisers publish them
+    ("GET", "/api/v1/events/{event_id}/outcome-totals"): Rule(EVERYONE),
+    ("POST", "/api/v1/events/{event_id}/outcome-totals/publish"): Rule(EVENT_STAFF),
 }
 
 # competitions: a published design competition of Anxi, judging open, the officer its judge;
@@ -872,6 +912,13 @@ PAGE_RULES |= {
         EVENT_STAFF, form=lambda ids: {"capacity": "40", "over_capacity": "waitlist",
                                        "slot_minutes": "20", "day_start": "09:00",
                                        "sessions": "6; 0", "tables": "5"}),
+    # the outcomes page: each caller's own meetings' outcomes (the organisers: all)
+    ("GET", "/events/{event_id:int}/outcomes"): Rule(SIGNED_IN),
+    ("POST", "/events/meetings/{meeting_id:int}/outcome"): Rule(
+        OUTCOME_READERS, form=lambda ids: {"result": "follow_up"}),
+    ("POST", "/events/meetings/{meeting_id:int}/follow-up"): Rule(
+        OUTCOME_READERS, form=lambda ids: {"stage": "negotiation"}),
+    ("POST", "/events/{event_id:int}/outcomes/publish"): Rule(EVENT_STAFF, form=lambda ids: {}),
 }
 
 PAGE_RULES |= {
@@ -907,7 +954,7 @@ HIDDEN_OBJECTS = {
     "{intention_id": REQUEST_READERS, "{order_id": REQUEST_READERS, "{round_id": ROUND_VIEWERS,
     "{notification_id": BUYER, "{join_id": BASE_STAFF,
     "{registration_id": REGISTRATION_READERS, "{meeting_request_id": MEETING_READERS,
-    "{judge_id": JUDGES_READERS,
+    "{judge_id": JUDGES_READERS, "{meeting_id": OUTCOME_READERS,
 }
 
 
@@ -1058,6 +1105,8 @@ def _plant_secrets(session: Session, ids: dict[str, Any]) -> dict[str, frozenset
         OTHER_BUYER_TEXT: ADMIN,
         BUYER_MEETING_NOTE: BUYER,
         WORKS_MEETING_NOTE: ENTERPRISE,
+        BUYER_WORKS_OUTCOME: OUTCOME_READERS,
+        WORKS_THIRD_OUTCOME: frozenset({"admin", "base_admin", "enterprise"}),
         JUDGE_SCORE: JUDGE,  # only its judge reads it while judging is open
         JUDGE_COMMENT: JUDGE,
     }

@@ -23,7 +23,14 @@ from tradebase.accounts.guard import set_actor
 from tradebase.accounts.policy import SYSTEM
 from tradebase.accounts.roles import Role
 from tradebase.docking import service as docking
-from tradebase.events.models import Event, EventBase, Registration
+from tradebase.events.models import (
+    Event,
+    EventBase,
+    EventMeeting,
+    MeetingRequest,
+    Registration,
+)
+from tradebase.events.outcome_models import MeetingOutcome
 from tradebase.registry.models import Product
 from tradebase.web import pages
 
@@ -57,6 +64,7 @@ BUTTONS = {
     "/events/meeting-requests/{meeting_request_id:int}/decline",
     "/events/registrations/{registration_id:int}/decision",  # approve / decline
     "/events/registrations/{registration_id:int}/check-in",  # check in / undo
+    "/events/{event_id:int}/outcomes/publish",  # "Publish the totals"
 }
 # Logging in and resetting a password keep their own answers: one message whatever was wrong
 # (no hint which of e-mail and password), and a secret is never sent back.
@@ -107,6 +115,7 @@ FORMS = {
     "/bases/{base_id}/transfer", "/signup", "/signup/enterprise", "/invitations",
     "/events/{event_id:int}/register", "/events/registrations/{registration_id:int}/edit",
     "/events/{event_id:int}/settings",
+    "/events/meetings/{meeting_id:int}/outcome", "/events/meetings/{meeting_id:int}/follow-up",
 }
 
 
@@ -126,6 +135,27 @@ REQUEST_ERRORS = ["text", "quantity", "unit", "destination", "wanted_by", "max_l
                   "target_price", "currency", "incoterm", "quote_deadline", "expires_on"]
 REQUEST_KEPT = ['value="many"', 'value="Germany"', 'value="tomorrow"', 'value="cheap"',
                 'value="euro"', 'value="soon"']
+
+
+def _held_meeting(session: Session, event_id: int, enterprise_id: int) -> int:
+    """A published meeting of a buyer and the enterprise, its outcome recorded."""
+    works = Registration(event_id=event_id, kind="enterprise", enterprise_id=enterprise_id,
+                         status="approved", attendees=[], offers=[], seeks=[])
+    shopper = Registration(event_id=event_id, kind="buyer", organisation="Flow Buyers",
+                           status="approved", attendees=[], offers=[], seeks=[])
+    session.add_all([works, shopper])
+    session.flush()
+    asked = MeetingRequest(event_id=event_id, requester_id=shopper.id, recipient_id=works.id,
+                           status="accepted")
+    session.add(asked)
+    session.flush()
+    meeting = EventMeeting(event_id=event_id, meeting_request_id=asked.id, slot=0,
+                           table_no=0, status="published")
+    session.add(meeting)
+    session.flush()
+    session.add(MeetingOutcome(meeting_id=meeting.id, event_id=event_id, result="follow_up"))
+    session.flush()
+    return meeting.id
 
 
 @pytest.fixture
@@ -156,6 +186,7 @@ def cases(client: TestClient, session: Session, tokens: dict[str, str]) -> dict[
                                 attendees=[], offers=[], seeks=[])
     session.add(registration)
     session.flush()
+    held = _held_meeting(session, docking_day.id, catalog.works["A"])
     _, member_of = anxi_and_member_enterprise(session)
     product_id = session.scalars(select(Product.id).where(Product.sku == "RFQ-A-1")).one()
     enterprise = {
@@ -197,6 +228,14 @@ def cases(client: TestClient, session: Session, tokens: dict[str, str]) -> dict[
             ["capacity", "over_capacity", "registration_deadline", "max_requests",
              "max_meetings", "slot_minutes", "day_start", "sessions", "tables"],
             ['value="many"', 'value="soon"', 'value="nine"', 'value="lots"', ">six<"]),
+        "meeting outcome": Case(
+            f"/events/meetings/{held}/outcome", factory,
+            {"result": "intention", "quantity": "lots", "value": "much", "currency": "euro",
+             "note": "n" * 2100}, ["quantity", "value", "currency", "note"],
+            ['value="lots"', 'value="much"', 'value="euro"'], prefix=f"m{held}-"),
+        "follow-up": Case(f"/events/meetings/{held}/follow-up", factory,
+                          {"stage": "later", "follow_up_note": "n" * 2100},
+                          ["stage", "follow_up_note"], [], prefix=f"f{held}-"),
         "message": Case(f"/docking/enquiries/{enquiry.id}/messages", factory, {"text": ""},
                         ["text"], []),
         "round": Case("/procurement/rounds", auth(tokens["base_admin"]),
@@ -274,6 +313,7 @@ def cases(client: TestClient, session: Session, tokens: dict[str, str]) -> dict[
     "round quote", "supplier quote", "close early", "capacity", "enterprise", "enterprise edit",
     "product", "product edit", "photo", "attachment", "password", "base transfer", "signup",
     "join", "invite", "event registration", "event registration edit", "event settings",
+    "meeting outcome", "follow-up",
 ])
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_every_error_is_shown_beside_its_field(

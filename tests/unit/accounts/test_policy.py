@@ -18,9 +18,12 @@ from tradebase.accounts.policy import (
     may_read_meeting_note,
     may_read_sealed_quotes,
     may_read_thread,
+    may_record_meeting_outcome,
     may_register,
     may_see_enquiry,
     may_see_event,
+    may_see_event_totals,
+    may_see_meeting_outcome,
     may_see_meeting_request,
     may_see_message_author,
     may_see_registration,
@@ -329,3 +332,33 @@ def test_meeting_sides_and_private_notes(who: str) -> None:
     assert may_read_meeting_note(actor, "recipient", SHOPPER, WORKS) is (who == "enterprise")
     colleague = Actor(label="c", role=Role.BUYER, user_id=99, organisation="X")
     assert meeting_side(colleague, SHOPPER, WORKS) == "requester"
+
+
+@pytest.mark.parametrize("who", list(ACTORS))
+def test_who_sees_and_records_a_meeting_outcome(who: str) -> None:
+    """A meeting's outcome: its two sides and the organisers; another pair's is not theirs."""
+    actor = ACTORS[who]
+    sides_and_staff = who in {"admin", "base_admin", "buyer", "enterprise"}
+    assert may_see_meeting_outcome(actor, SHOPPER, WORKS, ORGANISERS) is sides_and_staff
+    assert may_record_meeting_outcome(actor, SHOPPER, WORKS, ORGANISERS) is sides_and_staff
+    # the enterprise's member is no side of the buyer's meeting with a rival works
+    assert may_see_meeting_outcome(actor, SHOPPER, RIVAL_WORKS, ORGANISERS) is (
+        who in {"admin", "base_admin", "buyer"})
+    assert may_see_meeting_outcome(actor, SHOPPER, RIVAL_WORKS, frozenset({OTHER_BASE})) is (
+        who in {"admin", "buyer"})
+    reader = Actor(label="r", role=Role.BUYER, user_id=4, organisation="X",
+                   scopes=frozenset({"read"}))
+    assert may_see_meeting_outcome(reader, SHOPPER, WORKS, ORGANISERS)
+    assert not may_record_meeting_outcome(reader, SHOPPER, WORKS, ORGANISERS)
+
+
+@pytest.mark.parametrize("who", list(ACTORS))
+def test_who_reads_an_events_totals(who: str) -> None:
+    """Totals: the organisers always; everyone once the event and its totals are published."""
+    actor = ACTORS[who]
+    staff = who in {"admin", "base_admin"}
+    for published, outcomes_published in ((True, True), (True, False), (False, True)):
+        assert may_see_event_totals(actor, published=published,
+                                    outcomes_published=outcomes_published,
+                                    organiser_base_ids=ORGANISERS) is (
+            staff or (published and outcomes_published))

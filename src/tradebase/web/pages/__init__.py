@@ -27,6 +27,7 @@ from tradebase.web.pages import (
     enterprises,
     event_agenda,
     event_meetings,
+    event_outcomes,
     event_register,
     event_registration,
     event_schedule,
@@ -77,7 +78,7 @@ ROUTERS = (
     base_transfer.router,
     signup.router, events.router, event_schedule.router, event_agenda.router,
     event_meetings.router, event_register.router, event_registration.router,
-    event_settings.router,
+    event_settings.router, event_outcomes.router,
 )
 """Every page router (``tests/integration/web/test_form_flow.py`` walks their forms)."""
 

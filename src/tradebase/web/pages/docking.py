@@ -22,12 +22,14 @@ from tradebase.docking import attachments, rfq, schemas, service, threads
 from tradebase.docking.attachments import UnsupportedAttachment
 from tradebase.docking.models import Enquiry
 from tradebase.errors import InvalidInput, TooLarge
+from tradebase.events import outcome_totals
 from tradebase.registry.service import get_base
 from tradebase.splitting import service as splits
 from tradebase.splitting.objectives import Objective
 from tradebase.web.api.docking import listing_index
 from tradebase.web.api.docking_rfq import file_storage
 from tradebase.web.deps import DbSession
+from tradebase.web.i18n import localized, request_language
 from tradebase.web.pages.docking_rfq import (
     REQUEST_FIELDS,
     request_extras,
@@ -359,4 +361,8 @@ def order_status(order_id: int, db: DbSession, posted: Posted) -> Response:
 def dashboard(base_id: int, request: Request, db: DbSession) -> HTMLResponse:
     board = service.dashboard(session=db, base_id=base_id)
     base = get_base(session=db, base_id=base_id)
-    return render(request, "docking_dashboard.html", {"board": board, "base": base})
+    lang = request_language(request)
+    events = [{"totals": t, "title": localized(t.event, "title", lang)}
+              for t in outcome_totals.base_events(session=db, base_id=base_id)]
+    return render(request, "docking_dashboard.html", {"board": board, "base": base,
+                                                      "events": events})

@@ -8,7 +8,7 @@ from fastapi.responses import HTMLResponse
 from starlette.requests import Request
 
 from tradebase.accounts.policy import organises_event
-from tradebase.events import registrations, service
+from tradebase.events import outcome_totals, registrations, service
 from tradebase.events.models import Event
 from tradebase.events.schemas import EventKind
 from tradebase.web.deps import DbSession
@@ -50,5 +50,6 @@ def event_page(event_id: int, request: Request, db: DbSession) -> HTMLResponse:
     own = [] if row["organises"] or not request.state.actor.is_authenticated else [
         r for r in registrations.list_registrations(session=db, event_id=event.id)
         if r.status in registrations.ACTIVE]
-    return render(request, "event.html", {**row, "slots": service.slots(event),
-                                          "own_registrations": own})
+    return render(request, "event.html", {
+        **row, "slots": service.slots(event), "own_registrations": own,
+        "totals": outcome_totals.visible_totals(session=db, event_id=event.id)})

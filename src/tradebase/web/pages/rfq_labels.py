@@ -88,6 +88,7 @@ CHANGES: dict[str, str] = {
 ORIGINS: dict[str, str] = {
     EnquiryOrigin.CHOSEN: N_("sent to you"),
     EnquiryOrigin.OPEN: N_("open request"),
+    EnquiryOrigin.EVENT: N_("met at an event"),
 }
 LANDED: dict[str, str] = {
     Landed.LANDED: N_("landed"),

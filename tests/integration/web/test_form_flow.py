@@ -181,12 +181,10 @@ def cases(client: TestClient, session: Session, tokens: dict[str, str]) -> dict[
                         base_rows=[EventBase(base_id=catalog.base_id)])
     session.add(docking_day)
     session.flush()
-    registration = Registration(event_id=docking_day.id, kind="enterprise",
-                                enterprise_id=catalog.works["A"], status="pending",
-                                attendees=[], offers=[], seeks=[])
-    session.add(registration)
-    session.flush()
     held = _held_meeting(session, docking_day.id, catalog.works["A"])
+    registration = session.scalars(select(Registration).where(  # the factory's, edited below
+        Registration.event_id == docking_day.id,
+        Registration.enterprise_id == catalog.works["A"])).one()
     _, member_of = anxi_and_member_enterprise(session)
     product_id = session.scalars(select(Product.id).where(Product.sku == "RFQ-A-1")).one()
     enterprise = {

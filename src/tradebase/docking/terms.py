@@ -109,6 +109,7 @@ class ChangeKind(StrEnum):
 class EnquiryOrigin(StrEnum):
     CHOSEN = "chosen"  # the buyer sent it to this enterprise
     OPEN = "open"  # the enterprise's listings matched an open request
+    MET = "met"  # the buyer asked this enterprise in person (a lead met at a fair)
 
 
 class Landed(StrEnum):

@@ -55,6 +55,7 @@ from tradebase.events.models import (
     Event,
     EventBase,
     EventSchedule,
+    Lead,
     MeetingRequest,
     Registration,
 )
@@ -233,7 +234,39 @@ def _event_ids(session: Session, anxi: Any, enterprise: Enterprise) -> dict[str,
     return {"event_id": event.id, "campaign_id": campaign.id, "registration_id": works.id,
             "buyer_registration_id": shopper.id, "third_registration_id": third.id,
             "unregistered_enterprise_id": others[1], "meeting_request_id": meeting.id,
-            **_competition_ids(session, anxi, enterprise, buyer)}
+            **_competition_ids(session, anxi, enterprise, buyer),
+            **_exhibition_ids(session, anxi, enterprise, others[0], campaign.id)}
+
+
+# A lead's contact: the organisers' and the exhibitor's that collected it, nobody else's
+LEAD_CONTACT = "lead-secret-contact-lq@example.de"
+RIVAL_LEAD_CONTACT = "rival-lead-secret-contact-rq@example.de"
+
+
+def _exhibition_ids(session: Session, anxi: Any, enterprise: Enterprise, other_id: int,
+                    campaign_id: int) -> dict[str, Any]:
+    """A published exhibition of Anxi in Hamburg (in the campaign), the enterprise and
+    another of Anxi exhibiting, and a lead each collected (with a secret contact)."""
+    fair = Event(kind="exhibition", title_en="Matrix fair", status="open", published=True,
+                 parent_id=campaign_id, city="Hamburg", country="DE",
+                 base_rows=[EventBase(base_id=anxi.id)])
+    session.add(fair)
+    session.flush()
+    works = Registration(event_id=fair.id, kind="enterprise", enterprise_id=enterprise.id,
+                         status="approved", attendees=[], offers=[], seeks=[], booth="A-1")
+    rival = Registration(event_id=fair.id, kind="enterprise", enterprise_id=other_id,
+                         status="approved", attendees=[], offers=[], seeks=[])
+    session.add_all([works, rival])
+    session.flush()
+    lead = Lead(event_id=fair.id, registration_id=works.id, buyer_name="Jonas Weber",
+                organisation="Weber Möbel GmbH", country="DE", contact=LEAD_CONTACT,
+                wants="500 rattan garden chairs", quantity=500)
+    rival_lead = Lead(event_id=fair.id, registration_id=rival.id, buyer_name="Lena Vogt",
+                      organisation="Vogt Handel", country="DE", contact=RIVAL_LEAD_CONTACT,
+                      wants="bamboo trays")
+    session.add_all([lead, rival_lead])
+    session.flush()
+    return {"exhibition_id": fair.id, "exhibitor_id": works.id, "lead_id": lead.id}
 
 
 def _competition_ids(session: Session, anxi: Any, enterprise: Enterprise, buyer: User
@@ -519,6 +552,13 @@ API_RULES: dict[tuple[str, str], Rule] = {
 # side's and the organisers' business, a meeting request its two sides' and the organisers'
 EVENT_STAFF = BASE_STAFF
 REGISTRATION_READERS = frozenset({"admin", "base_admin", "enterprise"})
+LEAD_READERS = REGISTRATION_READERS  # the organisers and the exhibitor that collected it
+
+
+def _fair(ids: dict[str, Any]) -> dict[str, Any]:
+    return {"event_id": ids["exhibition_id"]}
+
+
 MEETING_READERS = frozenset({"admin", "base_admin", "enterprise", "buyer"})
 API_RULES |= {
     ("GET", "/api/v1/events"): Rule(EVERYONE),
@@ -561,6 +601,27 @@ API_RULES |= {
     ("POST", "/api/v1/events/{event_id}/schedule/publish"): Rule(EVENT_STAFF),
     ("GET", "/api/v1/events/{event_id}/meetings"): Rule(SIGNED_IN),
     ("GET", "/api/v1/events/{event_id}/agenda"): Rule(SIGNED_IN),
+    # an exhibition's delegation is public; its organisers place the booths
+    ("GET", "/api/v1/events/{event_id}/delegation"): Rule(EVERYONE, ids=_fair),
+    ("PUT", "/api/v1/events/registrations/{registration_id}/booth"): Rule(
+        EVENT_STAFF, lambda ids: {"hall": "B", "booth": "B-7",
+                                  "products_shown": [ids["product_id"]]},
+        ids=lambda ids: {"registration_id": ids["exhibitor_id"]}),
+    # leads: the organisers' and the collecting exhibitor's; lists filter (buyers get none)
+    ("GET", "/api/v1/events/{event_id}/leads"): Rule(SIGNED_IN, ids=_fair),
+    ("GET", "/api/v1/events/{event_id}/leads/counts"): Rule(SIGNED_IN, ids=_fair),
+    ("POST", "/api/v1/events/{event_id}/leads"): Rule(
+        LEAD_READERS, lambda ids: {"registration_id": ids["exhibitor_id"],
+                                   "buyer_name": "Anna Berg", "wants": "rattan stools"},
+        ids=_fair),
+    ("GET", "/api/v1/events/leads/{lead_id}"): Rule(LEAD_READERS),
+    ("POST", "/api/v1/events/leads/{lead_id}/request"): Rule(LEAD_READERS),
+    ("POST", "/api/v1/events/leads/{lead_id}/contact"): Rule(LEAD_READERS),
+    # a campaign's map of the cities reached: whoever sees the campaign
+    ("GET", "/api/v1/events/{event_id}/map"): Rule(
+        EVERYONE, ids=lambda ids: {"event_id": ids["campaign_id"]}),
+    ("GET", "/api/v1/events/{event_id}/map.svg"): Rule(
+        EVERYONE, ids=lambda ids: {"event_id": ids["campaign_id"]}),
 }
 
 # competitions: a published design competition of Anxi, judging open, the officer its judge;
@@ -879,7 +940,7 @@ HIDDEN_OBJECTS = {
     "{intention_id": REQUEST_READERS, "{order_id": REQUEST_READERS, "{round_id": ROUND_VIEWERS,
     "{notification_id": BUYER, "{join_id": BASE_STAFF,
     "{registration_id": REGISTRATION_READERS, "{meeting_request_id": MEETING_READERS,
-    "{judge_id": JUDGES_READERS,
+    "{judge_id": JUDGES_READERS, "{lead_id": LEAD_READERS,
 }
 
 
@@ -897,7 +958,7 @@ CREATED = {  # API writes that answer 201 Created
         "/api/v1/procurement/rounds/{round_id}/needs",
         "/api/v1/procurement/rounds/{round_id}/quotes",
         "/api/v1/events", "/api/v1/events/{event_id}/registrations",
-        "/api/v1/events/{event_id}/meeting-requests",
+        "/api/v1/events/{event_id}/meeting-requests", "/api/v1/events/{event_id}/leads",
         f"{COMPETITION}/categories", f"{COMPETITION}/criteria", f"{COMPETITION}/entries",
         f"{COMPETITION}/judges", f"{COMPETITION}/judges/{{judge_id}}/conflicts",
     )
@@ -1032,6 +1093,8 @@ def _plant_secrets(session: Session, ids: dict[str, Any]) -> dict[str, frozenset
         WORKS_MEETING_NOTE: ENTERPRISE,
         JUDGE_SCORE: JUDGE,  # only its judge reads it while judging is open
         JUDGE_COMMENT: JUDGE,
+        LEAD_CONTACT: LEAD_READERS,
+        RIVAL_LEAD_CONTACT: EVENT_STAFF,  # another exhibitor's lead: not the enterprise's
     }
     secrets |= dict.fromkeys(SEALED_PRICES, frozenset())
     hashes = [*session.scalars(select(User.password_hash).where(User.password_hash != "x")),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from tradebase.accounts.policy import (
@@ -18,9 +20,11 @@ from tradebase.accounts.policy import (
     may_read_meeting_note,
     may_read_sealed_quotes,
     may_read_thread,
+    may_record_lead,
     may_register,
     may_see_enquiry,
     may_see_event,
+    may_see_lead,
     may_see_meeting_request,
     may_see_message_author,
     may_see_registration,
@@ -90,6 +94,11 @@ RULES: dict[tuple[Permission, int | None, int | None], set[str]] = {
     # events: a base's administrators organise its events
     (Permission.ORGANISE_EVENT, OWN_BASE, None): {"admin", "base_admin"},
     (Permission.ORGANISE_EVENT, OTHER_BASE, None): {"admin"},
+    # a lead met at a fair recorded as a docking request for the enterprise that met it
+    (Permission.RECORD_MET_REQUEST, OWN_BASE, OWN_ENTERPRISE): {"admin", "base_admin",
+                                                                 "enterprise"},
+    (Permission.RECORD_MET_REQUEST, OWN_BASE, OTHER_ENTERPRISE): {"admin", "base_admin"},
+    (Permission.RECORD_MET_REQUEST, OTHER_BASE, OTHER_ENTERPRISE): {"admin"},
 }
 
 
@@ -329,3 +338,17 @@ def test_meeting_sides_and_private_notes(who: str) -> None:
     assert may_read_meeting_note(actor, "recipient", SHOPPER, WORKS) is (who == "enterprise")
     colleague = Actor(label="c", role=Role.BUYER, user_id=99, organisation="X")
     assert meeting_side(colleague, SHOPPER, WORKS) == "requester"
+
+
+@pytest.mark.parametrize("who", list(ACTORS))
+def test_who_sees_and_records_a_lead(who: str) -> None:
+    """A lead is the organisers' and its collecting exhibitor's: not another exhibitor, not a
+    buyer, not an officer."""
+    actor = ACTORS[who]
+    assert may_see_lead(actor, WORKS, ORGANISERS) is (who in {"admin", "base_admin",
+                                                               "enterprise"})
+    assert may_see_lead(actor, RIVAL_WORKS, ORGANISERS) is (who in {"admin", "base_admin"})
+    assert may_see_lead(actor, RIVAL_WORKS, frozenset({OTHER_BASE})) is (who == "admin")
+    assert may_record_lead(actor, WORKS, ORGANISERS) is may_see_lead(actor, WORKS, ORGANISERS)
+    read_only = replace(actor, scopes=frozenset({"read"}))
+    assert not may_record_lead(read_only, WORKS, ORGANISERS) or read_only.is_system

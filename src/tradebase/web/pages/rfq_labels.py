@@ -77,6 +77,7 @@ CHANGES: dict[str, str] = {
 ORIGINS: dict[str, str] = {
     EnquiryOrigin.CHOSEN: N_("sent to you"),
     EnquiryOrigin.OPEN: N_("open request"),
+    EnquiryOrigin.MET: N_("met at a fair"),
 }
 LANDED: dict[str, str] = {
     Landed.LANDED: N_("landed"),

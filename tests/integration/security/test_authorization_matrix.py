@@ -905,6 +905,22 @@ PAGE_RULES |= {
         ENTERPRISE, form=lambda ids: {}),
     ("POST", "/events/meeting-requests/{meeting_request_id:int}/decline"): Rule(
         ENTERPRISE, form=lambda ids: {}),
+    # an exhibition's pages (web/pages/event_abroad.py): the organisers' delegation page,
+    # the leads of the fair (the organisers' and each exhibitor's own)
+    ("GET", "/events/{event_id:int}/delegation"): Rule(EVENT_STAFF, ids=_fair),
+    ("POST", "/events/registrations/{registration_id:int}/booth"): Rule(
+        EVENT_STAFF, form=lambda ids: {"hall": "B", "booth": "B-7"},
+        ids=lambda ids: {"registration_id": ids["exhibitor_id"]}),
+    ("GET", "/events/{event_id:int}/leads"): Rule(SIGNED_IN, ids=_fair),
+    ("POST", "/events/{event_id:int}/leads"): Rule(
+        LEAD_READERS, form=lambda ids: {"registration_id": str(ids["exhibitor_id"]),
+                                        "buyer_name": "Anna Berg", "wants": "rattan stools"},
+        ids=_fair),
+    ("POST", "/events/leads/{lead_id:int}/request"): Rule(LEAD_READERS, form=lambda ids: {}),
+    ("POST", "/events/leads/{lead_id:int}/contact"): Rule(LEAD_READERS, form=lambda ids: {}),
+    # a campaign city's namesake chosen by the organisers of its event (Hamburg's id)
+    ("POST", "/events/{event_id:int}/place"): Rule(
+        EVENT_STAFF, form=lambda ids: {"geonameid": "2911298"}, ids=_fair),
 }
 
 PAGE_RULES |= {

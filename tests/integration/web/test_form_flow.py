@@ -23,7 +23,7 @@ from tradebase.accounts.guard import set_actor
 from tradebase.accounts.policy import SYSTEM
 from tradebase.accounts.roles import Role
 from tradebase.docking import service as docking
-from tradebase.events.models import Event, EventBase
+from tradebase.events.models import Event, EventBase, Registration
 from tradebase.registry.models import Product
 from tradebase.web import pages
 
@@ -56,6 +56,8 @@ BUTTONS = {
     "/events/meeting-requests/{meeting_request_id:int}/accept",
     "/events/meeting-requests/{meeting_request_id:int}/decline",
     "/events/registrations/{registration_id:int}/decision",  # approve / decline
+    "/events/leads/{lead_id:int}/request", "/events/leads/{lead_id:int}/contact",
+    "/events/{event_id:int}/place",  # a namesake's "this one"
 }
 # Logging in and resetting a password keep their own answers: one message whatever was wrong
 # (no hint which of e-mail and password), and a secret is never sent back.
@@ -104,7 +106,8 @@ FORMS = {
     "/products/{product_id:int}/edit", "/products/{product_id:int}/photos", "/account/password",
     "/docking/requests/{request_id:int}/attachments",
     "/bases/{base_id}/transfer", "/signup", "/signup/enterprise", "/invitations",
-    "/events/{event_id:int}/register",
+    "/events/{event_id:int}/register", "/events/{event_id:int}/leads",
+    "/events/registrations/{registration_id:int}/booth",
 }
 
 
@@ -148,6 +151,14 @@ def cases(client: TestClient, session: Session, tokens: dict[str, str]) -> dict[
                         sessions=[{"slots": 4, "break_after": 0}], tables=4,
                         base_rows=[EventBase(base_id=catalog.base_id)])
     session.add(docking_day)
+    fair = Event(kind="exhibition", title_en="Flow fair", status="open", published=True,
+                 city="Hamburg", country="DE", base_rows=[EventBase(base_id=catalog.base_id)])
+    session.add(fair)
+    session.flush()
+    exhibitor = Registration(event_id=fair.id, kind="enterprise",
+                             enterprise_id=catalog.works["A"], status="approved",
+                             attendees=[], offers=[], seeks=[])
+    session.add(exhibitor)
     session.flush()
     _, member_of = anxi_and_member_enterprise(session)
     product_id = session.scalars(select(Product.id).where(Product.sku == "RFQ-A-1")).one()
@@ -177,6 +188,15 @@ def cases(client: TestClient, session: Session, tokens: dict[str, str]) -> dict[
             f"/events/{docking_day.id}/register", factory,
             {"enterprise_id": str(catalog.works["A"]), "attendees": "Li Wei; sales; Deutsch",
              "items": "frames " * 400}, ["attendees", "items"], ["Deutsch"]),
+        "lead": Case(
+            f"/events/{fair.id}/leads", bureau,
+            {"registration_id": str(exhibitor.id), "buyer_name": "", "country": "Germany",
+             "quantity": "many", "contact": "x" * 400},
+            ["buyer_name", "country", "quantity", "contact"],
+            ['value="Germany"', 'value="many"']),
+        "booth": Case(f"/events/registrations/{exhibitor.id}/booth", bureau,
+                      {"hall": "H" * 50, "booth": "B" * 50}, ["hall", "booth"],
+                      [f'value="{"H" * 50}"'], prefix=f"r{exhibitor.id}-"),
         "message": Case(f"/docking/enquiries/{enquiry.id}/messages", factory, {"text": ""},
                         ["text"], []),
         "round": Case("/procurement/rounds", auth(tokens["base_admin"]),
@@ -253,7 +273,7 @@ def cases(client: TestClient, session: Session, tokens: dict[str, str]) -> dict[
     "request", "edit", "enquire", "quote", "intention", "message", "round", "need",
     "round quote", "supplier quote", "close early", "capacity", "enterprise", "enterprise edit",
     "product", "product edit", "photo", "attachment", "password", "base transfer", "signup",
-    "join", "invite", "event registration",
+    "join", "invite", "event registration", "lead", "booth",
 ])
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_every_error_is_shown_beside_its_field(

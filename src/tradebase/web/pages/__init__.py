@@ -25,6 +25,7 @@ from tradebase.web.pages import (
     docking_rfq,
     enquire,
     enterprises,
+    event_abroad,
     event_meetings,
     event_register,
     event_schedule,
@@ -73,7 +74,7 @@ ROUTERS = (
     inbox.router, product_page.router, enquire.router, threads.router, workspace.router,
     base_transfer.router,
     signup.router, events.router, event_schedule.router,
-    event_meetings.router, event_register.router,
+    event_meetings.router, event_register.router, event_abroad.router,
 )
 """Every page router (``tests/integration/web/test_form_flow.py`` walks their forms)."""
 

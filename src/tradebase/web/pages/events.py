@@ -1,14 +1,17 @@
 """Pages of events: the list (published events, and those the caller organises) and an
 event's public page (only what its organisers published), with the way on: the organisers
-to the schedule page, a participant to its agenda (``event_schedule.py``)."""
+to the schedule page, a participant to its agenda (``event_schedule.py``). An exhibition's
+page shows its delegation (booths, products shown), a campaign's its progress against the
+target and the map of the cities reached (``event_abroad.py`` has the organisers' pages)."""
 
 from __future__ import annotations
 
 from fastapi.responses import HTMLResponse
+from markupsafe import Markup
 from starlette.requests import Request
 
 from tradebase.accounts.policy import organises_event
-from tradebase.events import service
+from tradebase.events import delegation, reach, service
 from tradebase.events.models import Event
 from tradebase.events.schemas import EventKind
 from tradebase.web.deps import DbSession
@@ -43,8 +46,22 @@ def events_page(request: Request, db: DbSession) -> HTMLResponse:
     return render(request, "events.html", {"rows": rows})
 
 
+def _campaign(request: Request, db: DbSession, event: Event) -> dict[str, object]:
+    """A campaign's progress against its target, and its map (the organisers are told which
+    cities the gazetteer could not place for sure)."""
+    found = reach.campaign_map(session=db, campaign_id=event.id)
+    title = localized(event, "title", request_language(request))
+    return {"progress": service.campaign_progress(session=db, campaign_id=event.id),
+            "map": found, "map_svg": Markup(reach.map_svg(found, title=title))}  # noqa: S704 - built by map_svg from escaped text
+
+
 @router.get("/events/{event_id:int}", response_class=HTMLResponse)
 def event_page(event_id: int, request: Request, db: DbSession) -> HTMLResponse:
     event = service.get_event(session=db, event_id=event_id)
-    return render(request, "event.html", {**_row(request, event),
-                                          "slots": service.slots(event)})
+    context: dict[str, object] = {**_row(request, event), "slots": service.slots(event)}
+    if event.kind in delegation.EXHIBITING:
+        context["exhibitors"] = delegation.delegation(session=db, event_id=event.id)
+        context["exhibiting"] = True
+    if event.kind == EventKind.CAMPAIGN.value:
+        context |= _campaign(request, db, event)
+    return render(request, "event.html", context)

@@ -9,8 +9,10 @@ cities in one region are not lost in a world map; with no point it is the whole 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
-from xml.sax.saxutils import escape, quoteattr
+from xml.sax.saxutils import escape as _escape
+from xml.sax.saxutils import quoteattr as _quoteattr
 
 STEP = 15  # degrees between graticule lines
 PAD = 10  # degrees of margin around the points
@@ -20,6 +22,19 @@ FONT = 12  # label size in SVG units at the smallest view; grows with the view
 # colours as presentation attributes: the pages' CSP allows no inline <style>
 SEA, GRID, EQUATOR, SCALE_TEXT = "#eef4f8", "#c5d3de", "#8aa3b8", "#5b6f80"
 DOT, UNCERTAIN, LABEL = "#c0392b", "#b7791f", "#1f2d3a"
+
+
+# characters XML 1.0 does not allow (control characters, lone surrogates, U+FFFE/U+FFFF)
+_NOT_XML = re.compile("[^\u0009\u000a\u000d\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def escape(text: str) -> str:
+    """Text as XML character data: escaped, with the characters XML cannot hold dropped."""
+    return _escape(_NOT_XML.sub("", text))
+
+
+def quoteattr(text: str) -> str:
+    return _quoteattr(_NOT_XML.sub("", text))
 
 
 @dataclass(frozen=True)

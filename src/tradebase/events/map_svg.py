@@ -18,7 +18,9 @@ STEP = 15  # degrees between graticule lines
 PAD = 10  # degrees of margin around the points
 MIN_SPAN = (60, 30)  # the smallest view, in degrees of longitude and latitude
 SCALE = 8  # SVG units per degree
-FONT = 12  # label size in SVG units at the smallest view; grows with the view
+# label size as a share of the view's width: about 16 px on a desktop page, 7 px on a phone
+# (where the city list under the map names them too)
+FONT = 0.021
 # colours as presentation attributes: the pages' CSP allows no inline <style>
 SEA, GRID, EQUATOR, SCALE_TEXT = "#eef4f8", "#c5d3de", "#8aa3b8", "#5b6f80"
 DOT, UNCERTAIN, LABEL = "#c0392b", "#b7791f", "#1f2d3a"
@@ -132,22 +134,53 @@ def _scale_labels(view: View, font: float) -> list[str]:
     lon = _snap_up(view.west) + STEP
     while lon < view.east:
         out.append(f'<text class="scale" x="{view.x(lon) + 2}" y="{view.height - 3}" '
-                   f'font-size="{font * 0.8:.1f}" fill="{SCALE_TEXT}">'
+                   f'font-size="{font * 0.6:.1f}" fill="{SCALE_TEXT}">'
                    f'{_degrees(lon, "E", "W")}</text>')
         lon += 2 * STEP
     lat = _snap_up(view.south) + STEP
     while lat < view.north:
         out.append(f'<text class="scale" x="2" y="{view.y(lat) - 2}" '
-                   f'font-size="{font * 0.8:.1f}" fill="{SCALE_TEXT}">'
+                   f'font-size="{font * 0.6:.1f}" fill="{SCALE_TEXT}">'
                    f'{_degrees(lat, "N", "S")}</text>')
         lat += STEP
     return out
 
 
+Box = tuple[float, float, float, float]  # a label's left, top, right, bottom
+
+
+def _label_place(view: View, taken: list[Box], x: float, y: float, length: int, font: float,
+                 radius: float) -> tuple[str, float, float]:
+    """Where a city's label goes (anchor, x, y of its baseline): east of the dot, else west,
+    else a line lower or higher on either side — the first that overlaps no label placed
+    before and stays in the view; the first of them when none does. The chosen box is noted
+    in ``taken``."""
+    width, gap = 0.6 * font * length, radius + font * 0.25
+    tries = []
+    for shift in (0.0, font, -font):
+        for side in ("start", "end"):
+            left = x + gap if side == "start" else x - gap - width
+            top = y + shift - font * 0.65
+            tries.append((side, left, top))
+    chosen = tries[0] if x + gap + width <= view.width else tries[1]
+    for side, left, top in tries:
+        box = (left, top, left + width, top + font)
+        inside = box[0] >= 0 and box[2] <= view.width and box[1] >= 0 and box[3] <= view.height
+        clear = all(box[2] <= b[0] or b[2] <= box[0] or box[3] <= b[1] or b[3] <= box[1]
+                    for b in taken)
+        if inside and clear:
+            chosen = (side, left, top)
+            break
+    side, left, top = chosen
+    taken.append((left, top, left + width, top + font))
+    anchor_x = left if side == "start" else left + width
+    return side, round(anchor_x, 2), round(top + font * 0.8, 2)
+
+
 def campaign_map_svg(points: list[MapPoint], *, title: str) -> str:
     """The SVG document of the map: ``title`` names it for screen readers."""
     view = view_of(points)
-    font = round(FONT * max(1.0, view.width / (MIN_SPAN[0] * SCALE) / 2.5), 1)
+    font = round(FONT * view.width, 1)
     radius = round(font * 0.4, 1)
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="campaign-map" role="img" '
@@ -158,17 +191,16 @@ def campaign_map_svg(points: list[MapPoint], *, title: str) -> str:
         f'fill="{SEA}"/>',
         *_graticule(view), *_scale_labels(view, font),
     ]
+    taken: list[Box] = []
     for point in sorted(points, key=lambda p: (-p.latitude, p.longitude)):
         x, y = view.x(point.longitude), view.y(point.latitude)
         kind, colour = ("dot uncertain", UNCERTAIN) if point.uncertain else ("dot", DOT)
-        label_left = x > view.width * 0.75  # near the east edge the label goes west
-        anchor = "end" if label_left else "start"
-        dx = -(radius + 3) if label_left else radius + 3
+        anchor, lx, ly = _label_place(view, taken, x, y, len(point.label), font, radius)
         parts.append(
             f'<g class="city"><circle class="{kind}" cx="{x}" cy="{y}" r="{radius}" '
             f'fill="{colour}" stroke="#ffffff" stroke-width="{radius / 3:.1f}">'
             f"<title>{escape(point.label)}</title></circle>"
-            f'<text class="label" x="{round(x + dx, 2)}" y="{round(y + font * 0.35, 2)}" '
+            f'<text class="label" x="{lx}" y="{ly}" '
             f'font-size="{font}" text-anchor="{anchor}" fill="{LABEL}" stroke="#ffffff" '
             f'stroke-width="{font / 4:.1f}" paint-order="stroke">{escape(point.label)}</text>'
             "</g>")

@@ -51,6 +51,7 @@ __all__ = [
     "may_read_sealed_quotes",
     "may_read_sealed_scores",
     "may_read_thread",
+    "may_record_lead",
     "may_record_meeting_outcome",
     "may_register",
     "may_report_request",
@@ -63,6 +64,7 @@ __all__ = [
     "may_see_enquiry",
     "may_see_event",
     "may_see_event_totals",
+    "may_see_lead",
     "may_see_meeting_outcome",
     "may_see_meeting_request",
     "may_see_message_author",
@@ -104,6 +106,9 @@ class Permission(StrEnum):
     QUOTE_IN_ROUND = "quote_in_round"
     # events: create an event of a base (docking day, exhibition, festival, campaign, ...)
     ORGANISE_EVENT = "organise_event"
+    # a docking request a buyer without an account made in person (a lead met at a fair),
+    # recorded for the enterprise that met it: its members, its base's administrators
+    RECORD_MET_REQUEST = "record_met_request"
 
 
 # Permissions that read only: a read-only API token holds them too.
@@ -199,6 +204,10 @@ def is_allowed(
             return actor.role is Role.SUPPLIER and bool(actor.organisation.strip())
         case Permission.ORGANISE_EVENT:
             return actor.role is Role.BASE_ADMIN and administers
+        case Permission.RECORD_MET_REQUEST:
+            if actor.role is Role.BASE_ADMIN:
+                return administers
+            return actor.role is Role.ENTERPRISE and enterprise_id in actor.enterprise_ids
         case Permission.DECLARE_NEED:
             if actor.role is Role.BASE_ADMIN:
                 return administers
@@ -710,6 +719,20 @@ def may_read_meeting_note(actor: Actor, note_side: str, requester: EventParty,
     """A side's private note on a meeting request: that side only (and the system); not
     the other side, not the organisers. A response for anyone else has no such field."""
     return actor.is_system or meeting_side(actor, requester, recipient) == note_side
+
+
+def may_see_lead(actor: Actor, collector: EventParty, organiser_base_ids: frozenset[int]
+                 ) -> bool:
+    """A lead collected at a fair (a buyer's name, contact and wants): the event's organisers
+    and the exhibitor that collected it (``collector``, its registration's party). Not the
+    other exhibitors of the delegation, not the public."""
+    return acts_for_party(actor, collector) or organises_event(actor, organiser_base_ids)
+
+
+def may_record_lead(actor: Actor, collector: EventParty, organiser_base_ids: frozenset[int]
+                    ) -> bool:
+    """Record a lead for an exhibitor, or turn it into a docking request or a contact."""
+    return actor.can_write and may_see_lead(actor, collector, organiser_base_ids)
 
 
 # --- competitions: organisers, judges, conflicts of interest, sealed scores ----------------

@@ -1,5 +1,6 @@
 """Enquiries a buyer starts from what it looks at: a product page, an enterprise's page or a
-free-capacity offer. One flow for the three: a docking request written for it (prefilled
+free-capacity offer — or makes in person to an exhibitor at a fair (``record_met_request``).
+One flow for the three: a docking request written for it (prefilled
 from the product, the enterprise or the offer) and an enquiry about one listing of that
 enterprise, sent at once. It is the request and the enquiry of ``docking/service.py``, with
 their rules (who may post, the daily caps), created together or not at all.
@@ -8,15 +9,19 @@ their rules (who may post, the daily caps), created together or not at all.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tradebase.accounts.guard import authorize, current_actor
 from tradebase.accounts.policy import Permission, Role
-from tradebase.docking import schemas, service
+from tradebase.docking import notices, schemas, service
+from tradebase.docking import rfq_rules as rules
 from tradebase.docking.index_store import ListingIndex
-from tradebase.docking.models import CapacityOffer, Enquiry
+from tradebase.docking.models import BuyerRequest, CapacityOffer, Enquiry
+from tradebase.docking.schemas import EnquiryStatus
+from tradebase.docking.terms import EnquiryOrigin
 from tradebase.errors import InvalidInput, NotFound
 from tradebase.registry.models import Enterprise, Product
 
@@ -113,4 +118,41 @@ def enquire(
                              index=index, enquiries_per_day=enquiries_per_day)
 
 
-__all__ = ["EnquirySubject", "check_may_enquire", "enquire", "enquiry_subject"]
+def record_met_request(
+    *, session: Session, index: ListingIndex, data: schemas.RequestCreate, organisation: str,
+    enterprise_id: int,
+) -> BuyerRequest:
+    """A request a buyer without an account made in person (a lead met at a fair) to
+    ``enterprise_id``, recorded by that enterprise's members or its base's administrators
+    (``Permission.RECORD_MET_REQUEST``): the request of the buyer's ``organisation`` — no buyer
+    account; a buyer of that organisation who joins later acts for it — and its enquiry, sent
+    to the enterprise at once (origin ``met``), so the enterprise quotes it and its base sees
+    it like any other request sent to it."""
+    enterprise = session.get(Enterprise, enterprise_id)
+    if enterprise is None:
+        raise NotFound(f"Enterprise {enterprise_id} not found", field="enterprise_id")
+    authorize(session, Permission.RECORD_MET_REQUEST, base_id=enterprise.base_id,
+              enterprise_id=enterprise.id)
+    rules.check_future("quote_deadline", data.quote_deadline)
+    rules.check_future("expires_on", data.expires_on)
+    analysis = index.current(session.connection()).analyse(data.text)
+    request = BuyerRequest(
+        buyer_id=None, organisation=organisation, text=data.text,
+        language=analysis.language, quantity=data.quantity, unit=data.unit,
+        destination=data.destination, wanted_by=data.wanted_by,
+        max_lead_time_days=data.max_lead_time_days, certifications=list(data.certifications),
+        target_price=data.target_price, currency=data.currency, hs_code=data.hs_code,
+        hs_proposed=analysis.hs.code,
+        **data.model_dump(include=set(schemas.RequestTerms.model_fields)),
+    )
+    request.enquiries.append(Enquiry(
+        enterprise_id=enterprise.id, skus=[], reasons=[], reason_codes=[],
+        status=EnquiryStatus.SENT, origin=EnquiryOrigin.MET, sent_at=datetime.now(UTC)))
+    session.add(request)
+    session.flush()
+    notices.enquiry_sent(session=session, enquiry=request.enquiries[0])
+    return request
+
+
+__all__ = ["EnquirySubject", "check_may_enquire", "enquire", "enquiry_subject",
+           "record_met_request"]

@@ -110,6 +110,7 @@ class EnquiryOrigin(StrEnum):
     CHOSEN = "chosen"  # the buyer sent it to this enterprise
     OPEN = "open"  # the enterprise's listings matched an open request
     EVENT = "event"  # they met at an event's meeting and signed an intention there
+    MET = "met"  # the buyer asked this enterprise in person (a lead met at a fair)
 
 
 class Landed(StrEnum):

@@ -84,6 +84,8 @@ class Event(Model, Versioned):
     target_countries: Mapped[int | None] = mapped_column(Integer)
     target_visitors: Mapped[int | None] = mapped_column(Integer)
     target_value: Mapped[float | None] = mapped_column(Float)
+    # the organisers' choice among a city's namesakes in the gazetteer (``events/gazetteer.py``)
+    geonameid: Mapped[int | None] = mapped_column(Integer)
     created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
 
@@ -121,6 +123,9 @@ class Registration(Model, Versioned):
     seeks: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     available_slots: Mapped[list[int] | None] = mapped_column(JSON)
     booth: Mapped[str] = mapped_column(String(40), default="")
+    hall: Mapped[str] = mapped_column(String(40), default="", server_default="")
+    # an exhibitor's products shown at its booth: ids of its own catalog's products
+    products_shown: Mapped[list[int]] = mapped_column(JSON, default=list, server_default="[]")
     status: Mapped[str] = mapped_column(String(12), default="pending")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
     decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
@@ -145,6 +150,35 @@ class Registration(Model, Versioned):
     @property
     def name_en(self) -> str:
         return self.enterprise.name_en if self.enterprise is not None else self.organisation
+
+
+class Lead(Model, Versioned):
+    """A buyer met at a fair by an exhibitor of the delegation: who, from where, how to reach
+    them and what they want. It becomes a docking request (``docking_request_id``) or stays a
+    buyer contact (``status``). The organisers' and the collecting enterprise's business only
+    (``policy.may_see_lead``)."""
+
+    __tablename__ = "event_leads"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(
+        ForeignKey("events.id", ondelete="CASCADE"), index=True)
+    registration_id: Mapped[int] = mapped_column(  # the exhibitor that met the buyer
+        ForeignKey("event_registrations.id", ondelete="CASCADE"), index=True)
+    buyer_name: Mapped[str] = mapped_column(String(200))
+    organisation: Mapped[str] = mapped_column(String(200), default="")
+    country: Mapped[str | None] = mapped_column(String(2))
+    contact: Mapped[str] = mapped_column(String(300), default="")
+    wants: Mapped[str] = mapped_column(Text, default="")
+    quantity: Mapped[int | None] = mapped_column(Integer)
+    unit: Mapped[str] = mapped_column(String(20), default="pcs")
+    status: Mapped[str] = mapped_column(String(10), default="new")  # new, request, contact
+    docking_request_id: Mapped[int | None] = mapped_column(
+        ForeignKey("docking_requests.id", ondelete="SET NULL"))
+    recorded_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
+
+    registration: Mapped[Registration] = relationship(lazy="joined")
 
 
 class MeetingRequest(Model, Versioned):
@@ -225,5 +259,5 @@ class EventSchedule(Model):
         return 0.0 if self.upper_bound <= 0 else max(0.0, 1 - self.meetings / self.upper_bound)
 
 
-__all__ = ["Event", "EventBase", "EventMeeting", "EventSchedule", "MeetingRequest",
+__all__ = ["Event", "EventBase", "EventMeeting", "EventSchedule", "Lead", "MeetingRequest",
            "Registration"]

@@ -156,6 +156,9 @@ class EventFields(BaseModel):
     target_countries: Count | None = None
     target_visitors: Count | None = None
     target_value: Money | None = None
+    geonameid: Annotated[int, Field(ge=1, le=2**31 - 1)] | None = Field(
+        None, description="The city's GeoNames id, to choose among namesakes on the campaign "
+                          "map (GET /api/v1/events/{campaign}/map lists them)")
 
     @field_validator("country")
     @classmethod
@@ -238,6 +241,7 @@ class EventOut(BaseModel):
     target_countries: int | None
     target_visitors: int | None
     target_value: float | None
+    geonameid: int | None
     version: int
 
 
@@ -323,6 +327,8 @@ class RegistrationOut(BaseModel):
     seeks: list[Offer]
     available_slots: list[int] | None
     booth: str
+    hall: str
+    products_shown: list[int]
     status: RegistrationStatus
     created_at: datetime
     decided_at: datetime | None

@@ -24,7 +24,7 @@ from tradebase.accounts.policy import (
     organises_event,
 )
 from tradebase.errors import Conflict, Forbidden, InvalidInput, NotFound, Unauthenticated
-from tradebase.events import schemas
+from tradebase.events import gazetteer, schemas
 from tradebase.events.models import Event, EventBase, Registration
 from tradebase.events.schemas import EventKind, EventStatus
 from tradebase.events.slots import Slot, slot_times
@@ -36,7 +36,7 @@ _PLAIN_FIELDS = (
     "starts_on", "ends_on", "timezone", "languages", "capacity", "over_capacity",
     "registration_deadline", "status", "published", "auto_accept", "max_requests",
     "max_meetings", "visitors", "value", "currency", "target_text", "target_cities",
-    "target_countries", "target_visitors", "target_value",
+    "target_countries", "target_visitors", "target_value", "geonameid",
 )
 
 
@@ -143,6 +143,10 @@ def _apply(session: Session, event: Event, data: schemas.EventFields) -> None:
         event.day_start = plan.day_start if plan else None
         event.sessions = [s.model_dump() for s in plan.sessions] if plan else []
         event.tables = plan.tables if plan else None
+    if "geonameid" in given and data.geonameid is not None and (
+            gazetteer.place_by_id(data.geonameid) is None):
+        raise InvalidInput(f"the gazetteer has no place {data.geonameid}", field="geonameid",
+                           code="events.unknown_place", params={"geonameid": data.geonameid})
     if event.starts_on and event.ends_on and event.ends_on < event.starts_on:
         raise InvalidInput("the event ends before it starts", field="ends_on",
                            code="events.dates")

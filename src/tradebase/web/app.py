@@ -19,6 +19,7 @@ from tradebase.web.api import competitions as competitions_api
 from tradebase.web.api import docking as docking_api
 from tradebase.web.api import docking_rfq as docking_rfq_api
 from tradebase.web.api import docking_threads as docking_threads_api
+from tradebase.web.api import event_abroad as event_abroad_api
 from tradebase.web.api import event_outcomes as event_outcomes_api
 from tradebase.web.api import event_schedule as event_schedule_api
 from tradebase.web.api import events as events_api
@@ -78,6 +79,7 @@ def create_app(
     app.include_router(competitions_api.router)
     app.include_router(event_schedule_api.router)
     app.include_router(event_outcomes_api.router)
+    app.include_router(event_abroad_api.router)
 
     from tradebase.notifications.channels import MailChannel
     from tradebase.web import pages

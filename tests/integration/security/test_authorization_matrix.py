@@ -56,6 +56,7 @@ from tradebase.events.models import (
     EventBase,
     EventMeeting,
     EventSchedule,
+    Lead,
     MeetingRequest,
     Registration,
 )
@@ -239,7 +240,39 @@ def _event_ids(session: Session, anxi: Any, enterprise: Enterprise) -> dict[str,
             "meeting_id": met.id,
             "buyer_registration_id": shopper.id, "third_registration_id": third.id,
             "unregistered_enterprise_id": others[1], "meeting_request_id": meeting.id,
-            **_competition_ids(session, anxi, enterprise, buyer)}
+            **_competition_ids(session, anxi, enterprise, buyer),
+            **_exhibition_ids(session, anxi, enterprise, others[0], campaign.id)}
+
+
+# A lead's contact: the organisers' and the exhibitor's that collected it, nobody else's
+LEAD_CONTACT = "lead-secret-contact-lq@example.de"
+RIVAL_LEAD_CONTACT = "rival-lead-secret-contact-rq@example.de"
+
+
+def _exhibition_ids(session: Session, anxi: Any, enterprise: Enterprise, other_id: int,
+                    campaign_id: int) -> dict[str, Any]:
+    """A published exhibition of Anxi in Hamburg (in the campaign), the enterprise and
+    another of Anxi exhibiting, and a lead each collected (with a secret contact)."""
+    fair = Event(kind="exhibition", title_en="Matrix fair", status="open", published=True,
+                 parent_id=campaign_id, city="Hamburg", country="DE",
+                 base_rows=[EventBase(base_id=anxi.id)])
+    session.add(fair)
+    session.flush()
+    works = Registration(event_id=fair.id, kind="enterprise", enterprise_id=enterprise.id,
+                         status="approved", attendees=[], offers=[], seeks=[], booth="A-1")
+    rival = Registration(event_id=fair.id, kind="enterprise", enterprise_id=other_id,
+                         status="approved", attendees=[], offers=[], seeks=[])
+    session.add_all([works, rival])
+    session.flush()
+    lead = Lead(event_id=fair.id, registration_id=works.id, buyer_name="Jonas Weber",
+                organisation="Weber Möbel GmbH", country="DE", contact=LEAD_CONTACT,
+                wants="500 rattan garden chairs", quantity=500)
+    rival_lead = Lead(event_id=fair.id, registration_id=rival.id, buyer_name="Lena Vogt",
+                      organisation="Vogt Handel", country="DE", contact=RIVAL_LEAD_CONTACT,
+                      wants="bamboo trays")
+    session.add_all([lead, rival_lead])
+    session.flush()
+    return {"exhibition_id": fair.id, "exhibitor_id": works.id, "lead_id": lead.id}
 
 
 # What a held meeting produced: its two sides and the organisers read it, nobody else
@@ -547,6 +580,13 @@ API_RULES: dict[tuple[str, str], Rule] = {
 # side's and the organisers' business, a meeting request its two sides' and the organisers'
 EVENT_STAFF = BASE_STAFF
 REGISTRATION_READERS = frozenset({"admin", "base_admin", "enterprise"})
+LEAD_READERS = REGISTRATION_READERS  # the organisers and the exhibitor that collected it
+
+
+def _fair(ids: dict[str, Any]) -> dict[str, Any]:
+    return {"event_id": ids["exhibition_id"]}
+
+
 MEETING_READERS = frozenset({"admin", "base_admin", "enterprise", "buyer"})
 OUTCOME_READERS = MEETING_READERS  # the meeting's two sides and the organisers
 API_RULES |= {
@@ -603,6 +643,27 @@ API_RULES |= {
     # the event's totals are published: everyone reads them; the organisers publish them
     ("GET", "/api/v1/events/{event_id}/outcome-totals"): Rule(EVERYONE),
     ("POST", "/api/v1/events/{event_id}/outcome-totals/publish"): Rule(EVENT_STAFF),
+    # an exhibition's delegation is public; its organisers place the booths
+    ("GET", "/api/v1/events/{event_id}/delegation"): Rule(EVERYONE, ids=_fair),
+    ("PUT", "/api/v1/events/registrations/{registration_id}/booth"): Rule(
+        EVENT_STAFF, lambda ids: {"hall": "B", "booth": "B-7",
+                                  "products_shown": [ids["product_id"]]},
+        ids=lambda ids: {"registration_id": ids["exhibitor_id"]}),
+    # leads: the organisers' and the collecting exhibitor's; lists filter (buyers get none)
+    ("GET", "/api/v1/events/{event_id}/leads"): Rule(SIGNED_IN, ids=_fair),
+    ("GET", "/api/v1/events/{event_id}/leads/counts"): Rule(SIGNED_IN, ids=_fair),
+    ("POST", "/api/v1/events/{event_id}/leads"): Rule(
+        LEAD_READERS, lambda ids: {"registration_id": ids["exhibitor_id"],
+                                   "buyer_name": "Anna Berg", "wants": "rattan stools"},
+        ids=_fair),
+    ("GET", "/api/v1/events/leads/{lead_id}"): Rule(LEAD_READERS),
+    ("POST", "/api/v1/events/leads/{lead_id}/request"): Rule(LEAD_READERS),
+    ("POST", "/api/v1/events/leads/{lead_id}/contact"): Rule(LEAD_READERS),
+    # a campaign's map of the cities reached: whoever sees the campaign
+    ("GET", "/api/v1/events/{event_id}/map"): Rule(
+        EVERYONE, ids=lambda ids: {"event_id": ids["campaign_id"]}),
+    ("GET", "/api/v1/events/{event_id}/map.svg"): Rule(
+        EVERYONE, ids=lambda ids: {"event_id": ids["campaign_id"]}),
 }
 
 # competitions: a published design competition of Anxi, judging open, the officer its judge;
@@ -919,6 +980,22 @@ PAGE_RULES |= {
     ("POST", "/events/meetings/{meeting_id:int}/follow-up"): Rule(
         OUTCOME_READERS, form=lambda ids: {"stage": "negotiation"}),
     ("POST", "/events/{event_id:int}/outcomes/publish"): Rule(EVENT_STAFF, form=lambda ids: {}),
+    # an exhibition's pages (web/pages/event_abroad.py): the organisers' delegation page,
+    # the leads of the fair (the organisers' and each exhibitor's own)
+    ("GET", "/events/{event_id:int}/delegation"): Rule(EVENT_STAFF, ids=_fair),
+    ("POST", "/events/registrations/{registration_id:int}/booth"): Rule(
+        EVENT_STAFF, form=lambda ids: {"hall": "B", "booth": "B-7"},
+        ids=lambda ids: {"registration_id": ids["exhibitor_id"]}),
+    ("GET", "/events/{event_id:int}/leads"): Rule(SIGNED_IN, ids=_fair),
+    ("POST", "/events/{event_id:int}/leads"): Rule(
+        LEAD_READERS, form=lambda ids: {"registration_id": str(ids["exhibitor_id"]),
+                                        "buyer_name": "Anna Berg", "wants": "rattan stools"},
+        ids=_fair),
+    ("POST", "/events/leads/{lead_id:int}/request"): Rule(LEAD_READERS, form=lambda ids: {}),
+    ("POST", "/events/leads/{lead_id:int}/contact"): Rule(LEAD_READERS, form=lambda ids: {}),
+    # a campaign city's namesake chosen by the organisers of its event (Hamburg's id)
+    ("POST", "/events/{event_id:int}/place"): Rule(
+        EVENT_STAFF, form=lambda ids: {"geonameid": "2911298"}, ids=_fair),
 }
 
 PAGE_RULES |= {
@@ -955,6 +1032,7 @@ HIDDEN_OBJECTS = {
     "{notification_id": BUYER, "{join_id": BASE_STAFF,
     "{registration_id": REGISTRATION_READERS, "{meeting_request_id": MEETING_READERS,
     "{judge_id": JUDGES_READERS, "{meeting_id": OUTCOME_READERS,
+    "{lead_id": LEAD_READERS,
 }
 
 
@@ -972,7 +1050,7 @@ CREATED = {  # API writes that answer 201 Created
         "/api/v1/procurement/rounds/{round_id}/needs",
         "/api/v1/procurement/rounds/{round_id}/quotes",
         "/api/v1/events", "/api/v1/events/{event_id}/registrations",
-        "/api/v1/events/{event_id}/meeting-requests",
+        "/api/v1/events/{event_id}/meeting-requests", "/api/v1/events/{event_id}/leads",
         f"{COMPETITION}/categories", f"{COMPETITION}/criteria", f"{COMPETITION}/entries",
         f"{COMPETITION}/judges", f"{COMPETITION}/judges/{{judge_id}}/conflicts",
     )
@@ -1109,6 +1187,8 @@ def _plant_secrets(session: Session, ids: dict[str, Any]) -> dict[str, frozenset
         WORKS_THIRD_OUTCOME: frozenset({"admin", "base_admin", "enterprise"}),
         JUDGE_SCORE: JUDGE,  # only its judge reads it while judging is open
         JUDGE_COMMENT: JUDGE,
+        LEAD_CONTACT: LEAD_READERS,
+        RIVAL_LEAD_CONTACT: EVENT_STAFF,  # another exhibitor's lead: not the enterprise's
     }
     secrets |= dict.fromkeys(SEALED_PRICES, frozenset())
     hashes = [*session.scalars(select(User.password_hash).where(User.password_hash != "x")),

@@ -65,6 +65,8 @@ BUTTONS = {
     "/events/registrations/{registration_id:int}/decision",  # approve / decline
     "/events/registrations/{registration_id:int}/check-in",  # check in / undo
     "/events/{event_id:int}/outcomes/publish",  # "Publish the totals"
+    "/events/leads/{lead_id:int}/request", "/events/leads/{lead_id:int}/contact",
+    "/events/{event_id:int}/place",  # a namesake's "this one"
 }
 # Logging in and resetting a password keep their own answers: one message whatever was wrong
 # (no hint which of e-mail and password), and a secret is never sent back.
@@ -116,6 +118,8 @@ FORMS = {
     "/events/{event_id:int}/register", "/events/registrations/{registration_id:int}/edit",
     "/events/{event_id:int}/settings",
     "/events/meetings/{meeting_id:int}/outcome", "/events/meetings/{meeting_id:int}/follow-up",
+    "/events/{event_id:int}/leads",
+    "/events/registrations/{registration_id:int}/booth",
 }
 
 
@@ -180,6 +184,14 @@ def cases(client: TestClient, session: Session, tokens: dict[str, str]) -> dict[
                         sessions=[{"slots": 4, "break_after": 0}], tables=4,
                         base_rows=[EventBase(base_id=catalog.base_id)])
     session.add(docking_day)
+    fair = Event(kind="exhibition", title_en="Flow fair", status="open", published=True,
+                 city="Hamburg", country="DE", base_rows=[EventBase(base_id=catalog.base_id)])
+    session.add(fair)
+    session.flush()
+    exhibitor = Registration(event_id=fair.id, kind="enterprise",
+                             enterprise_id=catalog.works["A"], status="approved",
+                             attendees=[], offers=[], seeks=[])
+    session.add(exhibitor)
     session.flush()
     held = _held_meeting(session, docking_day.id, catalog.works["A"])
     registration = session.scalars(select(Registration).where(  # the factory's, edited below
@@ -234,6 +246,15 @@ def cases(client: TestClient, session: Session, tokens: dict[str, str]) -> dict[
         "follow-up": Case(f"/events/meetings/{held}/follow-up", factory,
                           {"stage": "later", "follow_up_note": "n" * 2100},
                           ["stage", "follow_up_note"], [], prefix=f"f{held}-"),
+        "lead": Case(
+            f"/events/{fair.id}/leads", bureau,
+            {"registration_id": str(exhibitor.id), "buyer_name": "", "country": "Germany",
+             "quantity": "many", "contact": "x" * 400},
+            ["buyer_name", "country", "quantity", "contact"],
+            ['value="Germany"', 'value="many"']),
+        "booth": Case(f"/events/registrations/{exhibitor.id}/booth", bureau,
+                      {"hall": "H" * 50, "booth": "B" * 50}, ["hall", "booth"],
+                      [f'value="{"H" * 50}"'], prefix=f"r{exhibitor.id}-"),
         "message": Case(f"/docking/enquiries/{enquiry.id}/messages", factory, {"text": ""},
                         ["text"], []),
         "round": Case("/procurement/rounds", auth(tokens["base_admin"]),
@@ -311,7 +332,7 @@ def cases(client: TestClient, session: Session, tokens: dict[str, str]) -> dict[
     "round quote", "supplier quote", "close early", "capacity", "enterprise", "enterprise edit",
     "product", "product edit", "photo", "attachment", "password", "base transfer", "signup",
     "join", "invite", "event registration", "event registration edit", "event settings",
-    "meeting outcome", "follow-up",
+    "meeting outcome", "follow-up", "lead", "booth",
 ])
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_every_error_is_shown_beside_its_field(

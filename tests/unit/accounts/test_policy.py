@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from tradebase.accounts.policy import (
@@ -18,11 +20,13 @@ from tradebase.accounts.policy import (
     may_read_meeting_note,
     may_read_sealed_quotes,
     may_read_thread,
+    may_record_lead,
     may_record_meeting_outcome,
     may_register,
     may_see_enquiry,
     may_see_event,
     may_see_event_totals,
+    may_see_lead,
     may_see_meeting_outcome,
     may_see_meeting_request,
     may_see_message_author,
@@ -93,6 +97,11 @@ RULES: dict[tuple[Permission, int | None, int | None], set[str]] = {
     # events: a base's administrators organise its events
     (Permission.ORGANISE_EVENT, OWN_BASE, None): {"admin", "base_admin"},
     (Permission.ORGANISE_EVENT, OTHER_BASE, None): {"admin"},
+    # a lead met at a fair recorded as a docking request for the enterprise that met it
+    (Permission.RECORD_MET_REQUEST, OWN_BASE, OWN_ENTERPRISE): {"admin", "base_admin",
+                                                                 "enterprise"},
+    (Permission.RECORD_MET_REQUEST, OWN_BASE, OTHER_ENTERPRISE): {"admin", "base_admin"},
+    (Permission.RECORD_MET_REQUEST, OTHER_BASE, OTHER_ENTERPRISE): {"admin"},
 }
 
 
@@ -362,3 +371,17 @@ def test_who_reads_an_events_totals(who: str) -> None:
                                     outcomes_published=outcomes_published,
                                     organiser_base_ids=ORGANISERS) is (
             staff or (published and outcomes_published))
+
+
+@pytest.mark.parametrize("who", list(ACTORS))
+def test_who_sees_and_records_a_lead(who: str) -> None:
+    """A lead is the organisers' and its collecting exhibitor's: not another exhibitor, not a
+    buyer, not an officer."""
+    actor = ACTORS[who]
+    assert may_see_lead(actor, WORKS, ORGANISERS) is (who in {"admin", "base_admin",
+                                                               "enterprise"})
+    assert may_see_lead(actor, RIVAL_WORKS, ORGANISERS) is (who in {"admin", "base_admin"})
+    assert may_see_lead(actor, RIVAL_WORKS, frozenset({OTHER_BASE})) is (who == "admin")
+    assert may_record_lead(actor, WORKS, ORGANISERS) is may_see_lead(actor, WORKS, ORGANISERS)
+    read_only = replace(actor, scopes=frozenset({"read"}))
+    assert not may_record_lead(read_only, WORKS, ORGANISERS) or read_only.is_system

@@ -25,6 +25,7 @@ from tradebase.web.pages import (
     docking_rfq,
     enquire,
     enterprises,
+    event_abroad,
     event_agenda,
     event_meetings,
     event_outcomes,
@@ -78,7 +79,7 @@ ROUTERS = (
     base_transfer.router,
     signup.router, events.router, event_schedule.router, event_agenda.router,
     event_meetings.router, event_register.router, event_registration.router,
-    event_settings.router, event_outcomes.router,
+    event_settings.router, event_outcomes.router, event_abroad.router,
 )
 """Every page router (``tests/integration/web/test_form_flow.py`` walks their forms)."""
 

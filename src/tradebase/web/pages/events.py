@@ -1,14 +1,17 @@
 """Pages of events: the list (published events, and those the caller organises) and an
 event's public page (only what its organisers published), with the way on: the organisers
-to the schedule page, a participant to its agenda (``event_schedule.py``)."""
+to the schedule page, a participant to its agenda (``event_schedule.py``). An exhibition's
+page shows its delegation (booths, products shown), a campaign's its progress against the
+target and the map of the cities reached (``event_abroad.py`` has the organisers' pages)."""
 
 from __future__ import annotations
 
 from fastapi.responses import HTMLResponse
+from markupsafe import Markup
 from starlette.requests import Request
 
 from tradebase.accounts.policy import organises_event
-from tradebase.events import outcome_totals, registrations, service
+from tradebase.events import delegation, outcome_totals, reach, registrations, service
 from tradebase.events.models import Event
 from tradebase.events.schemas import EventKind
 from tradebase.web.deps import DbSession
@@ -43,6 +46,15 @@ def events_page(request: Request, db: DbSession) -> HTMLResponse:
     return render(request, "events.html", {"rows": rows})
 
 
+def _campaign(request: Request, db: DbSession, event: Event) -> dict[str, object]:
+    """A campaign's progress against its target, and its map (the organisers are told which
+    cities the gazetteer could not place for sure)."""
+    found = reach.campaign_map(session=db, campaign_id=event.id)
+    title = localized(event, "title", request_language(request))
+    return {"progress": service.campaign_progress(session=db, campaign_id=event.id),
+            "map": found, "map_svg": Markup(reach.map_svg(found, title=title))}  # noqa: S704 - built by map_svg from escaped text
+
+
 @router.get("/events/{event_id:int}", response_class=HTMLResponse)
 def event_page(event_id: int, request: Request, db: DbSession) -> HTMLResponse:
     event = service.get_event(session=db, event_id=event_id)
@@ -50,6 +62,12 @@ def event_page(event_id: int, request: Request, db: DbSession) -> HTMLResponse:
     own = [] if row["organises"] or not request.state.actor.is_authenticated else [
         r for r in registrations.list_registrations(session=db, event_id=event.id)
         if r.status in registrations.ACTIVE]
-    return render(request, "event.html", {
+    context: dict[str, object] = {
         **row, "slots": service.slots(event), "own_registrations": own,
-        "totals": outcome_totals.visible_totals(session=db, event_id=event.id)})
+        "totals": outcome_totals.visible_totals(session=db, event_id=event.id)}
+    if event.kind in delegation.EXHIBITING:
+        context["exhibitors"] = delegation.delegation(session=db, event_id=event.id)
+        context["exhibiting"] = True
+    if event.kind == EventKind.CAMPAIGN.value:
+        context |= _campaign(request, db, event)
+    return render(request, "event.html", context)

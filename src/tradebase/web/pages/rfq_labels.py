@@ -89,6 +89,7 @@ ORIGINS: dict[str, str] = {
     EnquiryOrigin.CHOSEN: N_("sent to you"),
     EnquiryOrigin.OPEN: N_("open request"),
     EnquiryOrigin.EVENT: N_("met at an event"),
+    EnquiryOrigin.MET: N_("met at a fair"),
 }
 LANDED: dict[str, str] = {
     Landed.LANDED: N_("landed"),

@@ -21,6 +21,9 @@ from tradebase.web.pages import (
     base_transfer,
     bases,
     capacity,
+    competition,
+    competition_judging,
+    competition_manage,
     docking,
     docking_rfq,
     enquire,
@@ -74,6 +77,7 @@ ROUTERS = (
     base_transfer.router,
     signup.router, events.router, event_schedule.router,
     event_meetings.router, event_register.router,
+    competition.router, competition_judging.router, competition_manage.router,
 )
 """Every page router (``tests/integration/web/test_form_flow.py`` walks their forms)."""
 

@@ -103,7 +103,8 @@ def test_entrants_submit_edit_and_withdraw_until_judging_starts(
     tide = _submit(client, world, "designer", ids, "Tide", person="Li Na")
     page = client.get(_page(event), headers=world["designer"])
     assert 'id="my-entries"' in page.text
-    assert f'id="entry-{tide}"' in page.text and f'id="entry-{wave}"' not in page.text
+    assert f'id="entry-{tide}"' in page.text
+    assert f'id="entry-{wave}"' not in page.text
     assert "Li Na (designer)" in page.text
     # another member of works A answers for the enterprise's entry, not for Li Na's
     assert client.get(_page(event, f"/entries/{wave}/edit"),
@@ -142,7 +143,8 @@ def test_entrants_submit_edit_and_withdraw_until_judging_starts(
     assert client.delete(_api(event, f"/entries/{wave}"),
                          headers=world["bureau"]).status_code == 204
     state = session.get(Competition, event)
-    assert state is not None and state.judging_started_at is not None
+    assert state is not None
+    assert state.judging_started_at is not None
 
 
 def test_withdraw_before_judging_and_the_deadline(client: TestClient, world: World) -> None:
@@ -191,7 +193,8 @@ def test_judges_see_only_their_entries_scores_sealed_and_ties_explained(
     # judge A belongs to works A: Wave is not on its page, and scoring it is refused
     page = client.get(_page(event, "/judging"), headers=world["judge_a"])
     assert page.status_code == 200
-    assert f'id="entry-{reef}"' in page.text and f'id="entry-{tide}"' in page.text
+    assert f'id="entry-{reef}"' in page.text
+    assert f'id="entry-{tide}"' in page.text
     assert f'id="entry-{wave}"' not in page.text
     refused = _score(client, world, "judge_a", ids, wave, "9", "9")
     assert refused.status_code == 403
@@ -226,12 +229,14 @@ def test_judges_see_only_their_entries_scores_sealed_and_ties_explained(
                      {"note": "my student"})
     assert declared.status_code == 303
     after = client.get(_page(event, "/judging"), headers=world["judge_a"]).text
-    assert f'id="entry-{tide}"' not in after and "my student" in after
+    assert f'id="entry-{tide}"' not in after
+    assert "my student" in after
     assert _post(client, world, "bureau", _page(event, "/manage/tie-break"),
                  {"tie_break": "heaviest_criterion"}).status_code == 303
     assert _post(client, world, "bureau", _page(event, "/manage/close"), {}).status_code == 303
     closed = client.get(_page(event, "/manage"), headers=world["bureau"]).text
-    assert 'id="publish-form"' in closed and "Ties" in closed
+    assert 'id="publish-form"' in closed
+    assert "Ties" in closed
     assert "Results" not in client.get(_page(event), headers=world["buyer"]).text.split(
         "<main")[-1].split("Categories and criteria")[0]
     assert _post(client, world, "bureau", _page(event, "/manage/publish"),
@@ -239,7 +244,8 @@ def test_judges_see_only_their_entries_scores_sealed_and_ties_explained(
     public = client.get(_page(event), headers={})
     assert public.status_code == 200
     text = public.text
-    assert 'id="results"' in text and "sealed-note-qq" not in text
+    assert 'id="results"' in text
+    assert "sealed-note-qq" not in text
     ranks = dict(re.findall(r'id="ranked-(\d+)"><td>(\d+)', text))
     assert ranks == {str(wave): "1", str(reef): "2", str(tide): "2"}
     assert "the tie is broken by the higher mean on the heaviest criterion that differs, " \
@@ -247,7 +253,8 @@ def test_judges_see_only_their_entries_scores_sealed_and_ties_explained(
     assert "are equal on every criterion too and share rank 2" in text
     client.cookies.set("lang", "zh")
     zh = client.get(_page(event)).text
-    assert "并列" in zh and "泳装设计大赛" in zh
+    assert "并列" in zh
+    assert "泳装设计大赛" in zh
 
 
 def test_ties_without_a_tie_break_share_a_rank(client: TestClient, world: World) -> None:

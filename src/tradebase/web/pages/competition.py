@@ -12,8 +12,8 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from starlette.requests import Request
 from starlette.responses import Response
 
-from tradebase.accounts.policy import Role, organises_event, owns_entry
-from tradebase.errors import Conflict, Unauthenticated
+from tradebase.accounts.policy import Role, may_submit_entry, organises_event, owns_entry
+from tradebase.errors import Conflict, Forbidden, Unauthenticated
 from tradebase.events import competition_entries as entries_service
 from tradebase.events import competition_schemas as cs
 from tradebase.events import competitions
@@ -114,9 +114,12 @@ def _form_page(request: Request, db: DbSession, event: Event, form: Form, *,
     }, status_code=status_code)
 
 
-def _entering(db: DbSession, event_id: int) -> Event:
-    """The competition, if entries are still taken (else the error page says why)."""
+def _entering(db: DbSession, event_id: int, request: Request | None = None) -> Event:
+    """The competition, if entries are still taken (else the error page says why); with
+    ``request``, only for a signed-in caller (an entry's page is its side's business)."""
     event = competitions.competition_event(db, event_id)
+    if request is not None and not request.state.actor.is_authenticated:
+        raise Unauthenticated("log in to change an entry")
     current = competitions.state(db, event)
     if current.status != cs.JudgingStatus.OPEN.value:
         raise Conflict(f"judging of event {event_id} is {current.status}", field="status",
@@ -130,6 +133,10 @@ def new_entry_page(event_id: int, request: Request, db: DbSession) -> HTMLRespon
     actor = request.state.actor
     if not actor.is_authenticated:
         raise Unauthenticated("log in to enter a competition")
+    if not may_submit_entry(actor, kind="person", enterprise_id=None,
+                            organiser_base_ids=organiser_bases(event)):
+        raise Forbidden(f"you may not enter competition {event_id}",
+                        code="competition.may_not_enter")
     first = competitions.categories(db, event_id)
     return _form_page(request, db, event, Form(values={
         "category_id": str(first[0].id) if first else "", "entrant": "",
@@ -176,7 +183,7 @@ def new_entry(event_id: int, request: Request, db: DbSession, posted: Posted) ->
             response_class=HTMLResponse)
 def edit_entry_page(event_id: int, entry_id: int, request: Request, db: DbSession
                     ) -> HTMLResponse:
-    event = _entering(db, event_id)
+    event = _entering(db, event_id, request)
     entry = entries_service.get_entry(db, event_id, entry_id)
     entries_service.changeable(db, event_id, entry_id)  # else the error page says why
     return _form_page(request, db, event, Form(values={
@@ -189,7 +196,7 @@ def edit_entry_page(event_id: int, entry_id: int, request: Request, db: DbSessio
              response_class=HTMLResponse)
 def edit_entry(event_id: int, entry_id: int, request: Request, db: DbSession, posted: Posted
                ) -> Response:
-    event = _entering(db, event_id)
+    event = _entering(db, event_id, request)
     entry = entries_service.get_entry(db, event_id, entry_id)
     gettext = gettext_for(request)
     form = read_form(posted, EDIT_FIELDS)

@@ -178,7 +178,9 @@ def _number(posted: Any, name: str) -> int:
 @router.post("/events/{event_id:int}/competition/manage/conflicts",
              response_class=HTMLResponse)
 def record_conflict(event_id: int, db: DbSession, posted: Posted) -> Response:
-    """The organisers record a conflict of interest of a judge with an entry."""
+    """The organisers record a conflict of interest of a judge with an entry (a judge
+    declares its own on its page)."""
+    organised_event(db, event_id)
     judge_id, entry_id = _number(posted, "judge_id"), _number(posted, "entry_id")
     if db.get(CompetitionJudge, judge_id) is None:
         raise InvalidInput(f"judge {judge_id} not found", field="judge_id",

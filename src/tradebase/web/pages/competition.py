@@ -79,9 +79,9 @@ def competition_page(event_id: int, request: Request, db: DbSession) -> HTMLResp
     judge = competitions.judge_of(db, event)
     return render(request, "competition.html", {
         **context, "published": current.status == cs.JudgingStatus.PUBLISHED.value,
-        "mine": [{"entry": e, "entrant": entrant_label(e, gettext),
+        "mine": [{"entry": e, "entrant": entrant_label(e, gettext, lang),
                   "changeable": entries_service.may_change(db, e)} for e in mine],
-        "entrant": lambda e: entrant_label(e, gettext), "is_judge": judge is not None,
+        "entrant": lambda e: entrant_label(e, gettext, lang), "is_judge": judge is not None,
         "may_enter": (actor.can_write and actor.role not in (None, Role.OFFICER)
                       and current.status == cs.JudgingStatus.OPEN.value
                       and (context["organises"] or not context["deadline_passed"])),

@@ -82,7 +82,8 @@ def _page(request: Request, db: DbSession, event: Event, judge: CompetitionJudge
     for entry in _assigned(db, event, judge):
         form = posted[1] if posted and posted[0] == entry.id else _filled(
             db, event.id, judge, entry.id)
-        rows.append({"entry": entry, "entrant": entrant_label(entry, gettext), "form": form,
+        rows.append({"entry": entry, "entrant": entrant_label(entry, gettext, lang),
+                     "form": form,
                      "criteria": [(c, criterion_name(c, lang))
                                   for c in _applying(criteria, entry)]})
     conflicts = []

@@ -87,8 +87,8 @@ def _page(request: Request, db: DbSession, event_id: int, forms: dict[str, Form]
     forms = forms or {}
     enterprises = {e.enterprise_id: e.entrant for e in every if e.enterprise_id is not None}
     return render(request, "competition_manage.html", {
-        **context, "entrant": lambda e: entrant_label(e, gettext),
-        "entries": [{"entry": e, "entrant": entrant_label(e, gettext)} for e in every],
+        **context, "entrant": lambda e: entrant_label(e, gettext, lang),
+        "entries": [{"entry": e, "entrant": entrant_label(e, gettext, lang)} for e in every],
         "judges": _judge_rows(db, event, every, lang), "conflict_reasons": CONFLICT_REASONS,
         "category_form": forms.get("category", Form(prefix="category-")),
         "criterion_form": forms.get("criterion", Form(values={"weight": "1",

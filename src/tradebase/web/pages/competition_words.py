@@ -92,17 +92,24 @@ def category_views(categories: Sequence[CompetitionCategory],
     return views
 
 
-def entrant_label(entry: CompetitionEntry, gettext: Gettext) -> str:
-    """The entrant as shown: the enterprise, or the person with its role in words."""
+def entrant_label(entry: CompetitionEntry, gettext: Gettext, lang: str) -> str:
+    """The entrant as shown: the enterprise by its name in ``lang``, or the person with its
+    role in words."""
     if entry.kind != "person":
-        return entry.entrant
+        return localized(entry.enterprise, "name", lang) if entry.enterprise else entry.entrant
     role = PERSON_ROLES.get(entry.person_role)
     said = gettext(role) if role else entry.person_role
     return f"{entry.person_name} ({said})" if said else entry.person_name
 
 
-def _names(ids: Sequence[int], entries: dict[int, CompetitionEntry]) -> str:
-    return "、".join(f"«{entries[i].title}»" if i in entries else f"#{i}" for i in ids)
+def _title(entry_id: int, entries: dict[int, CompetitionEntry], lang: str) -> str:
+    """An entry's title in quotes of the reader's language."""
+    title = entries[entry_id].title if entry_id in entries else f"#{entry_id}"
+    return f"《{title}》" if lang == "zh" else f"“{title}”"
+
+
+def _names(ids: Sequence[int], entries: dict[int, CompetitionEntry], lang: str) -> str:
+    return ("、" if lang == "zh" else ", ").join(_title(i, entries, lang) for i in ids)
 
 
 def tie_sentence(tie: dict[str, Any], rank_of: dict[int, int], tie_break: str,
@@ -112,7 +119,7 @@ def tie_sentence(tie: dict[str, Any], rank_of: dict[int, int], tie_break: str,
     """Why entries of equal total have the ranks they have, in the reader's language."""
     ids = [int(i) for i in tie["entry_ids"]]
     first = min(rank_of.get(i, 0) for i in ids)
-    names, total = _names(ids, entries), f"{float(tie['total']):.2f}"
+    names, total = _names(ids, entries, lang), f"{float(tie['total']):.2f}"
     broken_by = tie.get("broken_by")
     if broken_by is None:
         if tie_break == "none":
@@ -125,8 +132,8 @@ def tie_sentence(tie: dict[str, Any], rank_of: dict[int, int], tie_break: str,
     criterion = criteria.get(int(broken_by))
     name = criterion_name(criterion, lang) if criterion is not None else f"#{broken_by}"
     weight = f"{criterion.weight:g}" if criterion is not None else "?"
-    detail = ", ".join(
-        f"«{entries[i].title if i in entries else i}» {means.get(i, {}).get(str(broken_by), 0):g}"
+    detail = ("，" if lang == "zh" else ", ").join(
+        f"{_title(i, entries, lang)} {means.get(i, {}).get(str(broken_by), 0):g}"
         for i in sorted(ids, key=lambda i: rank_of.get(i, 0)))
     said = gettext("%(entries)s have equal totals (%(total)s): the tie is broken by the higher "
                    "mean on the heaviest criterion that differs, %(criterion)s (weight "
@@ -138,7 +145,7 @@ def tie_sentence(tie: dict[str, Any], rank_of: dict[int, int], tie_break: str,
     for group in shared:
         if len(group) > 1:
             said += " " + gettext("%(entries)s are equal on every criterion too and share "
-                                  "rank %(rank)s.") % {"entries": _names(group, entries),
+                                  "rank %(rank)s.") % {"entries": _names(group, entries, lang),
                                                        "rank": rank_of.get(group[0], 0)}
     return said
 
@@ -157,10 +164,10 @@ def with_results(views: list[CategoryView], ranking: Sequence[dict[str, Any]], t
             continue
         rank_of = {int(r["entry_id"]): int(r["rank"]) for r in result["ranked"]}
         means = {int(r["entry_id"]): r["criteria"] for r in result["ranked"]}
-        tied = {int(i) for t in result["ties"] for i in t["entry_ids"]}
+        shared = [r["rank"] for r in result["ranked"]]
         view.ranked = [{"rank": r["rank"], "entry": by_entry.get(int(r["entry_id"])),
                         "total": r["total"], "means": r["criteria"],
-                        "tied": int(r["entry_id"]) in tied} for r in result["ranked"]]
+                        "tied": shared.count(r["rank"]) > 1} for r in result["ranked"]]
         view.ties = [tie_sentence(t, rank_of, tie_break, by_entry, by_criterion, means,
                                   gettext, lang) for t in result["ties"]]
         view.incomplete = [{"entry": by_entry.get(int(i["entry_id"])),

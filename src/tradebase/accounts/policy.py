@@ -19,6 +19,7 @@ __all__ = [
     "SYSTEM",
     "Actor",
     "DockingScope",
+    "EntryOwner",
     "EventParty",
     "EventScope",
     "JudgeSeat",
@@ -36,6 +37,7 @@ __all__ = [
     "is_judge",
     "judge_conflict",
     "manages_round",
+    "may_change_entry",
     "may_check_in",
     "may_decide_join",
     "may_declare_conflict",
@@ -62,6 +64,7 @@ __all__ = [
     "may_see_buyer_organisation",
     "may_see_credential",
     "may_see_enquiry",
+    "may_see_entry",
     "may_see_event",
     "may_see_event_totals",
     "may_see_lead",
@@ -71,10 +74,12 @@ __all__ = [
     "may_see_registration",
     "may_see_request",
     "may_see_scheduled_meeting",
+    "may_submit_entry",
     "may_view_round",
     "meeting_side",
     "needs_second_factor",
     "organises_event",
+    "owns_entry",
     "round_bases",
     "system_actor",
     "thread_side",
@@ -751,11 +756,14 @@ class JudgeSeat:
     conflict_enterprises: frozenset[int] = frozenset()
 
 
-def judge_conflict(seat: JudgeSeat, *, entry_id: int, entry_enterprise_id: int | None
-                   ) -> str | None:
-    """Why the judge may not score the entry, or None: ``own_enterprise`` (the entry is its
-    affiliation's or an enterprise its user belongs to), ``declared_entry`` or
-    ``declared_enterprise`` (a conflict it declared). Such an entry is never assigned to it."""
+def judge_conflict(seat: JudgeSeat, *, entry_id: int, entry_enterprise_id: int | None,
+                   entry_submitted_by: int | None = None) -> str | None:
+    """Why the judge may not score the entry, or None: ``own_entry`` (its user submitted it),
+    ``own_enterprise`` (the entry is its affiliation's or an enterprise its user belongs to),
+    ``declared_entry`` or ``declared_enterprise`` (a conflict it declared). Such an entry is
+    never assigned to it."""
+    if entry_submitted_by is not None and entry_submitted_by == seat.user_id:
+        return "own_entry"
     if entry_enterprise_id is not None and (
             entry_enterprise_id == seat.affiliation_id or entry_enterprise_id in seat.member_of):
         return "own_enterprise"
@@ -764,6 +772,60 @@ def judge_conflict(seat: JudgeSeat, *, entry_id: int, entry_enterprise_id: int |
     if entry_enterprise_id is not None and entry_enterprise_id in seat.conflict_enterprises:
         return "declared_enterprise"
     return None
+
+
+@dataclass(frozen=True)
+class EntryOwner:
+    """Who answers for a competition entry: the user who submitted it and, for an entry of
+    an enterprise, that enterprise (each of its members answers for it)."""
+
+    kind: str  # "enterprise" or "person"
+    submitted_by: int | None = None
+    enterprise_id: int | None = None
+
+
+def owns_entry(actor: Actor, owner: EntryOwner) -> bool:
+    """The entry is the actor's own: it submitted it, or it is a member of the enterprise of
+    an enterprise's entry."""
+    if actor.user_id is not None and actor.user_id == owner.submitted_by:
+        return True
+    return (owner.kind == "enterprise" and owner.enterprise_id is not None
+            and actor.role is Role.ENTERPRISE and owner.enterprise_id in actor.enterprise_ids)
+
+
+def may_submit_entry(actor: Actor, *, kind: str, enterprise_id: int | None,
+                     organiser_base_ids: frozenset[int]) -> bool:
+    """Enter a competition: its organisers, any entry; an enterprise's member, an entry of
+    that enterprise; any other signed-in user (a designer, a pattern maker) an entry as a
+    person, naming at most an enterprise it belongs to. Officers change nothing."""
+    if not actor.can_write:
+        return False
+    if organises_event(actor, organiser_base_ids):
+        return True
+    if actor.role in (None, Role.OFFICER):
+        return False
+    if enterprise_id is None:
+        return kind == "person"
+    return actor.role is Role.ENTERPRISE and enterprise_id in actor.enterprise_ids
+
+
+def may_see_entry(actor: Actor, owner: EntryOwner, organiser_base_ids: frozenset[int], *,
+                  published: bool, assigned: bool) -> bool:
+    """An entry: everyone once the results are published; before that its own side, the
+    organisers and the judges it is assigned to."""
+    return (published or assigned or owns_entry(actor, owner)
+            or organises_event(actor, organiser_base_ids))
+
+
+def may_change_entry(actor: Actor, owner: EntryOwner, organiser_base_ids: frozenset[int], *,
+                     judging_open: bool, judging_started: bool) -> bool:
+    """Edit or withdraw an entry: the organisers while judging is open; its own side until
+    judging starts (the first score given)."""
+    if not actor.can_write or not judging_open:
+        return False
+    if organises_event(actor, organiser_base_ids):
+        return True
+    return not judging_started and owns_entry(actor, owner)
 
 
 def is_judge(actor: Actor, seat: JudgeSeat) -> bool:

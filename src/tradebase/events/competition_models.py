@@ -1,6 +1,7 @@
 """Tables of a competition (an event of kind ``competition``): its judging state, categories,
-entries, judges with their declared conflicts, criteria and the sealed scores (migration
-``a7c5e9f1b3d4``). Thin: rules live in ``competitions.py`` and ``accounts/policy.py``."""
+entries, judges with their declared conflicts, criteria and the sealed scores (migrations
+``a7c5e9f1b3d4``, ``e2f3a4b5c6d7``). Thin: rules live in ``competitions.py``,
+``competition_entries.py`` and ``accounts/policy.py``."""
 
 from __future__ import annotations
 
@@ -35,6 +36,8 @@ class Competition(Model):
     tie_break: Mapped[str] = mapped_column(String(20), default="none")
     comments_published: Mapped[bool] = mapped_column(
         Boolean, default=False, server_default=false())
+    # the first score given: from then on entrants no longer edit or withdraw their entries
+    judging_started_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     published_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     ranking: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON)  # as published
@@ -68,6 +71,9 @@ class CompetitionEntry(Model):
     person_role: Mapped[str] = mapped_column(String(40), default="")  # designer, pattern maker
     title: Mapped[str] = mapped_column(String(300))
     description: Mapped[str] = mapped_column(Text, default="")
+    # the user who submitted it (None: entered by the organisers before entrants could)
+    submitted_by: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), index=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
 
     enterprise: Mapped[Enterprise | None] = relationship(lazy="joined")

@@ -76,6 +76,17 @@ class EntryIn(_In):
         return self
 
 
+class EntryUpdate(_In):
+    """What an entrant (or the organisers) may change of an entry; its entrant (the
+    enterprise, the person) stays."""
+
+    category_id: Id | None = None
+    person_name: Name | None = None
+    person_role: Annotated[str | None, Field(max_length=40)] = None
+    title: Annotated[str | None, Field(min_length=1, max_length=300)] = None
+    description: Annotated[str | None, Field(max_length=5000)] = None
+
+
 class EntryOut(BaseModel):
     id: int
     event_id: int
@@ -87,6 +98,7 @@ class EntryOut(BaseModel):
     entrant: str
     title: str
     description: str
+    created_at: datetime
 
 
 class JudgeIn(_In):
@@ -177,6 +189,6 @@ class RankingOut(BaseModel):
 
 
 __all__ = ["CategoryIn", "CategoryOut", "CompetitionOut", "CompetitionUpdate", "ConflictIn",
-           "ConflictOut", "CriterionIn", "CriterionOut", "EntryIn", "EntryOut", "JudgeIn",
-           "JudgeOut", "JudgingStatus", "PublishIn", "RankingOut", "ScoreIn", "ScoreOut",
-           "ScoresIn", "TieBreak"]
+           "ConflictOut", "CriterionIn", "CriterionOut", "EntryIn", "EntryOut", "EntryUpdate",
+           "JudgeIn", "JudgeOut", "JudgingStatus", "PublishIn", "RankingOut", "ScoreIn",
+           "ScoreOut", "ScoresIn", "TieBreak"]

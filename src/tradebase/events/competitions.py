@@ -168,41 +168,6 @@ def all_entries(session: Session, event: Event) -> list[CompetitionEntry]:
         CompetitionEntry.event_id == event.id).order_by(CompetitionEntry.id)))
 
 
-def add_entry(session: Session, event_id: int, data: cs.EntryIn) -> CompetitionEntry:
-    event = _organised(session, event_id)
-    _while_open(session, event)
-    _category(session, event, data.category_id, "category_id")
-    if data.enterprise_id is not None and session.get(Enterprise, data.enterprise_id) is None:
-        raise InvalidInput(f"no enterprise has the id {data.enterprise_id}",
-                           field="enterprise_id", code="competition.unknown_enterprise",
-                           params={"enterprise_id": data.enterprise_id})
-    person = data.person_name.strip()
-    entry = CompetitionEntry(
-        event_id=event.id, category_id=data.category_id,
-        kind="person" if person else "enterprise", enterprise_id=data.enterprise_id,
-        person_name=person, person_role=data.person_role.strip(), title=data.title.strip(),
-        description=data.description)
-    session.add(entry)
-    session.flush()
-    return entry
-
-
-def entries(session: Session, event_id: int) -> list[CompetitionEntry]:
-    """The organisers see every entry; a judge its assigned ones; once the results are
-    published, everyone sees every entry; before that, others none."""
-    event = competition_event(session, event_id)
-    actor = current_actor(session)
-    every = all_entries(session, event)
-    if (organises_event(actor, organiser_bases(event))
-            or state(session, event).status == cs.JudgingStatus.PUBLISHED.value):
-        return every
-    judge = _judge_of(session, event)
-    if judge is None:
-        return []
-    assigned = set(assigned_entries(session, judge, every))
-    return [e for e in every if e.id in assigned]
-
-
 # --- judges and conflicts ------------------------------------------------------------------
 
 
@@ -223,8 +188,8 @@ def assigned_entries(session: Session, judge: CompetitionJudge,
     judge_seat = seat(session, judge)
     return [e.id for e in every
             if (judge.category_ids is None or e.category_id in judge.category_ids)
-            and judge_conflict(judge_seat, entry_id=e.id,
-                               entry_enterprise_id=e.enterprise_id) is None]
+            and judge_conflict(judge_seat, entry_id=e.id, entry_enterprise_id=e.enterprise_id,
+                               entry_submitted_by=e.submitted_by) is None]
 
 
 def _judges(session: Session, event: Event) -> list[CompetitionJudge]:
@@ -232,7 +197,7 @@ def _judges(session: Session, event: Event) -> list[CompetitionJudge]:
         CompetitionJudge.event_id == event.id).order_by(CompetitionJudge.id)))
 
 
-def _judge_of(session: Session, event: Event) -> CompetitionJudge | None:
+def judge_of(session: Session, event: Event) -> CompetitionJudge | None:
     user_id = current_actor(session).user_id
     if user_id is None:
         return None
@@ -248,7 +213,7 @@ def judges(session: Session, event_id: int) -> list[CompetitionJudge]:
         raise Unauthenticated("log in to see the judges")
     if organises_event(actor, organiser_bases(event)):
         return _judges(session, event)
-    own = _judge_of(session, event)
+    own = judge_of(session, event)
     if own is None:
         raise Forbidden(f"only the organisers of event {event_id} see its judges")
     return [own]
@@ -313,19 +278,29 @@ def declare_conflict(session: Session, event_id: int, judge_id: int, data: cs.Co
     judge.conflicts.append(JudgeConflict(entry_id=data.entry_id,
                                          enterprise_id=data.enterprise_id, note=data.note))
     session.flush()
-    assigned = set(assigned_entries(session, judge, list(every.values())))
-    for score in session.scalars(select(CompetitionScore).where(
-            CompetitionScore.judge_id == judge.id)):
-        if score.entry_id not in assigned:
-            session.delete(score)
-    session.flush()
+    drop_unassigned_scores(session, event, [judge])
     return judge
+
+
+def drop_unassigned_scores(session: Session, event: Event,
+                           judges_: Sequence[CompetitionJudge] | None = None) -> None:
+    """Withdraw the scores of entries no longer assigned to their judge (a conflict
+    declared, an entry moved to a category the judge does not judge)."""
+    every = all_entries(session, event)
+    for judge in _judges(session, event) if judges_ is None else judges_:
+        assigned = set(assigned_entries(session, judge, every))
+        for score in session.scalars(select(CompetitionScore).where(
+                CompetitionScore.judge_id == judge.id)):
+            if score.entry_id not in assigned:
+                session.delete(score)
+    session.flush()
 
 
 # --- scores --------------------------------------------------------------------------------
 
 
 _REFUSALS = {
+    "own_entry": "the judge submitted this entry",
     "own_enterprise": "it is an entry of the judge's own enterprise",
     "declared_entry": "the judge declared a conflict of interest with this entry",
     "declared_enterprise": "the judge declared a conflict of interest with its enterprise",
@@ -340,10 +315,10 @@ def submit_scores(session: Session, event_id: int, data: cs.ScoresIn
     actor = current_actor(session)
     if not actor.is_authenticated:
         raise Unauthenticated("log in to score entries")
-    judge = _judge_of(session, event)
+    judge = judge_of(session, event)
     if judge is None or not actor.can_write:
         raise Forbidden(f"only the judges of event {event_id} score its entries")
-    _while_open(session, event)
+    current = _while_open(session, event)
     every = {e.id: e for e in all_entries(session, event)}
     by_id = {c.id: c for c in _criteria(session, event)}
     judge_seat = seat(session, judge)
@@ -359,7 +334,8 @@ def submit_scores(session: Session, event_id: int, data: cs.ScoresIn
                                field=f"{where}.entry_id", code="competition.unknown_entry",
                                params={"entry_id": item.entry_id})
         reason = judge_conflict(judge_seat, entry_id=entry.id,
-                                entry_enterprise_id=entry.enterprise_id)
+                                entry_enterprise_id=entry.enterprise_id,
+                                entry_submitted_by=entry.submitted_by)
         if reason is not None:
             raise Forbidden(f"judge {judge.id} may not score entry {entry.id}: "
                             f"{_REFUSALS[reason]}", code=f"competition.conflict.{reason}",
@@ -387,6 +363,8 @@ def submit_scores(session: Session, event_id: int, data: cs.ScoresIn
         score.sealed_value, score.sealed_comment = item.value, item.comment
         score.scored_at = _now()
         saved.append(score)
+    if current.judging_started_at is None:  # entrants no longer change their entries
+        current.judging_started_at = _now()
     session.flush()
     return saved
 
@@ -404,7 +382,7 @@ def scores(session: Session, event_id: int) -> list[CompetitionScore]:
         CompetitionScore.judge_id.in_(judge_ids)).order_by(CompetitionScore.id)))
     if may_read_sealed_scores(actor, current.status, organiser_bases(event)):
         return rows
-    own = _judge_of(session, event)
+    own = judge_of(session, event)
     return [s for s in rows if own is not None and s.judge_id == own.id]
 
 

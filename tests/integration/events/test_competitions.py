@@ -86,8 +86,11 @@ def test_conflicts_are_never_assigned_and_refused(client: TestClient, world: Wor
                                              headers=world["bureau"]).json()}
     # judge A belongs to works A: its entry is not assigned to it
     assert judges[ids["judge_a"]]["assigned_entry_ids"] == [ids["by_b"], ids["by_li"]]
+    # it reads its assigned entries and, as a member of works A, its enterprise's own entry
     mine = client.get(_url(ids["event"], "/entries"), headers=world["judge_a"]).json()
-    assert [e["id"] for e in mine] == [ids["by_b"], ids["by_li"]]
+    assert [e["id"] for e in mine] == [ids["by_a"], ids["by_b"], ids["by_li"]]
+    judge_x = client.get(_url(ids["event"], "/entries"), headers=world["judge_x"]).json()
+    assert [e["id"] for e in judge_x] == [ids["by_a"], ids["by_b"], ids["by_li"]]
     refused = _score(client, world, "judge_a", ids, "by_a", 9, 9)
     assert refused.status_code == 403
     assert refused.json()["error"]["code"] == "competition.conflict.own_enterprise"

@@ -673,8 +673,22 @@ JUDGES_READERS = EVENT_STAFF | JUDGE
 COMPETITION = "/api/v1/events/{event_id}/competition"
 
 
+ENTRANTS = SIGNED_IN - {"officer"}
+ENTRY_OWNERS = EVENT_STAFF | ENTERPRISE
+ENTRY_VIEWERS = ENTRY_OWNERS | JUDGE  # the enterprise's entry, before the results are out
+NOT_JUDGES = {"buyer": 403, "supplier": 403}  # refused as not a judge before any entry is read
+
+
 def _contest(ids: dict[str, Any]) -> dict[str, Any]:
     return {"event_id": ids["competition_id"]}
+
+
+def _own_entry(ids: dict[str, Any]) -> dict[str, Any]:
+    return {"event_id": ids["competition_id"], "entry_id": ids["competition_entry_id"]}
+
+
+def _maker_entry(ids: dict[str, Any]) -> dict[str, Any]:
+    return {"event_id": ids["competition_id"], "entry_id": ids["maker_entry_id"]}
 
 
 API_RULES |= {
@@ -689,10 +703,16 @@ API_RULES |= {
         EVENT_STAFF, lambda ids: {"name_en": "Fit", "weight": 2}, ids=_contest),
     # filtered: organisers every entry, the judge its assigned ones, others none yet
     ("GET", f"{COMPETITION}/entries"): Rule(EVERYONE, ids=_contest),
+    # anyone signed in who changes things enters as a person (officers change nothing)
     ("POST", f"{COMPETITION}/entries"): Rule(
-        EVENT_STAFF, lambda ids: {"category_id": ids["competition_category_id"],
-                                  "person_name": "Zhao Min", "title": "Swimsuit"},
+        ENTRANTS, lambda ids: {"category_id": ids["competition_category_id"],
+                               "person_name": "Zhao Min", "title": "Swimsuit"},
         ids=_contest),
+    # the enterprise's entry: its members and the organisers change it before judging starts;
+    # its judge (the officer) sees it and may not; others do not learn that it exists
+    ("PATCH", f"{COMPETITION}/entries/{{entry_id}}"): Rule(
+        ENTRY_OWNERS, lambda ids: {"title": "Matrix qipao II"}, ids=_own_entry),
+    ("DELETE", f"{COMPETITION}/entries/{{entry_id}}"): Rule(ENTRY_OWNERS, ids=_own_entry),
     ("GET", f"{COMPETITION}/judges"): Rule(JUDGES_READERS, ids=_contest),
     ("POST", f"{COMPETITION}/judges"): Rule(
         EVENT_STAFF, lambda ids: {"user_id": ids["buyer_user_id"]}, ids=_contest),
@@ -998,6 +1018,49 @@ PAGE_RULES |= {
         EVENT_STAFF, form=lambda ids: {"geonameid": "2911298"}, ids=_fair),
 }
 
+CONTEST_PAGE = "/events/{event_id:int}/competition"
+PAGE_RULES |= {
+    # a competition's pages (web/pages/competition*.py): the public page; entrants' forms;
+    # the judge's page (the officer judges; the maker's entry is assigned to it); the
+    # organisers' page and its forms and buttons
+    ("GET", CONTEST_PAGE): Rule(EVERYONE, ids=_contest),
+    ("GET", f"{CONTEST_PAGE}/entries/new"): Rule(ENTRANTS, ids=_contest),
+    ("POST", f"{CONTEST_PAGE}/entries/new"): Rule(
+        ENTRANTS, form=lambda ids: {"category_id": str(ids["competition_category_id"]),
+                                    "person_name": "Zhao Min", "title": "Swimsuit"},
+        ids=_contest),
+    ("GET", f"{CONTEST_PAGE}/entries/{{entry_id:int}}/edit"): Rule(ENTRY_OWNERS,
+                                                                   ids=_own_entry),
+    ("POST", f"{CONTEST_PAGE}/entries/{{entry_id:int}}/edit"): Rule(
+        ENTRY_OWNERS, form=lambda ids: {"category_id": str(ids["competition_category_id"]),
+                                        "title": "Matrix qipao II"}, ids=_own_entry),
+    ("POST", f"{CONTEST_PAGE}/entries/{{entry_id:int}}/withdraw"): Rule(
+        ENTRY_OWNERS, form=lambda ids: {}, ids=_own_entry),
+    ("GET", f"{CONTEST_PAGE}/judging"): Rule(JUDGE, ids=_contest),
+    ("POST", f"{CONTEST_PAGE}/judging/{{entry_id:int}}"): Rule(
+        JUDGE, form=lambda ids: {f"score_{ids['criterion_id']}": "6"}, ids=_maker_entry,
+        exact=NOT_JUDGES),
+    ("POST", f"{CONTEST_PAGE}/judging/{{entry_id:int}}/conflict"): Rule(
+        JUDGE, form=lambda ids: {"note": "my cousin"}, ids=_maker_entry, exact=NOT_JUDGES),
+    ("GET", f"{CONTEST_PAGE}/manage"): Rule(EVENT_STAFF, ids=_contest),
+    ("POST", f"{CONTEST_PAGE}/manage/categories"): Rule(
+        EVENT_STAFF, form=lambda ids: {"name_en": "Pattern making"}, ids=_contest),
+    ("POST", f"{CONTEST_PAGE}/manage/criteria"): Rule(
+        EVENT_STAFF, form=lambda ids: {"name_en": "Fit", "weight": "2"}, ids=_contest),
+    ("POST", f"{CONTEST_PAGE}/manage/judges"): Rule(
+        EVENT_STAFF, form=lambda ids: {"email": "buyer@example.com"}, ids=_contest),
+    ("POST", f"{CONTEST_PAGE}/manage/conflicts"): Rule(
+        EVENT_STAFF, form=lambda ids: {"judge_id": str(ids["judge_id"]),
+                                       "entry_id": str(ids["maker_entry_id"])},
+        ids=_contest),
+    ("POST", f"{CONTEST_PAGE}/manage/tie-break"): Rule(
+        EVENT_STAFF, form=lambda ids: {"tie_break": "heaviest_criterion"}, ids=_contest),
+    ("POST", f"{CONTEST_PAGE}/manage/close"): Rule(EVENT_STAFF, form=lambda ids: {},
+                                                   ids=_contest),
+    ("POST", f"{CONTEST_PAGE}/manage/publish"): Rule(EVENT_STAFF, form=lambda ids: {},
+                                                     ids=_contest),
+}
+
 PAGE_RULES |= {
     # sign-up and onboarding (web/pages/signup.py); the join request is the buyer's
     ("GET", "/signup"): Rule(EVERYONE),
@@ -1033,6 +1096,7 @@ HIDDEN_OBJECTS = {
     "{registration_id": REGISTRATION_READERS, "{meeting_request_id": MEETING_READERS,
     "{judge_id": JUDGES_READERS, "{meeting_id": OUTCOME_READERS,
     "{lead_id": LEAD_READERS,
+    "{entry_id": ENTRY_VIEWERS,
 }
 
 
@@ -1087,6 +1151,7 @@ EXCEPTIONS: dict[tuple[str, str], int] = {
     # the competition's judging is open: its ranking is sealed, nothing to publish
     ("GET", f"{COMPETITION}/ranking"): 409,
     ("POST", f"{COMPETITION}/publish"): 409,
+    ("POST", "/events/{event_id:int}/competition/manage/publish"): 409,
     # the buyer's organisation and the enterprise are registered already: the form says so
     ("POST", "/events/{event_id:int}/register"): 422,
 }

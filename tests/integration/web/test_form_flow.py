@@ -20,9 +20,16 @@ from tests.conftest import anxi_and_member_enterprise, auth
 from tests.integration.allocation.helpers import make_round
 from tests.integration.docking.rfq_support import build_catalog, post_request, token_for
 from tradebase.accounts.guard import set_actor
+from tradebase.accounts.models import User
 from tradebase.accounts.policy import SYSTEM
 from tradebase.accounts.roles import Role
 from tradebase.docking import service as docking
+from tradebase.events.competition_models import (
+    CompetitionCategory,
+    CompetitionCriterion,
+    CompetitionEntry,
+    CompetitionJudge,
+)
 from tradebase.events.models import (
     Event,
     EventBase,
@@ -67,6 +74,12 @@ BUTTONS = {
     "/events/{event_id:int}/outcomes/publish",  # "Publish the totals"
     "/events/leads/{lead_id:int}/request", "/events/leads/{lead_id:int}/contact",
     "/events/{event_id:int}/place",  # a namesake's "this one"
+    "/events/{event_id:int}/competition/entries/{entry_id:int}/withdraw",
+    "/events/{event_id:int}/competition/judging/{entry_id:int}/conflict",  # a note, cut
+    "/events/{event_id:int}/competition/manage/conflicts",  # two selects
+    "/events/{event_id:int}/competition/manage/tie-break",  # a select
+    "/events/{event_id:int}/competition/manage/close",
+    "/events/{event_id:int}/competition/manage/publish",  # a check box
 }
 # Logging in and resetting a password keep their own answers: one message whatever was wrong
 # (no hint which of e-mail and password), and a secret is never sent back.
@@ -120,6 +133,12 @@ FORMS = {
     "/events/meetings/{meeting_id:int}/outcome", "/events/meetings/{meeting_id:int}/follow-up",
     "/events/{event_id:int}/leads",
     "/events/registrations/{registration_id:int}/booth",
+    "/events/{event_id:int}/competition/entries/new",
+    "/events/{event_id:int}/competition/entries/{entry_id:int}/edit",
+    "/events/{event_id:int}/competition/judging/{entry_id:int}",
+    "/events/{event_id:int}/competition/manage/categories",
+    "/events/{event_id:int}/competition/manage/criteria",
+    "/events/{event_id:int}/competition/manage/judges",
 }
 
 
@@ -197,6 +216,7 @@ def cases(client: TestClient, session: Session, tokens: dict[str, str]) -> dict[
     registration = session.scalars(select(Registration).where(  # the factory's, edited below
         Registration.event_id == docking_day.id,
         Registration.enterprise_id == catalog.works["A"])).one()
+    contest, entry, criterion, judge = _competition(session, catalog.base_id)
     _, member_of = anxi_and_member_enterprise(session)
     product_id = session.scalars(select(Product.id).where(Product.sku == "RFQ-A-1")).one()
     enterprise = {
@@ -255,6 +275,32 @@ def cases(client: TestClient, session: Session, tokens: dict[str, str]) -> dict[
         "booth": Case(f"/events/registrations/{exhibitor.id}/booth", bureau,
                       {"hall": "H" * 50, "booth": "B" * 50}, ["hall", "booth"],
                       [f'value="{"H" * 50}"'], prefix=f"r{exhibitor.id}-"),
+        "competition entry": Case(
+            f"/events/{contest}/competition/entries/new", buyer,
+            {"category_id": "abc", "entrant": "", "person_name": "x" * 201, "title": ""},
+            ["category_id", "person_name", "title"], ["x" * 201]),
+        "competition entry edit": Case(
+            f"/events/{contest}/competition/entries/{entry}/edit", bureau,
+            {"category_id": "abc", "person_name": "y" * 201, "title": ""},
+            ["category_id", "person_name", "title"], ["y" * 201]),
+        "competition scores": Case(
+            f"/events/{contest}/competition/judging/{entry}", judge,
+            {f"score_{criterion}": "lots", f"comment_{criterion}": "z" * 2001},
+            [f"score_{criterion}", f"comment_{criterion}"], ['value="lots"'],
+            prefix=f"entry-{entry}-"),
+        "competition category": Case(
+            f"/events/{contest}/competition/manage/categories", bureau,
+            {"name_zh": "x" * 201, "name_en": ""}, ["name_zh", "name_en"], [],
+            prefix="category-"),
+        "competition criterion": Case(
+            f"/events/{contest}/competition/manage/criteria", bureau,
+            {"category_id": "abc", "name_en": "Fit", "weight": "heavy", "max_score": "-1"},
+            ["category_id", "weight", "max_score"], ['value="heavy"', 'value="-1"'],
+            prefix="criterion-"),
+        "competition judge": Case(
+            f"/events/{contest}/competition/manage/judges", bureau,
+            {"email": "nobody@example.com", "affiliation_id": "abc"},
+            ["email", "affiliation_id"], ['value="nobody@example.com"'], prefix="judge-"),
         "message": Case(f"/docking/enquiries/{enquiry.id}/messages", factory, {"text": ""},
                         ["text"], []),
         "round": Case("/procurement/rounds", auth(tokens["base_admin"]),
@@ -327,12 +373,34 @@ def cases(client: TestClient, session: Session, tokens: dict[str, str]) -> dict[
     }
 
 
+def _competition(session: Session, base_id: int) -> tuple[int, int, int, dict[str, str]]:
+    """A competition of the catalog's base, judging open: a category, a criterion, a
+    person's entry, and a judge (an officer) it is assigned to."""
+    event = Event(kind="competition", title_en="Flow competition", status="open",
+                  published=True, base_rows=[EventBase(base_id=base_id)])
+    session.add(event)
+    session.flush()
+    category = CompetitionCategory(event_id=event.id, name_en="Qipao")
+    session.add(category)
+    session.flush()
+    criterion = CompetitionCriterion(event_id=event.id, name_en="Cut", weight=1, max_score=10)
+    entry = CompetitionEntry(event_id=event.id, category_id=category.id, kind="person",
+                             person_name="Wang Fang", title="Flow pattern")
+    headers = auth(token_for(session, "flow-judge@example.com", Role.OFFICER))
+    user = session.scalars(select(User.id).where(User.email == "flow-judge@example.com")).one()
+    session.add_all([criterion, entry, CompetitionJudge(event_id=event.id, user_id=user)])
+    session.flush()
+    return event.id, entry.id, criterion.id, headers
+
+
 @pytest.mark.parametrize("name", [
     "request", "edit", "enquire", "quote", "intention", "message", "round", "need",
     "round quote", "supplier quote", "close early", "capacity", "enterprise", "enterprise edit",
     "product", "product edit", "photo", "attachment", "password", "base transfer", "signup",
     "join", "invite", "event registration", "event registration edit", "event settings",
     "meeting outcome", "follow-up", "lead", "booth",
+    "competition entry", "competition entry edit",
+    "competition scores", "competition category", "competition criterion", "competition judge",
 ])
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_every_error_is_shown_beside_its_field(

@@ -4,9 +4,10 @@ publish. Thin: parse, call the service, shape."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Response
 from sqlalchemy.orm import Session
 
+from tradebase.events import competition_entries as entries_service
 from tradebase.events import competition_schemas as cs
 from tradebase.events import competitions as service
 from tradebase.events.competition_models import (
@@ -32,7 +33,7 @@ def entry_out(entry: CompetitionEntry) -> cs.EntryOut:
                        kind=entry.kind, enterprise_id=entry.enterprise_id,
                        person_name=entry.person_name, person_role=entry.person_role,
                        entrant=entry.entrant, title=entry.title,
-                       description=entry.description)
+                       description=entry.description, created_at=entry.created_at)
 
 
 def judge_out(db: Session, judge: CompetitionJudge) -> cs.JudgeOut:
@@ -85,14 +86,31 @@ def add_criterion(event_id: IdPath, data: cs.CriterionIn, db: DbSession) -> obje
 
 @router.get("/entries", response_model=list[cs.EntryOut])
 def list_entries(event_id: IdPath, db: DbSession) -> object:
-    """The organisers see every entry, a judge its assigned ones, everyone every entry once
-    the results are published."""
-    return [entry_out(e) for e in service.entries(db, event_id)]
+    """The organisers see every entry, a judge its assigned ones, an entrant its own,
+    everyone every entry once the results are published."""
+    return [entry_out(e) for e in entries_service.entries(db, event_id)]
 
 
 @router.post("/entries", response_model=cs.EntryOut, status_code=201)
 def add_entry(event_id: IdPath, data: cs.EntryIn, db: DbSession) -> object:
-    return entry_out(service.add_entry(db, event_id, data))
+    """An entry: an enterprise's member enters its enterprise, a signed-in person itself
+    (before the deadline); the organisers enter anyone."""
+    return entry_out(entries_service.add_entry(db, event_id, data))
+
+
+@router.patch("/entries/{entry_id}", response_model=cs.EntryOut)
+def update_entry(event_id: IdPath, entry_id: IdPath, data: cs.EntryUpdate,
+                 db: DbSession) -> object:
+    """Its entrant edits it until judging starts; the organisers while judging is open."""
+    return entry_out(entries_service.update_entry(db, event_id, entry_id, data))
+
+
+@router.delete("/entries/{entry_id}", status_code=204)
+def withdraw_entry(event_id: IdPath, entry_id: IdPath, db: DbSession) -> Response:
+    """Its entrant withdraws it until judging starts; the organisers delete it while judging
+    is open (its scores go with it)."""
+    entries_service.withdraw_entry(db, event_id, entry_id)
+    return Response(status_code=204)
 
 
 @router.get("/judges", response_model=list[cs.JudgeOut])

@@ -21,6 +21,9 @@ from tradebase.web.pages import (
     base_transfer,
     bases,
     capacity,
+    competition,
+    competition_judging,
+    competition_manage,
     docking,
     docking_rfq,
     enquire,
@@ -80,6 +83,7 @@ ROUTERS = (
     signup.router, events.router, event_schedule.router, event_agenda.router,
     event_meetings.router, event_register.router, event_registration.router,
     event_settings.router, event_outcomes.router, event_abroad.router,
+    competition.router, competition_judging.router, competition_manage.router,
 )
 """Every page router (``tests/integration/web/test_form_flow.py`` walks their forms)."""
 

@@ -37,7 +37,8 @@ def _row(request: Request, event: Event) -> dict[str, object]:
             "description": localized(event, "description", lang),
             "kind": KIND_LABELS.get(event.kind, ""),
             "organises": organises_event(actor, service.organiser_bases(event)),
-            "docking_day": event.kind == EventKind.DOCKING_DAY.value}
+            "docking_day": event.kind == EventKind.DOCKING_DAY.value,
+            "competition": event.kind == EventKind.COMPETITION.value}
 
 
 @router.get("/events", response_class=HTMLResponse)

@@ -39,7 +39,19 @@ def _static_file(url: str) -> Path | None:
     return target
 
 
+def _load_weasyprint() -> None:
+    """Import WeasyPrint, then undo what its import does to the whole process: it sets
+    Pillow's ``ImageFile.LOAD_TRUNCATED_IMAGES``, after which a damaged photo upload would be
+    accepted (``registry/photos.py`` refuses truncated images). Our PDFs only embed our own
+    static files, so they need no tolerance of broken images."""
+    import weasyprint  # noqa: F401 - imported for its side effect, undone below
+    from PIL import ImageFile
+
+    ImageFile.LOAD_TRUNCATED_IMAGES = False
+
+
 def _fetcher() -> Any:
+    _load_weasyprint()
     from weasyprint.urls import URLFetcher, URLFetcherResponse
 
     class StaticOnlyFetcher(URLFetcher):  # type: ignore[misc]
@@ -59,6 +71,7 @@ def _fetcher() -> Any:
 def document(html: str) -> Any:
     """The laid-out WeasyPrint document of ``html`` (its pages and boxes: what a test reads
     the typeset text from)."""
+    _load_weasyprint()
     from weasyprint import HTML
 
     return HTML(string=html, base_url=BASE_URL, url_fetcher=_fetcher()).render()

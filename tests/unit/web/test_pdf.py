@@ -62,3 +62,17 @@ def test_a_static_file_is_fetched() -> None:
     assert b"@page" in fetched.read()
     no_css = pdf.document('<link rel="stylesheet" href="https://example.com/x.css"><p>y</p>')
     assert "1 / 1" not in _text(no_css)
+
+
+def test_rendering_a_pdf_leaves_damaged_photos_refused() -> None:
+    """WeasyPrint's import makes Pillow accept truncated images process-wide; the renderer
+    undoes it, so a photo upload after a PDF is still checked."""
+    from tests.unit.registry.test_photos import LIMITS, image_bytes
+    from tradebase.errors import InvalidInput
+    from tradebase.registry.photos import prepare_photo
+
+    pdf.html_to_pdf("<html lang='en'><body><p>agenda</p></body></html>")
+    whole = image_bytes("JPEG", quality=95)
+    with pytest.raises(InvalidInput) as refused:
+        prepare_photo(whole[: len(whole) // 2], **LIMITS)
+    assert refused.value.code == "photo.damaged"

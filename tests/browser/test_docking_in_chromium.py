@@ -82,7 +82,7 @@ def test_a_swedish_request_becomes_a_signed_intention(
     page.locator("#enquiries a", has_text="Open").first.click()
     page.click(".accept-form button")
     expect(page.locator("#intentions .intention-status")).to_have_text("accepted")
-    expect(page.locator("#intentions .order-status")).to_have_text("contract signed")  # by name (rfq_labels)
+    expect(page.locator("#intentions .order-status")).to_have_text("contract signed")
     log_out(page)
 
     log_in(page, live_server, "bureau@example.com")

@@ -51,10 +51,30 @@ def violations(
     supply = {lang: n for lang, n in problem.rules.interpreters if n > 0}
     seen_pairs: Counter[frozenset[str]] = Counter()
     per_person: Counter[str] = Counter()
-    busy: dict[tuple[str, int], int] = {}
+    busy: set[tuple[str, int]] = set()
     tables_taken: set[tuple[int, int]] = set()
     per_slot: Counter[int] = Counter()
     interp_needs: dict[int, list[set[str]]] = defaultdict(list)
+
+    def seat(where: str, slot: int, table: int, members: Sequence[str]) -> None:
+        """The rules every meeting keeps, 1:1 or group: its slot and table, its members'
+        availability, one meeting a slot each, and their count towards the caps."""
+        if not 0 <= slot < problem.slots:
+            out.append(f"{where}: slot out of range")
+        if not 0 <= table < problem.tables:
+            out.append(f"{where}: table out of range")
+        if (slot, table) in tables_taken:
+            out.append(f"{where}: the table is already taken in that slot")
+        tables_taken.add((slot, table))
+        per_slot[slot] += 1
+        for pid in members:
+            if slot not in _slots(problem, people[pid]):
+                out.append(f"{where}: {pid} is not available in slot {slot}")
+            if (pid, slot) in busy:
+                out.append(f"{where}: {pid} already has a meeting in slot {slot}")
+            busy.add((pid, slot))
+            per_person[pid] += 1
+
     for i, m in enumerate(meetings):
         where = f"meeting {i} ({m.a}-{m.b}, slot {m.slot}, table {m.table})"
         if m.a not in people or m.b not in people:
@@ -68,21 +88,7 @@ def violations(
         seen_pairs[pair] += 1
         if seen_pairs[pair] == 2:
             out.append(f"{where}: the pair meets more than once")
-        if not 0 <= m.slot < problem.slots:
-            out.append(f"{where}: slot out of range")
-        if not 0 <= m.table < problem.tables:
-            out.append(f"{where}: table out of range")
-        if (m.slot, m.table) in tables_taken:
-            out.append(f"{where}: the table is already taken in that slot")
-        tables_taken.add((m.slot, m.table))
-        per_slot[m.slot] += 1
-        for pid in (m.a, m.b):
-            if m.slot not in _slots(problem, people[pid]):
-                out.append(f"{where}: {pid} is not available in slot {m.slot}")
-            if (pid, m.slot) in busy:
-                out.append(f"{where}: {pid} already has a meeting in slot {m.slot}")
-            busy[(pid, m.slot)] = i
-            per_person[pid] += 1
+        seat(where, m.slot, m.table, (m.a, m.b))
         la, lb = people[m.a].languages, people[m.b].languages
         if problem.rules.languages and la and lb and not la & lb:
             interp_needs[m.slot].append(set(la | lb))
@@ -98,27 +104,11 @@ def violations(
         held[g.group] += 1
         if held[g.group] == 2:
             out.append(f"{where}: the group meets more than once")
-        if not 0 <= g.slot < problem.slots:
-            out.append(f"{where}: slot out of range")
-        if not 0 <= g.table < problem.tables:
-            out.append(f"{where}: table out of range")
-        if (g.slot, g.table) in tables_taken:
-            out.append(f"{where}: the table is already taken in that slot")
-        tables_taken.add((g.slot, g.table))
-        per_slot[g.slot] += 1
-        spoken = []
-        for pid in g.members:
-            if pid not in people:
-                out.append(f"{where}: unknown participant {pid}")
-                continue
-            if g.slot not in _slots(problem, people[pid]):
-                out.append(f"{where}: {pid} is not available in slot {g.slot}")
-            if (pid, g.slot) in busy:
-                out.append(f"{where}: {pid} already has a meeting in slot {g.slot}")
-            busy[(pid, g.slot)] = -1
-            per_person[pid] += 1
-            if people[pid].languages:
-                spoken.append(set(people[pid].languages))
+        known = [pid for pid in g.members if pid in people]
+        out.extend(f"{where}: unknown participant {pid}" for pid in g.members
+                   if pid not in people)
+        seat(where, g.slot, g.table, known)
+        spoken = [set(people[pid].languages) for pid in known if people[pid].languages]
         if problem.rules.languages and len(spoken) >= 2 and not set.intersection(*spoken):
             interp_needs[g.slot].append(set.union(*spoken))
     for s, n in sorted(per_slot.items()):

@@ -43,13 +43,14 @@ class _State:
     interp_used: Counter[tuple[int, str]]
     interpreter_of: dict[str, str]
     """The interpreter language each placed group uses (absent: none)."""
+    languages: dict[str, frozenset[str]]
+    """The languages each participant speaks (read once, not per group and slot)."""
 
     def interpreter(self, group: Group, s: int) -> str | bool | None:
         """The interpreter language the group needs in slot s; None if it needs none;
         False if it needs one and none is free."""
         rules = self.problem.rules
-        people = {p.id: p for p in self.problem.participants}
-        spoken = [people[m].languages for m in group.members if people[m].languages]
+        spoken = [self.languages[m] for m in group.members if self.languages[m]]
         if not rules.languages or len(spoken) < 2 or frozenset.intersection(*spoken):
             return None
         heard = frozenset.union(*spoken)
@@ -81,7 +82,8 @@ def _state(problem: Problem, kept_pairs: Sequence[Meeting]) -> _State:
         p.id: problem.slots if p.max_meetings is None else p.max_meetings
         for p in problem.participants
     }
-    state = _State(problem, slots_of, cap, set(), Counter(), {}, Counter(), {})
+    state = _State(problem, slots_of, cap, set(), Counter(), {}, Counter(), {},
+                   {p.id: p.languages for p in problem.participants})
     wanted = {frozenset((r.a, r.b)) for r in problem.requests}
     for m in kept_pairs:  # published 1:1 meetings that may stay come first
         if (frozenset((m.a, m.b)) in wanted and m.a in slots_of and m.b in slots_of

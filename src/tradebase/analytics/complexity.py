@@ -74,7 +74,7 @@ def revealed_comparative_advantage(exports: FloatArray) -> FloatArray:
         share = x / np.nansum(x, axis=1)[:, np.newaxis]
         product_total = np.nansum(x, axis=0)[np.newaxis, :]
         world_share = product_total / np.nansum(product_total, axis=1)[:, np.newaxis]
-        rca = share / world_share
+        rca: FloatArray = share / world_share
     return np.nan_to_num(rca, nan=0.0, posinf=0.0, neginf=0.0)
 
 

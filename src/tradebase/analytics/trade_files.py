@@ -229,8 +229,8 @@ class _Reader:
         if values is None or bad.any():
             return None
         keep = in_year
-        codes = np.char.zfill(product[keep].astype(str), 6)
-        return _Chunk(exporter[keep], importer[keep], codes, values[keep])
+        # Kept as numbers here, written with their six digits once per product at the end.
+        return _Chunk(exporter[keep], importer[keep], product[keep], values[keep])
 
     def _comtrade(self, cols: list[tuple[str, ...]],
                   lines: npt.NDArray[np.int64]) -> _Chunk | None:
@@ -433,7 +433,8 @@ def _arrays(result: TradeYear, indexes: tuple[dict[Code, int], dict[Code, int], 
     live_products = exports.sum(axis=0) > 0
     live_partners = by_partner[live_places].sum(axis=0) > 0
     result.places = [c for c, live in zip(places, live_places, strict=True) if live]
-    result.products = [str(c) for c, live in zip(products, live_products, strict=True) if live]
+    result.products = [f"{c:06d}" if isinstance(c, int) else c
+                       for c, live in zip(products, live_products, strict=True) if live]
     result.partners = [c for c, live in zip(partners, live_partners, strict=True) if live]
     result.exports = exports[live_places][:, live_products]
     result.by_partner = by_partner[live_places][:, live_partners]

@@ -101,20 +101,27 @@ def _second_eigenvector(m: FloatArray, diversity: FloatArray,
                         ubiquity: FloatArray) -> tuple[FloatArray, float, float]:
     """kp of ``M~_pp'`` for its second-largest eigenvalue, with that value and its gap.
 
-    ``M~ = D_p^-1 S`` with ``S = M^T D_c^-1 M`` symmetric, so ``A = D_p^-1/2 S D_p^-1/2`` has
-    the same eigenvalues and ``kp = D_p^-1/2 v`` for A's eigenvector v.
+    ``M~_pp = D_p^-1 M^T D_c^-1 M`` and ``M~_cc = D_c^-1 M D_p^-1 M^T`` share their non-zero
+    eigenvalues, and ``kp = D_p^-1 M^T kc`` for an eigenvector kc of ``M~_cc``, so the
+    smaller of the two is decomposed (a few hundred countries, not thousands of products).
+    Each is similar to a symmetric matrix (``D^1/2 M~ D^-1/2``), whose ``eigh`` gives real
+    eigenvalues; eigenvectors are found up to scale, which the standardisation removes.
     """
-    weighted = m / np.sqrt(ubiquity)[np.newaxis, :]
-    a = (weighted.T / diversity[np.newaxis, :]) @ weighted
+    places = m.shape[0] <= m.shape[1]
+    left, inner, outer = (m, ubiquity, diversity) if places else (m.T, diversity, ubiquity)
+    weighted = left / np.sqrt(outer)[:, np.newaxis]
+    a = (weighted / inner[np.newaxis, :]) @ weighted.T
     values, vectors = np.linalg.eigh((a + a.T) / 2)
     if len(values) < 2:
-        return np.full(len(values), np.nan), float("nan"), 0.0
+        return np.full(m.shape[1], np.nan), float("nan"), 0.0
     second = float(values[-2])
     gaps = [values[-1] - values[-2]]
     if len(values) > 2:
         gaps.append(values[-2] - values[-3])
-    kp: FloatArray = vectors[:, -2] / np.sqrt(ubiquity)
-    return kp, second, float(min(gaps))
+    vector: FloatArray = vectors[:, -2] / np.sqrt(outer)
+    if places:
+        vector = (m / ubiquity[np.newaxis, :]).T @ vector
+    return vector, second, float(min(gaps))
 
 
 def economic_complexity(exports: FloatArray, threshold: float = 1.0) -> Complexity:

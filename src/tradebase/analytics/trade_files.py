@@ -25,6 +25,7 @@ A bad file is refused whole with every bad row (up to ``MAX_ERRORS``): ``ImportR
 from __future__ import annotations
 
 import csv
+import gc
 import gzip
 import io
 import re
@@ -184,9 +185,9 @@ def _empty(name: str, cells: npt.NDArray[np.str_],
 class _Reader:
     """Turns chunks of one source's rows into kept rows, counting what it leaves out."""
 
-    def __init__(self, source: Source, columns: dict[str, int], year: int,
+    def __init__(self, source: Source, columns: dict[str, int], width: int, year: int,
                  errors: _Errors, result: TradeYear) -> None:
-        self.source, self.columns, self.year = source, columns, year
+        self.source, self.columns, self.width, self.year = source, columns, width, year
         self.errors, self.result = errors, result
         self.years: set[int] = set()
         self.currency_line: int | None = None
@@ -231,6 +232,30 @@ class _Reader:
         keep = in_year
         # Kept as numbers here, written with their six digits once per product at the end.
         return _Chunk(exporter[keep], importer[keep], product[keep], values[keep])
+
+    def baci_fast(self, raw: list[str], delimiter: str) -> _Chunk | None:
+        """A chunk of BACI lines parsed by numpy at once, or None to read it cell by cell
+        (a cell numpy cannot read, a blank line, a value out of range)."""
+        wanted = [self.columns[name] for name in ("t", "i", "j", "k")]
+        # Every line with the header's number of fields (one count over the chunk; numpy
+        # itself refuses a line too short for the columns it reads).
+        if "".join(raw).count(delimiter) != (self.width - 1) * len(raw):
+            return None
+        try:
+            codes = np.loadtxt(raw, delimiter=delimiter, usecols=wanted, dtype=np.int64,
+                               ndmin=2)
+            values = np.loadtxt(raw, delimiter=delimiter, usecols=(self.columns["v"],),
+                                dtype=np.float64, ndmin=1)
+        except ValueError:
+            return None
+        if len(codes) != len(raw) or len(values) != len(raw):
+            return None
+        product = codes[:, 3]
+        if (~np.isfinite(values) | (values < 0) | (product < 0) | (product > 999_999)).any():
+            return None
+        self.years.update(np.unique(codes[:, 0]).tolist())
+        keep = self.keep(codes[:, 0] == self.year, "other_year")
+        return _Chunk(codes[keep, 1], codes[keep, 2], product[keep], values[keep])
 
     def _comtrade(self, cols: list[tuple[str, ...]],
                   lines: npt.NDArray[np.int64]) -> _Chunk | None:
@@ -300,16 +325,27 @@ class _Reader:
                       values[keep])
 
 
-def _rows(reader: Iterator[list[str]], width: int, first_line: int, errors: _Errors,
-          ) -> Iterator[tuple[list[tuple[str, ...]], npt.NDArray[np.int64], int]]:
-    """Chunks of rows as columns, with each row's line; blank lines left out."""
-    line = first_line
+def _chunks(handle: IO[str], delimiter: str, width: int, reader: _Reader,
+            errors: _Errors) -> Iterator[tuple[_Chunk | None, int]]:
+    """Each chunk of lines' kept rows (None when it had errors) and its count of rows.
+
+    A file is read one row per line. A BACI chunk is first parsed by numpy's C reader;
+    only a chunk that fails there goes through ``csv`` cell by cell to name its errors.
+    """
+    line = 2
     while True:
-        rows = list(islice(reader, CHUNK_ROWS))
-        if not rows:
+        raw = list(islice(handle, CHUNK_ROWS))
+        if not raw:
             return
-        lines = np.arange(line, line + len(rows), dtype=np.int64)
-        line += len(rows)
+        first, line = line, line + len(raw)
+        if reader.source is Source.BACI:
+            fast = reader.baci_fast(raw, delimiter)
+            if fast is not None:
+                yield fast, len(raw)
+                continue
+        rows = list(csv.reader(raw, delimiter=delimiter))
+        lines = np.arange(first, first + len(rows), dtype=np.int64)
+        count = len(rows)
         if any(len(row) != width for row in rows):
             keep = []
             for k, row in enumerate(rows):
@@ -319,10 +355,12 @@ def _rows(reader: Iterator[list[str]], width: int, first_line: int, errors: _Err
                     errors.add(int(lines[k]), None, f"{len(row)} fields where the header has "
                                f"{width}", "trade_file.fields", found=str(len(row)),
                                expected=str(width))
+                else:
+                    count -= 1
             rows = [rows[k] for k in keep]
             lines = lines[keep]
         if rows:
-            yield list(zip(*rows, strict=True)), lines, len(rows)
+            yield reader.chunk(list(zip(*rows, strict=True)), lines), count
 
 
 def _encode(codes: npt.NDArray[np.generic], index: dict[Code, int]) -> npt.NDArray[np.int64]:
@@ -389,12 +427,14 @@ def read_trade_file(path: Path, source: Source | str, year: int, *,
                 RowError(1, name, f"the header has no column '{name}' (a {source} file has "
                          f"{', '.join(_REQUIRED[source])})", code="trade_file.missing_column",
                          params={"column": name}) for name in missing])
-        reader = _Reader(source, columns, year, errors, result)
+        reader = _Reader(source, columns, len(header), year, errors, result)
+        # Millions of short-lived row lists: the cycle collector would scan them over and
+        # over (a third of the time) and they hold no cycles.
+        collecting = gc.isenabled()
+        gc.disable()
         try:
-            rows = csv.reader(handle, delimiter=delimiter)
-            for cols, lines, count in _rows(rows, len(header), 2, errors):
+            for kept, count in _chunks(handle, delimiter, len(header), reader, errors):
                 result.rows_read += count
-                kept = reader.chunk(cols, lines)
                 if kept is None or errors.rows:
                     continue
                 result.skipped["zero_value"] += int((kept.values == 0).sum())
@@ -407,6 +447,9 @@ def read_trade_file(path: Path, source: Source | str, year: int, *,
         except (UnicodeDecodeError, csv.Error, EOFError, OSError) as exc:
             errors.rows.append(RowError(result.rows_read + 2, None, f"cannot be read: {exc}",
                                         code="trade_file.unreadable"))
+        finally:
+            if collecting:
+                gc.enable()
     if errors.rows:
         raise ImportRejected(path.name, sorted(errors.rows, key=lambda e: e.line),
                              rows_read=result.rows_read)

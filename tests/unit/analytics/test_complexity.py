@@ -70,9 +70,12 @@ def _reference(exports: np.ndarray) -> pd.DataFrame:
     return out.sort_values(["loc", "prod"])
 
 
-@pytest.mark.parametrize("seed", [0, 1, 7, 12, 2024])
-def test_matches_ecomplexity_on_a_seeded_matrix(seed: int) -> None:
-    exports = _matrix(seed)
+@pytest.mark.parametrize(("seed", "places", "products"),
+                         [(0, 12, 20), (1, 12, 20), (7, 12, 20), (12, 12, 20), (2024, 12, 20),
+                          (5, 20, 12), (9, 30, 30)])
+def test_matches_ecomplexity_on_a_seeded_matrix(seed: int, places: int, products: int) -> None:
+    # Fewer places than products decomposes the place-place matrix, more the product one.
+    exports = _matrix(seed, places, products)
     ref = _reference(exports)
     result = cx.economic_complexity(exports)
     shape = exports.shape

@@ -88,7 +88,7 @@ def test_a_malformed_file_is_refused_with_its_rows_and_columns() -> None:
     assert refused.value.errors[0].reason == "'abc' is not a number"
     assert "4 fields where the header has 6" not in str(refused.value.errors[1])
     assert str(refused.value.errors[1]) == "line 4: 5 fields where the header has 6"
-    assert refused.value.rows_read == 3
+    assert refused.value.rows_read == 4
 
 
 @pytest.mark.parametrize(("source", "header", "row", "column", "code"), [
@@ -154,3 +154,31 @@ def test_a_file_that_is_not_text_is_refused(tmp_path: Path) -> None:
     file.write_bytes(b"\xff\xfe\x00\x81garbage\n\x00\x92")
     with pytest.raises(ImportRejected):
         read_trade_file(file, "baci", 2022)
+
+
+def test_baci_read_by_numpy_or_cell_by_cell_alike(monkeypatch: pytest.MonkeyPatch) -> None:
+    fast = read_trade_file(BACI, "baci", 2022)
+    calls: list[int] = []
+    original = trade_files._Reader.baci_fast
+
+    def counted(self: trade_files._Reader, raw: list[str], delimiter: str) -> object:
+        calls.append(len(raw))
+        return original(self, raw, delimiter)
+
+    monkeypatch.setattr(trade_files._Reader, "baci_fast", counted)
+    assert read_trade_file(BACI, "baci", 2022).exports.tolist() == fast.exports.tolist()
+    assert calls == [12]
+    monkeypatch.setattr(trade_files._Reader, "baci_fast", lambda *_: None)
+    slow = read_trade_file(BACI, "baci", 2022)
+    assert slow.exports.tolist() == fast.exports.tolist()
+    assert slow.by_partner.tolist() == fast.by_partner.tolist()
+    assert (slow.places, slow.products, slow.rows_used) == (fast.places, fast.products, 12)
+
+
+def test_a_short_baci_row_is_refused_even_when_numpy_could_read_it(tmp_path: Path) -> None:
+    file = tmp_path / "trade.csv"
+    file.write_text("t,i,j,k,v,q\n2022,4,8,10121,1.0,NA\n2022,4,8,10121,1.0\n",
+                    encoding="utf-8")
+    with pytest.raises(ImportRejected) as refused:
+        read_trade_file(file, "baci", 2022)
+    assert [(e.line, e.code) for e in refused.value.errors] == [(3, "trade_file.fields")]

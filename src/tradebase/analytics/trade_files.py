@@ -68,6 +68,9 @@ _REQUIRED = {
     Source.TRADEBASE: ("reporter", "flow", "hs", "partner", "year", "value", "currency"),
 }
 _UNITS = {Source.BACI: "thousand USD", Source.COMTRADE: "USD"}
+COMTRADE_EDITIONS = {"H0": "HS92", "H1": "HS96", "H2": "HS02", "H3": "HS07", "H4": "HS12",
+                     "H5": "HS17", "H6": "HS22"}
+"""Comtrade's ``classificationCode`` for each HS edition."""
 
 
 @dataclass
@@ -113,7 +116,7 @@ class _Errors:
             **params: str) -> None:
         self.rows.append(RowError(line, column, reason, code=code, params=params))
         if len(self.rows) >= MAX_ERRORS:
-            raise ImportRejected(self.filename, self.rows)
+            raise ImportRejected(self.filename, sorted(self.rows, key=lambda e: e.line))
 
 
 def hs_edition_of(path: Path, given: str | None = None) -> str | None:
@@ -190,6 +193,8 @@ class _Reader:
         self.source, self.columns, self.width, self.year = source, columns, width, year
         self.errors, self.result = errors, result
         self.years: set[int] = set()
+        self.classifications: set[str] = set()
+        """Comtrade's ``classificationCode`` values seen (H0 ... H6)."""
         self.currency_line: int | None = None
 
     def cells(self, rows: list[tuple[str, ...]], name: str) -> tuple[str, ...]:
@@ -260,6 +265,9 @@ class _Reader:
     def _comtrade(self, cols: list[tuple[str, ...]],
                   lines: npt.NDArray[np.int64]) -> _Chunk | None:
         in_year = self._year(cols, "refyear", lines)
+        if "classificationcode" in self.columns:
+            self.classifications.update(
+                np.unique(_strings(self.cells(cols, "classificationcode"))).tolist())
         reporter = _integers(self.cells(cols, "reportercode"), "reporterCode", lines,
                              self.errors)
         partner = _integers(self.cells(cols, "partnercode"), "partnerCode", lines,
@@ -458,6 +466,9 @@ def read_trade_file(path: Path, source: Source | str, year: int, *,
         raise InvalidInput(f"{path.name}: no exports for {year} (years in the file: {found})",
                            field="year", code="trade_file.no_exports",
                            params={"year": year, "found": found})
+    if result.hs_edition is None and reader.classifications:
+        result.hs_edition = ", ".join(COMTRADE_EDITIONS.get(code.upper(), code)
+                                      for code in sorted(reader.classifications) if code)
     return _arrays(result, indexes, products_of, partners_of)
 
 

@@ -132,3 +132,15 @@ def test_closest_products_are_the_densest_not_yet_exported() -> None:
     assert ranked[0].distance == pytest.approx(1 - ranked[0].density)
     assert ranked[0].pci == 0.3
     assert cx.closest_products(result, phi, 0, limit=1) == ranked[:1]
+
+
+def test_measures_do_not_depend_on_the_order_of_places_or_products() -> None:
+    exports = _matrix(11)
+    rows = np.random.default_rng(1).permutation(exports.shape[0])
+    cols = np.random.default_rng(2).permutation(exports.shape[1])
+    plain = cx.economic_complexity(exports)
+    shuffled = cx.economic_complexity(exports[rows][:, cols])
+    assert shuffled.eci == pytest.approx(plain.eci[rows], abs=1e-12)
+    assert shuffled.pci == pytest.approx(plain.pci[cols], abs=1e-12)
+    # Scaling every value (thousands of USD or USD) changes nothing.
+    assert cx.economic_complexity(exports * 1000).eci == pytest.approx(plain.eci, abs=1e-12)

@@ -182,3 +182,16 @@ def test_a_short_baci_row_is_refused_even_when_numpy_could_read_it(tmp_path: Pat
     with pytest.raises(ImportRejected) as refused:
         read_trade_file(file, "baci", 2022)
     assert [(e.line, e.code) for e in refused.value.errors] == [(3, "trade_file.fields")]
+
+
+def test_comtrade_csv_with_a_bom_and_its_classification(tmp_path: Path) -> None:
+    file = tmp_path / "TradeData_2022.csv"
+    file.write_text("\ufeffrefYear,reporterCode,flowCode,partnerCode,classificationCode,"
+                    "cmdCode,cmdDesc,primaryValue\n"
+                    '2022,156,X,842,H6,090111,"Coffee, not roasted",10.5\n'
+                    '2022,842,X,156,H6,870323,"Cars, 1500-3000 cc",30\n', encoding="utf-8")
+    data = read_trade_file(file, "comtrade", 2022)
+    assert data.hs_edition == "HS22"
+    assert data.places == [156, 842]
+    assert data.exports.sum() == 40.5
+    assert read_trade_file(file, "comtrade", 2022, hs_edition="HS17").hs_edition == "HS17"

@@ -34,6 +34,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from itertools import islice
+from operator import itemgetter
 from pathlib import Path
 from typing import IO, Any
 
@@ -66,6 +67,11 @@ _REQUIRED = {
     Source.COMTRADE: ("refyear", "reportercode", "flowcode", "partnercode", "cmdcode",
                       "primaryvalue"),
     Source.TRADEBASE: ("reporter", "flow", "hs", "partner", "year", "value", "currency"),
+}
+_OPTIONAL = {
+    Source.BACI: (),
+    Source.COMTRADE: ("partner2code", "motcode", "customscode", "classificationcode"),
+    Source.TRADEBASE: (),
 }
 _UNITS = {Source.BACI: "thousand USD", Source.COMTRADE: "USD"}
 COMTRADE_EDITIONS = {"H0": "HS92", "H1": "HS96", "H2": "HS02", "H3": "HS07", "H4": "HS12",
@@ -191,14 +197,18 @@ class _Reader:
     def __init__(self, source: Source, columns: dict[str, int], width: int, year: int,
                  errors: _Errors, result: TradeYear) -> None:
         self.source, self.columns, self.width, self.year = source, columns, width, year
+        used = [name for name in (*_REQUIRED[source], *_OPTIONAL[source]) if name in columns]
+        self.used = [columns[name] for name in used]
+        """The file's columns this source reads, in the order a chunk's columns come."""
+        self.position = {name: k for k, name in enumerate(used)}
         self.errors, self.result = errors, result
         self.years: set[int] = set()
         self.classifications: set[str] = set()
         """Comtrade's ``classificationCode`` values seen (H0 ... H6)."""
         self.currency_line: int | None = None
 
-    def cells(self, rows: list[tuple[str, ...]], name: str) -> tuple[str, ...]:
-        return rows[self.columns[name]]
+    def cells(self, cols: list[tuple[str, ...]], name: str) -> tuple[str, ...]:
+        return cols[self.position[name]]
 
     def keep(self, mask: npt.NDArray[np.bool_], reason: str) -> npt.NDArray[np.bool_]:
         """Count the rows ``mask`` leaves out under ``reason``; return ``mask``."""
@@ -230,7 +240,7 @@ class _Reader:
             return None
         bad = (product < 0) | (product > 999_999)
         for k in np.flatnonzero(bad).tolist():
-            self.errors.add(int(lines[k]), "k", f"'{cols[self.columns['k']][k].strip()}' is not "
+            self.errors.add(int(lines[k]), "k", f"'{self.cells(cols, 'k')[k].strip()}' is not "
                             "an HS six-digit code", "trade_file.bad_hs")
         if values is None or bad.any():
             return None
@@ -368,7 +378,9 @@ def _chunks(handle: IO[str], delimiter: str, width: int, reader: _Reader,
             rows = [rows[k] for k in keep]
             lines = lines[keep]
         if rows:
-            yield reader.chunk(list(zip(*rows, strict=True)), lines), count
+            # Only the columns the source reads: a Comtrade file has some twenty more.
+            used = list(zip(*map(itemgetter(*reader.used), rows), strict=True))
+            yield reader.chunk(used, lines), count
 
 
 def _encode(codes: npt.NDArray[np.generic], index: dict[Code, int]) -> npt.NDArray[np.int64]:

@@ -8,13 +8,14 @@ Three formats (docs/analytics.md, "Economic complexity"):
   (``BACI_HS17_Y2022_V202401.csv``) unless given.
 - ``comtrade``: a UN Comtrade+ bulk CSV or TSV (``refYear, reporterCode, flowCode,
   partnerCode, cmdCode, primaryValue, ...``). Only exports (flow ``X``) are used; re-exports
-  (``RX``) are counted apart, like the other flows; partner 0 (World) and aggregate commodity
-  codes (``TOTAL``, 2 and 4 digits) are skipped and counted; where the file has the
+  (``RX``) are counted apart, like the other flows; partners 0 (World) and 97 (EU), the EU as
+  reporter (97) and aggregate commodity codes (``TOTAL``, 2 and 4 digits) are skipped and
+  counted; where the file has the
   breakdown columns (``partner2Code``, ``motCode``, ``customsCode``) only their totals
   (0, 0, ``C00``) are used, so nothing is counted twice.
 - ``tradebase``: the platform's own CSV, ``reporter, flow, hs, partner, year, month, value,
   currency, quantity, unit`` (the columns ``tradebase import trade`` reads); rows of flow
-  ``export`` are used, in one currency.
+  ``export`` are used, in one currency; ``re_export`` rows are counted apart.
 
 Files are streamed in chunks of rows; each chunk's cells become numpy arrays at once, and a
 cell is looked at on its own only when its chunk fails to convert, to name its line and
@@ -74,6 +75,12 @@ _OPTIONAL = {
     Source.TRADEBASE: (),
 }
 _UNITS = {Source.BACI: "thousand USD", Source.COMTRADE: "USD"}
+AGGREGATE_PARTNERS = (0, 97)
+"""Comtrade's partner codes that total other rows: 0 World, 97 the EU."""
+AGGREGATE_REPORTERS = (97,)
+"""The EU reporting as a whole: its members are places of their own."""
+TRADEBASE_FLOWS = ("export", "import", "re_export", "re_import")
+"""The flow words of the platform's format (a hyphen or a space for ``_`` also read)."""
 COMTRADE_EDITIONS = {"H0": "HS92", "H1": "HS96", "H2": "HS02", "H3": "HS07", "H4": "HS12",
                      "H5": "HS17", "H6": "HS22"}
 """Comtrade's ``classificationCode`` for each HS edition."""
@@ -96,8 +103,9 @@ class TradeYear:
     rows_read: int = 0
     rows_used: int = 0
     skipped: Counter[str] = field(default_factory=Counter)
-    """Rows left out, by reason: ``other_year``, ``world_partner``, ``aggregate_code``,
-    ``re_export``, ``other_flow``, ``breakdown``, ``zero_value``."""
+    """Rows left out, by reason: ``other_year``, ``aggregate_partner`` (World, EU),
+    ``aggregate_reporter`` (EU), ``aggregate_code``, ``re_export``, ``other_flow``,
+    ``breakdown``, ``zero_value``."""
     re_exports: float = 0.0
     """The value of the re-export rows of the year, kept apart from exports."""
     hs_edition: str | None = None
@@ -302,12 +310,15 @@ class _Reader:
             if name in self.columns:
                 cells = np.char.upper(_strings(self.cells(cols, name)))
                 keep &= self.keep(~keep | (cells == total) | (cells == ""), "breakdown")
+        aggregate_partner = np.isin(partner, AGGREGATE_PARTNERS)
+        aggregate_reporter = np.isin(reporter, AGGREGATE_REPORTERS)
         re_export = keep & (flow == "RX")
         self.result.skipped["re_export"] += int(re_export.sum())
-        re_export &= (partner != 0) & (length == 6)
+        re_export &= ~aggregate_partner & ~aggregate_reporter & (length == 6)
         self.result.re_exports += float(values[re_export].sum())
         keep &= self.keep(~keep | (flow == "X") | (flow == "RX"), "other_flow") & (flow == "X")
-        keep &= self.keep(~keep | (partner != 0), "world_partner")
+        keep &= self.keep(~keep | ~aggregate_reporter, "aggregate_reporter")
+        keep &= self.keep(~keep | ~aggregate_partner, "aggregate_partner")
         keep &= self.keep(~keep | (length == 6), "aggregate_code")
         return _Chunk(reporter[keep], partner[keep], code[keep], values[keep])
 
@@ -317,12 +328,20 @@ class _Reader:
         values = _values(self.cells(cols, "value"), "value", lines, self.errors)
         names = ("reporter", "partner", "hs", "flow", "currency")
         text = {name: _strings(self.cells(cols, name)) for name in names}
-        flow = np.char.lower(text["flow"])
+        flow = np.char.replace(np.char.replace(np.char.lower(text["flow"]), "-", "_"), " ", "_")
         # Every blank column is named, so no short-circuit.
         blank = sum(_empty(name, text[name], lines, self.errors) for name in names) > 0
-        if in_year is None or values is None or blank:
+        unknown = (np.char.str_len(flow) > 0) & ~np.isin(flow, TRADEBASE_FLOWS)
+        for k in np.flatnonzero(unknown).tolist():
+            self.errors.add(int(lines[k]), "flow", f"'{text['flow'][k]}' is not one of "
+                            f"{', '.join(TRADEBASE_FLOWS)}", "trade_file.bad_flow",
+                            value=str(text["flow"][k]))
+        if in_year is None or values is None or blank or unknown.any():
             return None
-        keep = in_year & self.keep(~in_year | (flow == "export"), "other_flow")
+        re_export = in_year & (flow == "re_export")
+        self.result.skipped["re_export"] += int(re_export.sum())
+        keep = in_year & self.keep(~in_year | (flow == "export") | re_export,
+                                   "other_flow") & ~re_export
         currency = np.char.upper(text["currency"])
         if keep.any():
             first = int(np.flatnonzero(keep)[0])

@@ -24,7 +24,9 @@ import typer
 from tradebase.cli.common import err_console, user_errors
 
 SKIPPED = {
-    "other_year": "rows of other years", "world_partner": "rows with partner World (0)",
+    "other_year": "rows of other years",
+    "aggregate_partner": "rows with partner World (0) or EU (97)",
+    "aggregate_reporter": "rows reported by the EU as a whole (97)",
     "aggregate_code": "rows of aggregate codes (TOTAL, 2 or 4 digits)",
     "re_export": "re-export rows (RX), kept apart", "other_flow": "rows of other flows",
     "breakdown": "rows of a breakdown (second partner, transport mode, customs procedure)",

@@ -52,7 +52,8 @@ def test_comtrade_exports_only_without_world_aggregates_and_breakdowns() -> None
     assert _value(data, 276, "090111") == 10000.0
     assert data.re_exports == 7000.0
     assert data.skipped == {"other_year": 1, "breakdown": 1, "re_export": 1, "other_flow": 1,
-                            "world_partner": 2, "aggregate_code": 3, "zero_value": 0}
+                            "aggregate_reporter": 1, "aggregate_partner": 3,
+                            "aggregate_code": 3, "zero_value": 0}
     assert data.rows_used == 6
     # To China and Germany; the World row and 2021 left out.
     assert data.partners == [156, 276, 842]
@@ -66,6 +67,7 @@ def test_tradebase_format_exports_of_the_year_in_one_currency() -> None:
     assert data.currency == "CNY"
     assert _value(data, "anxi", "090230") == 2_000_000.0
     assert data.skipped["other_flow"] == 1
+    assert data.skipped["re_export"] == 1
     assert data.skipped["other_year"] == 1
 
 
@@ -101,7 +103,9 @@ def test_a_malformed_file_is_refused_with_its_rows_and_columns() -> None:
     ("comtrade", "refYear,reporterCode,flowCode,partnerCode,cmdCode,primaryValue",
      "2022,156,X,842,01012199,5", "cmdCode", "trade_file.bad_hs"),
     ("tradebase", "reporter,flow,hs,partner,year,month,value,currency,quantity,unit",
-     ",export,090230,DE,2023,,100,CNY,,", "reporter", "trade_file.empty"),
+     ",export,090230,DE,2022,,100,CNY,,", "reporter", "trade_file.empty"),
+    ("tradebase", "reporter,flow,hs,partner,year,month,value,currency,quantity,unit",
+     "anxi,exports,090230,DE,2022,,100,CNY,,", "flow", "trade_file.bad_flow"),
 ])
 def test_bad_cells_are_named(tmp_path: Path, source: str, header: str, row: str, column: str,
                              code: str) -> None:

@@ -61,7 +61,7 @@ def test_comtrade_and_tradebase_files() -> None:
                "--year", "2023")
     assert own.exit_code == 0, own.output
     out = json.loads(own.stdout)
-    assert [p["id"] for p in out["places"]] == ["anxi", "dehua", "jinjiang"]
+    assert [p["id"] for p in out["places"]] == ["base:anxi", "base:dehua", "base:jinjiang"]
     assert "not unique" in own.stderr
 
 

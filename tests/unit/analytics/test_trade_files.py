@@ -62,10 +62,10 @@ def test_comtrade_exports_only_without_world_aggregates_and_breakdowns() -> None
 
 def test_tradebase_format_exports_of_the_year_in_one_currency() -> None:
     data = read_trade_file(OWN, "tradebase", 2023)
-    assert data.places == ["anxi", "dehua", "jinjiang"]
+    assert data.places == ["base:anxi", "base:dehua", "base:jinjiang"]
     assert data.products == ["090230", "090240", "640411", "691110"]
     assert data.currency == "CNY"
-    assert _value(data, "anxi", "090230") == 2_000_000.0
+    assert _value(data, "base:anxi", "090230") == 2_000_000.0
     assert data.skipped["other_flow"] == 1
     assert data.skipped["re_export"] == 1
     assert data.skipped["other_year"] == 1

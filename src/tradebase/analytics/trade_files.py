@@ -10,9 +10,8 @@ Three formats (docs/analytics.md, "Economic complexity"):
   partnerCode, cmdCode, primaryValue, ...``). Only exports (flow ``X``) are used; re-exports
   (``RX``) are counted apart, like the other flows; partners 0 (World) and 97 (EU), the EU as
   reporter (97) and aggregate commodity codes (``TOTAL``, 2 and 4 digits) are skipped and
-  counted; where the file has the
-  breakdown columns (``partner2Code``, ``motCode``, ``customsCode``) only their totals
-  (0, 0, ``C00``) are used, so nothing is counted twice.
+  counted; where the file has the breakdown columns (``partner2Code``, ``motCode``,
+  ``customsCode``) only their totals (0, 0, ``C00``) are used, so nothing is counted twice.
 - ``tradebase``: the platform's own CSV, ``reporter, flow, hs, partner, year, month, value,
   currency, quantity, unit`` (the columns ``tradebase import trade`` reads); rows of flow
   ``export`` are used, in one currency; ``re_export`` rows are counted apart.
@@ -65,13 +64,13 @@ TRADEBASE_COLUMNS = ("reporter", "flow", "hs", "partner", "year", "month", "valu
 left out or blank."""
 _REQUIRED = {
     Source.BACI: ("t", "i", "j", "k", "v"),
-    Source.COMTRADE: ("refyear", "reportercode", "flowcode", "partnercode", "cmdcode",
-                      "primaryvalue"),
+    Source.COMTRADE: ("refYear", "reporterCode", "flowCode", "partnerCode", "cmdCode",
+                      "primaryValue"),
     Source.TRADEBASE: ("reporter", "flow", "hs", "partner", "year", "value", "currency"),
 }
 _OPTIONAL = {
     Source.BACI: (),
-    Source.COMTRADE: ("partner2code", "motcode", "customscode", "classificationcode"),
+    Source.COMTRADE: ("partner2Code", "motCode", "customsCode", "classificationCode"),
     Source.TRADEBASE: (),
 }
 _UNITS = {Source.BACI: "thousand USD", Source.COMTRADE: "USD"}
@@ -205,7 +204,8 @@ class _Reader:
     def __init__(self, source: Source, columns: dict[str, int], width: int, year: int,
                  errors: _Errors, result: TradeYear) -> None:
         self.source, self.columns, self.width, self.year = source, columns, width, year
-        used = [name for name in (*_REQUIRED[source], *_OPTIONAL[source]) if name in columns]
+        used = [name.lower() for name in (*_REQUIRED[source], *_OPTIONAL[source])
+                if name.lower() in columns]
         self.used = [columns[name] for name in used]
         """The file's columns this source reads, in the order a chunk's columns come."""
         self.position = {name: k for k, name in enumerate(used)}
@@ -460,7 +460,7 @@ def read_trade_file(path: Path, source: Source | str, year: int, *,
         header = [name.strip().lower() for name in next(csv.reader([header_line],
                                                                    delimiter=delimiter), [])]
         columns = {name: k for k, name in enumerate(header) if name}
-        missing = [name for name in _REQUIRED[source] if name not in columns]
+        missing = [name for name in _REQUIRED[source] if name.lower() not in columns]
         if missing:
             raise ImportRejected(path.name, [
                 RowError(1, name, f"the header has no column '{name}' (a {source} file has "

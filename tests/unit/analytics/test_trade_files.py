@@ -199,3 +199,13 @@ def test_comtrade_csv_with_a_bom_and_its_classification(tmp_path: Path) -> None:
     assert data.places == [156, 842]
     assert data.exports.sum() == 40.5
     assert read_trade_file(file, "comtrade", 2022, hs_edition="HS17").hs_edition == "HS17"
+
+
+def test_a_missing_comtrade_column_is_named_as_comtrade_writes_it(tmp_path: Path) -> None:
+    file = tmp_path / "comtrade.csv"
+    file.write_text("refYear,reporterCode,flowCode,cmdCode,primaryValue\n", encoding="utf-8")
+    with pytest.raises(ImportRejected) as refused:
+        read_trade_file(file, "comtrade", 2022)
+    [error] = refused.value.errors
+    assert (error.line, error.column) == (1, "partnerCode")
+    assert "has no column 'partnerCode'" in error.reason

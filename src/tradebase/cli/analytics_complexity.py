@@ -67,7 +67,10 @@ def complexity_report(path: Path, source: str, year: int,
               if count]
     if data.re_exports:
         notes.append(f"re-exports kept apart: {data.re_exports:.6g}")
-    if not result.unique:
+    if all(math.isnan(value) for value in result.eci.tolist()):
+        notes.append("warning: no ECI or PCI: they need at least two places and two products "
+                     "with an advantage, and places of different diversity")
+    elif not result.unique:
         notes.append("warning: the second eigenvalue is not separated from the others "
                      f"(gap {result.eigen_gap:.3g}); the ECI and PCI are not unique")
     return report, notes

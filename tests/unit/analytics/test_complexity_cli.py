@@ -81,3 +81,16 @@ def test_a_year_without_exports_and_an_unknown_source() -> None:
     unknown = _run(str(BACI), "--source", "oec", "--year", "2022")
     assert unknown.exit_code == 2
     assert "'oec' is not one of baci, comtrade, tradebase" in unknown.stderr
+
+
+def test_one_place_has_no_eci_and_says_why(tmp_path: Path) -> None:
+    file = tmp_path / "one.csv"
+    file.write_text("t,i,j,k,v,q\n2022,4,8,10121,1.5,NA\n2022,4,12,20110,2,1\n",
+                    encoding="utf-8")
+    result = _run(str(file), "--source", "BACI", "--year", "2022")
+    assert result.exit_code == 0, result.output
+    out = json.loads(result.stdout)
+    assert out["places"] == [{"id": 4, "diversity": 2, "eci": None,
+                              "hhi": pytest.approx((1.5 / 3.5) ** 2 + (2 / 3.5) ** 2)}]
+    assert [p["pci"] for p in out["products"]] == [None, None]
+    assert "no ECI or PCI" in result.stderr

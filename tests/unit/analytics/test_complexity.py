@@ -10,6 +10,8 @@ import numpy as np
 import pandas as pd
 import pytest
 from ecomplexity import ecomplexity
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tradebase.analytics import complexity as cx
 
@@ -144,3 +146,25 @@ def test_measures_do_not_depend_on_the_order_of_places_or_products() -> None:
     assert shuffled.pci == pytest.approx(plain.pci[cols], abs=1e-12)
     # Scaling every value (thousands of USD or USD) changes nothing.
     assert cx.economic_complexity(exports * 1000).eci == pytest.approx(plain.eci, abs=1e-12)
+
+
+_matrices = st.integers(2, 8).flatmap(lambda places: st.integers(2, 8).flatmap(
+    lambda products: st.lists(st.floats(0.0, 1e6), min_size=places * products,
+                              max_size=places * products).map(
+        lambda cells: np.array(cells).reshape(places, products))))
+
+
+@settings(max_examples=200, deadline=None)
+@given(_matrices)
+def test_rca_averages_one_and_hhi_lies_between_its_bounds(exports: np.ndarray) -> None:
+    live = exports[exports.sum(axis=1) > 0][:, exports.sum(axis=0) > 0]
+    if live.size == 0:
+        return
+    rca = cx.revealed_comparative_advantage(live)
+    world_share = live.sum(axis=0) / live.sum()
+    # Weighted by the world's product shares, a place's RCA averages exactly 1 ...
+    assert rca @ world_share == pytest.approx(np.ones(len(live)))
+    # ... so every place has a product with RCA >= 1, up to rounding (diversity > 0).
+    assert (rca.max(axis=1) >= 1 - 1e-9).all()
+    hhi = cx.herfindahl(live)
+    assert ((hhi >= 1 / live.shape[1] - 1e-12) & (hhi <= 1 + 1e-12)).all()

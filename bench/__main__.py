@@ -9,6 +9,7 @@ import sys
 
 from bench import (
     bench_allocation,
+    bench_complexity,
     bench_concurrency,
     bench_embeddings,
     bench_events,
@@ -23,6 +24,8 @@ def main(argv: list[str]) -> int:
     bench_allocation.main(quick)
     print("=" * 30, "concurrency (PostgreSQL)", "=" * 30, flush=True)
     bench_concurrency.main(quick)
+    print("=" * 30, "trade files and economic complexity", "=" * 30, flush=True)
+    bench_complexity.main(quick)
     print("=" * 30, "1:1 meeting scheduler", "=" * 30, flush=True)
     bench_events.main(quick)
     print("=" * 30, "matching", "=" * 30, flush=True)

@@ -1,0 +1,1 @@
+"""Analytics: normalised figures, evaluation schemes, trade flows, complexity and reports."""

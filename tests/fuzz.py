@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+import schemathesis
 from fastapi import FastAPI
 from schemathesis.config import SchemathesisConfig
 from sqlalchemy.engine import Engine
@@ -28,14 +29,27 @@ def bound_fuzz_app(fuzz_app: FastAPI, session_maker: sessionmaker[Session]) -> F
     return fuzz_app
 
 
-FUZZING_ONLY = SchemathesisConfig.from_dict({"phases": {"coverage": {"enabled": False}}})
+TIMEOUT = 120
+"""Seconds a request (the OpenAPI document's included) may take: Schemathesis's 10 s default
+is a slow machine's load, not a fault of the app (a hung request still fails, later)."""
+WITH_BOUNDARIES = SchemathesisConfig.from_dict({"request-timeout": TIMEOUT})
+FUZZING_ONLY = SchemathesisConfig.from_dict(
+    {"request-timeout": TIMEOUT, "phases": {"coverage": {"enabled": False}}})
 """Generated requests without the coverage phase's ~60 boundary cases per operation: those
 check request validation, which does not depend on who asks, so one role runs them."""
 
 
+def api_schema_of(app: FastAPI, *, boundaries: bool) -> Any:
+    """The app's OpenAPI document as Schemathesis drives it, with or without the coverage
+    phase's boundary cases."""
+    return schemathesis.openapi.from_asgi(
+        "/api/v1/openapi.json", app, config=WITH_BOUNDARIES if boundaries else FUZZING_ONLY,
+        timeout=TIMEOUT)
+
+
 def call_and_check(case: Any, headers: dict[str, str]) -> None:
     """No 5xx; every 4xx carries the JSON error envelope."""
-    response = case.call(headers=headers)
+    response = case.call(headers=headers, timeout=TIMEOUT)
     assert response.status_code < 500, (
         f"{case.method} {case.formatted_path} -> {response.status_code}: {response.text[:500]}"
     )

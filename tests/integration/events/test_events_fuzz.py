@@ -12,7 +12,7 @@ import schemathesis
 from hypothesis import HealthCheck, settings
 
 from tests.conftest import auth
-from tests.fuzz import FUZZING_ONLY, call_and_check
+from tests.fuzz import api_schema_of, call_and_check
 
 schema = schemathesis.pytest.from_fixture("events_schema").include(path_regex=r"^/api/v1/events")
 
@@ -23,8 +23,7 @@ FUZZ = settings(
 
 @pytest.fixture
 def events_schema(bound_fuzz_app: Any) -> Any:
-    return schemathesis.openapi.from_asgi("/api/v1/openapi.json", bound_fuzz_app,
-                                          config=FUZZING_ONLY)
+    return api_schema_of(bound_fuzz_app, boundaries=False)
 
 
 @schema.parametrize()

@@ -15,7 +15,7 @@ import schemathesis
 from hypothesis import HealthCheck, settings
 
 from tests.conftest import auth
-from tests.fuzz import FUZZING_ONLY, call_and_check
+from tests.fuzz import api_schema_of, call_and_check
 
 with_boundaries = schemathesis.pytest.from_fixture("api_schema")
 generated_only = schemathesis.pytest.from_fixture("api_schema_generated_only")
@@ -27,13 +27,12 @@ FUZZ = settings(
 
 @pytest.fixture
 def api_schema(bound_fuzz_app: Any) -> Any:
-    return schemathesis.openapi.from_asgi("/api/v1/openapi.json", bound_fuzz_app)
+    return api_schema_of(bound_fuzz_app, boundaries=True)
 
 
 @pytest.fixture
 def api_schema_generated_only(bound_fuzz_app: Any) -> Any:
-    return schemathesis.openapi.from_asgi("/api/v1/openapi.json", bound_fuzz_app,
-                                          config=FUZZING_ONLY)
+    return api_schema_of(bound_fuzz_app, boundaries=False)
 
 
 @generated_only.parametrize()

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from tests.postgres import POSTGRES_URL, private_schema
 from tradebase.accounts.guard import set_actor
+from tradebase.accounts.passwords import TEST_HASHING
 from tradebase.accounts.policy import SYSTEM
 from tradebase.db import make_engine
 from tradebase.events.demo import load_demo_event
@@ -33,6 +34,9 @@ from tradebase.web.app import create_app
 # Tests that want sentence embeddings patch in an encoder; the packaged model (the default
 # backend) would spend ~40 ms on every listing the suite writes.
 os.environ.setdefault("TRADEBASE_EMBEDDING_BACKEND", "none")
+# Argon2's cheapest parameters: the suite creates thousands of users and sign-ins;
+# tests/unit/accounts/test_passwords.py checks that nothing else ever uses them.
+os.environ[TEST_HASHING] = "1"
 if os.environ.get("TRADEBASE_REQUIRE_POSTGRES") == "1" and not POSTGRES_URL:
     raise pytest.UsageError("TRADEBASE_REQUIRE_POSTGRES=1 but TRADEBASE_TEST_POSTGRES_URL is unset")
 pytest_plugins = ["tests.fuzz"]  # the Schemathesis runs' shared app

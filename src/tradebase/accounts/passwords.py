@@ -3,29 +3,41 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import secrets
+from functools import cache
 
-from argon2 import PasswordHasher
+from argon2 import PasswordHasher, profiles
 from argon2.exceptions import InvalidHashError, VerificationError
 
-_hasher = PasswordHasher()  # argon2id with the library's current recommended parameters
-
 MIN_LENGTH = 10
+TEST_HASHING = "TRADEBASE_INSECURE_TEST_HASHING"
+"""Set to 1 by the test suite only: argon2-cffi's CHEAPEST profile ("for tests only") instead
+of ~0.1 s of memory-hard work per sign-in, which the suite's thousands of users and sign-ins
+would otherwise spend. A password hashed so is rehashed at its next sign-in without it."""
+
+
+@cache
+def _hasher() -> PasswordHasher:
+    """argon2id with the library's current recommended parameters (RFC 9106 low memory)."""
+    if os.environ.get(TEST_HASHING) == "1":
+        return PasswordHasher.from_parameters(profiles.CHEAPEST)
+    return PasswordHasher()
 
 
 def hash_password(password: str) -> str:
-    return _hasher.hash(password)
+    return _hasher().hash(password)
 
 
 def verify_password(password_hash: str, password: str) -> bool:
     try:
-        return _hasher.verify(password_hash, password)
+        return _hasher().verify(password_hash, password)
     except (VerificationError, InvalidHashError):
         return False
 
 
 def needs_rehash(password_hash: str) -> bool:
-    return _hasher.check_needs_rehash(password_hash)
+    return _hasher().check_needs_rehash(password_hash)
 
 
 def check_strength(password: str) -> str | None:

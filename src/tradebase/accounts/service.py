@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from functools import cache
 
 from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.orm import Session
@@ -47,9 +48,13 @@ from tradebase.registry.models import Base, Enterprise
 from tradebase.settings import Settings
 
 SCOPES = frozenset({"read", "write"})
-# A hash to verify against when the e-mail is unknown, so that a login takes as long
-# whether or not the account exists.
-_DUMMY_HASH = hash_password("not-a-real-password-0")
+
+
+@cache
+def _dummy_hash() -> str:
+    """A hash to verify against when the e-mail is unknown, so that a login takes as long
+    whether or not the account exists (made on first use, with the hasher of that moment)."""
+    return hash_password("not-a-real-password-0")
 
 
 def _now() -> datetime:
@@ -279,7 +284,7 @@ def authenticate(
     user = session.scalar(select(User).where(User.email == email.strip().lower()))
     now = _now()
     if user is None:
-        verify_password(_DUMMY_HASH, password)
+        verify_password(_dummy_hash(), password)
         return LoginResult(None, "wrong e-mail or password", reason="password")
     attempts = reserve_attempt(session=session, user_id=user.id, now=now)
     if attempts is None:

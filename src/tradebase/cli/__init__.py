@@ -6,6 +6,7 @@ import typer
 
 from tradebase.cli import (
     allocation,
+    analytics,
     database,
     docking,
     events,
@@ -22,7 +23,8 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
-for group in (database, serve, users, transfer, allocation, docking, reminders, events):
+for group in (database, serve, users, transfer, allocation, docking, reminders, events,
+              analytics):
     group.register(app)
 
 

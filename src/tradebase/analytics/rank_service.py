@@ -63,13 +63,18 @@ def needed_metrics(scheme: Scheme) -> set[str]:
     return metrics
 
 
-def read_subjects(*, session: Session) -> list[Subject]:
-    """Every base of the register with the key the exports write (its id when it has none)."""
+def read_subjects(*, session: Session, base_ids: Sequence[int] | None = None) -> list[Subject]:
+    """The bases ranked (every base of the register unless ``base_ids`` names some), with
+    the key the exports write (the id of a base without one)."""
+    query = select(Base.id, Base.key).order_by(Base.id)
+    if base_ids is not None:
+        query = query.where(Base.id.in_(list(base_ids)))
     return [Subject(ident, key if key is not None else str(ident))
-            for ident, key in session.execute(select(Base.id, Base.key).order_by(Base.id))]
+            for ident, key in session.execute(query)]
 
 
-def read_facts(*, session: Session, scheme: Scheme, table: RateTable) -> list[FactRecord]:
+def read_facts(*, session: Session, scheme: Scheme, table: RateTable,
+               base_ids: Sequence[int] | None = None) -> list[FactRecord]:
     """The bases' yearly and undated facts of the metrics ``scheme`` needs, in one query;
     money converted to CNY at the fact's year (an undated one at the table's latest)."""
     query = (select(IndicatorFact.id, IndicatorFact.base_id, IndicatorFact.metric,
@@ -79,6 +84,8 @@ def read_facts(*, session: Session, scheme: Scheme, table: RateTable) -> list[Fa
              .order_by(IndicatorFact.id))
     if scheme.year is not None:
         query = query.where(IndicatorFact.year.in_([scheme.year, scheme.year - 1]))
+    if base_ids is not None:
+        query = query.where(IndicatorFact.base_id.in_(list(base_ids)))
     records: list[FactRecord] = []
     for ident, base_id, metric, value, currency, year in session.execute(query):
         if base_id is None:  # the query's own filter; for the type checker
@@ -131,13 +138,21 @@ class Read:
     facts: list[FactRecord]
 
 
-def read_register(*, session: Session, scheme: Scheme) -> Read:
-    return Read(read_subjects(session=session),
-                read_facts(session=session, scheme=scheme, table=rate_table(session=session)))
+def read_register(*, session: Session, scheme: Scheme,
+                  base_ids: Sequence[int] | None = None) -> Read:
+    bases = read_subjects(session=session, base_ids=base_ids)
+    if base_ids is not None and len(bases) < len(set(base_ids)):
+        unknown = sorted(set(base_ids) - {b.base_id for b in bases})
+        raise InvalidInput(f"no base {unknown[0]}", field="base_ids",
+                           code="analytics.base_unknown", params={"base_id": unknown[0]})
+    return Read(bases, read_facts(session=session, scheme=scheme,
+                                  table=rate_table(session=session), base_ids=base_ids))
 
 
-def rank_scheme(*, session: Session, scheme: Scheme, version: str | int) -> dict[str, Any]:
-    """Rank the register's bases on ``scheme`` now (nothing stored). Anyone signed in."""
+def rank_scheme(*, session: Session, scheme: Scheme, version: str | int,
+                base_ids: Sequence[int] | None = None) -> dict[str, Any]:
+    """Rank the register's bases (or those of ``base_ids``) on ``scheme`` now, nothing
+    stored. Anyone signed in."""
     authorize(session, Permission.READ_ANALYTICS)
-    read = read_register(session=session, scheme=scheme)
+    read = read_register(session=session, scheme=scheme, base_ids=base_ids)
     return contract(scheme, version, rank_records(scheme, read.bases, read.facts))

@@ -8,6 +8,7 @@ result, whatever has happened to the register since.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import select
@@ -100,21 +101,23 @@ def version_of(stored: EvaluationScheme, number: int | None) -> SchemeVersion:
                    code="analytics.version_unknown", params={"version": wanted})
 
 
-def rank_stored(*, session: Session, stored: EvaluationScheme,
-                number: int | None = None) -> dict[str, Any]:
+def rank_stored(*, session: Session, stored: EvaluationScheme, number: int | None = None,
+                base_ids: Sequence[int] | None = None) -> dict[str, Any]:
     """The contract's ranking on a stored scheme's version, now (nothing kept)."""
     version = version_of(stored, number)
     return rank_scheme(session=session, scheme=parse_scheme(version.definition),
-                       version=version.number)
+                       version=version.number, base_ids=base_ids)
 
 
-def run_scheme(*, session: Session, scheme_id: int, number: int | None = None) -> RankingRun:
-    """Rank the register's bases on a version of the scheme (the latest by default) and
-    keep the run: the version, the bases, every fact read and the ranking."""
+def run_scheme(*, session: Session, scheme_id: int, number: int | None = None,
+               base_ids: Sequence[int] | None = None) -> RankingRun:
+    """Rank the register's bases (or those of ``base_ids``) on a version of the scheme (the
+    latest by default) and keep the run: the version, the bases, every fact read and the
+    ranking."""
     actor = authorize(session, Permission.RUN_SCHEME)
     version = version_of(get_scheme(session=session, scheme_id=scheme_id), number)
     scheme = parse_scheme(version.definition)
-    read = read_register(session=session, scheme=scheme)
+    read = read_register(session=session, scheme=scheme, base_ids=base_ids)
     ranking = rank_records(scheme, read.bases, read.facts)
     run = RankingRun(
         scheme_version_id=version.id, created_by=actor.user_id,

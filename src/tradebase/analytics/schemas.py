@@ -91,3 +91,37 @@ class RunOut(BaseModel):
                                                "base's values and the bases left out.")
     facts: list[dict[str, Any]] = Field(description="Every fact the run read, with the rate "
                                                     "that made it comparable in CNY.")
+
+
+class GrowthOut(BaseModel):
+    since: int = Field(description="The year the growth is measured from.")
+    change: float = Field(description="As a fraction: 0.1 is 10 %.")
+    span: int = Field(description="Years covered: more than 1 across a gap.")
+    annualised: float | None
+    across_gap: bool
+
+
+class SeriesYearOut(BaseModel):
+    year: int
+    value: float | None = Field(description="None: a gap (never interpolated).")
+    fact_id: int | None
+    growth: GrowthOut | None
+    rate: str | None = Field(description="The rate a converted value was read at.")
+
+
+class CagrOut(BaseModel):
+    first: int
+    last: int
+    rate: float
+    across_gap: bool
+    gaps: list[int]
+
+
+class SeriesOut(BaseModel):
+    metric: str
+    currency: str | None
+    unit: str | None
+    years: list[SeriesYearOut]
+    gaps: list[int]
+    cagr: CagrOut | None
+    undated_facts: int = Field(description="Undated facts left out: they have no year.")

@@ -28,7 +28,7 @@ class Growth:
     since: int
     change: float
     span: int
-    annualised: float
+    annualised: float | None  # None when the value changed sign (no yearly rate)
     across_gap: bool
 
 
@@ -64,7 +64,7 @@ def _growth(now: float, then: float, span: int, since: int) -> Growth | None:
         return None
     change = now / then - 1
     ratio = now / then
-    annualised = ratio ** (1 / span) - 1 if ratio > 0 else float("nan")
+    annualised = ratio ** (1 / span) - 1 if ratio > 0 else None
     return Growth(since, change, span, annualised, span > 1)
 
 

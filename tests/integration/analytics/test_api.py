@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tests.conftest import auth
-from tradebase.registry.models import Base
+from tradebase.registry.models import Base, IndicatorFact
 
 SCHEME: dict[str, Any] = {"name": "API scheme", "missing": "zero_flagged", "indicators": [
     {"metric": "output_value", "weight": 2, "normalise": "minmax", "min": 1e9},
@@ -84,3 +85,29 @@ def test_schemes_versions_and_runs(client: TestClient, tokens: dict[str, str],
                        headers=officer).status_code == 404
     assert client.post(f"/api/v1/analytics/schemes/{scheme['id']}/runs", json={},
                        headers=auth(tokens["buyer"])).status_code == 403
+
+
+def test_a_series_keeps_its_gaps_and_names_converted_rates(client: TestClient,
+                                                           session: Session) -> None:
+    base = Base(key="fx-series", name_zh="序列", name_en="Series")
+    session.add(base)
+    session.flush()
+    for year, value in ((2019, 100.0), (2020, 120.0), (2023, 172.8)):
+        session.add(IndicatorFact(base_id=base.id, metric="export_value", value=value,
+                                  currency="USD", year=year))
+    session.add(IndicatorFact(base_id=base.id, metric="export_value", value=1, currency="USD"))
+    session.flush()
+    got = client.get("/api/v1/analytics/series",
+                     params={"base_id": base.id, "metric": "export_value"}).json()
+    assert (got["currency"], got["gaps"], got["undated_facts"]) == ("USD", [2021, 2022], 1)
+    assert [y["value"] for y in got["years"]] == [100, 120, None, None, 172.8]
+    across = got["years"][4]["growth"]
+    assert across["across_gap"]
+    assert (across["since"], across["span"]) == (2020, 3)
+    assert got["cagr"]["across_gap"]
+    in_cny = client.get("/api/v1/analytics/series", params={
+        "base_id": base.id, "metric": "export_value", "currency": "CNY"}).json()
+    assert in_cny["years"][0]["rate"] == "6.908 CNY/USD, 2019"
+    assert in_cny["years"][0]["value"] == pytest.approx(690.81)
+    assert client.get("/api/v1/analytics/series", params={
+        "metric": "export_value"}).status_code == 422

@@ -605,6 +605,9 @@ API_RULES |= {
         SCHEME_RUNNERS, lambda ids: {"base_ids": [ids["base_id"]]}),
     ("GET", "/api/v1/analytics/runs/{run_id}"): Rule(SIGNED_IN),
     ("GET", "/api/v1/analytics/runs/{run_id}/reproduction"): Rule(SIGNED_IN),
+    # a series of the public register's facts: read by all
+    ("GET", "/api/v1/analytics/series"): Rule(
+        EVERYONE, params=lambda ids: {"base_id": ids["base_id"], "metric": "output_value"}),
 }
 
 # events: a published docking day of Anxi, run by its administrators; a registration is its

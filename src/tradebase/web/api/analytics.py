@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 
-from tradebase.analytics import rates_store, schemes
+from tradebase.analytics import rates_store, schemes, series_service
 from tradebase.analytics.models import EvaluationScheme, RankingRun
 from tradebase.analytics.rates import Rate, parse_period
 from tradebase.analytics.schemas import (
@@ -19,6 +19,7 @@ from tradebase.analytics.schemas import (
     SchemeIn,
     SchemeOut,
     SchemeVersionOut,
+    SeriesOut,
 )
 from tradebase.errors import InvalidInput
 from tradebase.web.deps import DbSession, IdPath
@@ -116,3 +117,27 @@ def reproduce_run(run_id: IdPath, db: DbSession) -> object:
     """The run's ranking computed again from the facts it kept: equal to its ``result``
     whatever has changed in the register since."""
     return schemes.reproduce_run(session=db, run_id=run_id)
+
+
+@router.get("/series", response_model=SeriesOut)
+def metric_series(
+    db: DbSession, metric: Annotated[str, Query(max_length=60)],
+    base_id: Annotated[int | None, Query(ge=1)] = None,
+    enterprise_id: Annotated[int | None, Query(ge=1)] = None,
+    currency: Annotated[str | None, Query(min_length=3, max_length=3)] = None,
+) -> object:
+    """A base's or an enterprise's yearly series of a metric from the public register: each
+    year's value (None: a gap), its growth on the year before (across a gap: flagged, with
+    its span and yearly rate) and the CAGR."""
+    found = series_service.metric_series(session=db, metric=metric, base_id=base_id,
+                                         enterprise_id=enterprise_id, currency=currency)
+    series = found.series
+    return SeriesOut.model_validate({
+        "metric": found.metric, "currency": found.currency, "unit": found.unit,
+        "years": [{"year": y.year, "value": y.value, "fact_id": y.fact_id,
+                   "growth": None if y.growth is None else vars(y.growth),
+                   "rate": found.rates.get(y.year)} for y in series.years],
+        "gaps": list(series.gaps), "undated_facts": found.undated,
+        "cagr": None if series.cagr is None else vars(series.cagr) | {
+            "gaps": list(series.cagr.gaps)},
+    })

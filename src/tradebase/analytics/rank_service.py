@@ -11,7 +11,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, Select, and_, case, func, or_, select
 from sqlalchemy.orm import Session
 
 from tradebase.accounts.guard import authorize
@@ -25,25 +25,17 @@ from tradebase.registry.metrics import METRICS, MetricKind
 from tradebase.registry.models import Base, IndicatorFact
 
 COMPARED_IN = "CNY"
+_FactColumns = tuple[int, int | None, str, float, str | None, int | None]
+"""id, base_id, metric, value, currency, year"""
 
 
 @dataclass(frozen=True)
-class FactRecord:
-    """A fact as a run keeps it: what was stored, and what the ranking compared."""
+class FactRecord(Fact):
+    """A fact as a run keeps it: what was stored, what the ranking compared and the rate
+    that made it comparable."""
 
-    id: int
-    base_id: int
-    metric: str
-    value: float
-    currency: str | None
-    year: int | None
-    comparable: float
-    rate: float | None  # CNY per unit of ``currency`` (money only)
-    rate_period: str  # the rate's period ("2023", "2023-06"); "" when not converted
-
-    def as_fact(self) -> Fact:
-        return Fact(self.id, self.base_id, self.metric, self.value, self.currency, self.year,
-                    self.comparable)
+    rate: float | None = None  # CNY per unit of ``currency`` (money only)
+    rate_period: str = ""  # the rate's period ("2023"); "" when not converted
 
     def as_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -51,16 +43,6 @@ class FactRecord:
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> FactRecord:
         return cls(**data)
-
-
-def needed_metrics(scheme: Scheme) -> set[str]:
-    metrics = {i.metric for i in scheme.indicators}
-    transforms = {i.transform for i in scheme.indicators}
-    if Transform.PER_EMPLOYEE in transforms:
-        metrics.add("employees")
-    if Transform.PER_ENTERPRISE in transforms:
-        metrics.add("enterprises")
-    return metrics
 
 
 def read_subjects(*, session: Session, base_ids: Sequence[int] | None = None) -> list[Subject]:
@@ -73,43 +55,82 @@ def read_subjects(*, session: Session, base_ids: Sequence[int] | None = None) ->
             for ident, key in session.execute(query)]
 
 
+def _depths(scheme: Scheme) -> dict[str, int | None]:
+    """How many of its latest periods each metric needs (None: all of them): one for a
+    level, two for a growth, every one for the divisor of a per-employee or per-enterprise
+    value (it is read at the numerator's period)."""
+    depths: dict[str, int | None] = {}
+    for indicator in scheme.indicators:
+        need = 2 if indicator.transform is Transform.GROWTH else 1
+        had = depths.get(indicator.metric, 0)
+        depths[indicator.metric] = None if had is None else max(had, need)
+    for transform, divisor in ((Transform.PER_EMPLOYEE, "employees"),
+                               (Transform.PER_ENTERPRISE, "enterprises")):
+        if any(i.transform is transform for i in scheme.indicators):
+            depths[divisor] = None
+    return depths
+
+
+def _facts_query(scheme: Scheme, base_ids: Sequence[int] | None) -> Select[*_FactColumns]:
+    f = IndicatorFact
+    depths = _depths(scheme)
+    where = [f.base_id.is_not(None), f.month.is_(None), f.metric.in_(sorted(depths))]
+    if base_ids is not None:
+        where.append(f.base_id.in_(list(base_ids)))
+    columns = (f.id, f.base_id, f.metric, f.value, f.currency, f.year)
+    if scheme.year is not None:
+        where.append(f.year.in_([scheme.year, scheme.year - 1]))
+        return select(*columns).where(*where).order_by(f.id)
+    # Only the periods the ranking can use: a metric's latest dated years (the undated
+    # fact ranks after them, so it comes only when there is none), counted in the database.
+    depth = func.dense_rank().over(
+        partition_by=(f.base_id, f.metric),
+        order_by=(case((f.year.is_(None), 1), else_=0), f.year.desc())).label("depth")
+    inner = select(*columns, depth).where(*where).subquery()
+    every = sorted(m for m, d in depths.items() if d is None)
+    kept: list[ColumnElement[bool]] = [inner.c.metric.in_(every)]
+    for limit in (1, 2):
+        names = sorted(m for m, d in depths.items() if d == limit)
+        if names:
+            kept.append(and_(inner.c.metric.in_(names), inner.c.depth <= limit))
+    outer: Select[*_FactColumns] = (
+        select(inner.c.id, inner.c.base_id, inner.c.metric, inner.c.value, inner.c.currency,
+               inner.c.year).where(or_(*kept)).order_by(inner.c.id))
+    return outer
+
+
 def read_facts(*, session: Session, scheme: Scheme, table: RateTable,
                base_ids: Sequence[int] | None = None) -> list[FactRecord]:
-    """The bases' yearly and undated facts of the metrics ``scheme`` needs, in one query;
-    money converted to CNY at the fact's year (an undated one at the table's latest)."""
-    query = (select(IndicatorFact.id, IndicatorFact.base_id, IndicatorFact.metric,
-                    IndicatorFact.value, IndicatorFact.currency, IndicatorFact.year)
-             .where(IndicatorFact.base_id.is_not(None), IndicatorFact.month.is_(None),
-                    IndicatorFact.metric.in_(sorted(needed_metrics(scheme))))
-             .order_by(IndicatorFact.id))
-    if scheme.year is not None:
-        query = query.where(IndicatorFact.year.in_([scheme.year, scheme.year - 1]))
-    if base_ids is not None:
-        query = query.where(IndicatorFact.base_id.in_(list(base_ids)))
+    """The bases' yearly and undated facts that ``scheme`` can use, in one query; money
+    converted to CNY at the fact's year (an undated one at the table's latest)."""
+    rates: dict[tuple[str, int | None], tuple[float, str]] = {}
     records: list[FactRecord] = []
-    for ident, base_id, metric, value, currency, year in session.execute(query):
+    money = {m.name for m in METRICS.values() if m.kind is MetricKind.MONEY}
+    for ident, base_id, metric, value, currency, year in session.execute(
+            _facts_query(scheme, base_ids)):
         if base_id is None:  # the query's own filter; for the type checker
             continue
-        known = METRICS.get(metric)
-        if currency is None or known is None or known.kind is not MetricKind.MONEY:
-            records.append(FactRecord(ident, base_id, metric, value, currency, year, value,
-                                      None, ""))
+        if currency is None or metric not in money:
+            records.append(FactRecord(ident, base_id, metric, value, currency, year, value))
             continue
-        try:
-            done = table.convert(value, currency, COMPARED_IN, year=year)
-        except InvalidInput as exc:
-            raise InvalidInput(
-                f"indicator fact {ident} ({metric}, {year or 'undated'}): {exc.message}",
-                field="currency", code=exc.code,
-                params={**exc.params, "fact_id": ident}) from None
-        records.append(FactRecord(ident, base_id, metric, value, currency, year, done.value,
-                                  done.rate, done.period))
+        known = rates.get((currency, year))
+        if known is None:
+            try:
+                done = table.convert(1.0, currency, COMPARED_IN, year=year)
+            except InvalidInput as exc:
+                raise InvalidInput(
+                    f"indicator fact {ident} ({metric}, {year or 'undated'}): {exc.message}",
+                    field="currency", code=exc.code,
+                    params={**exc.params, "fact_id": ident}) from None
+            known = rates[(currency, year)] = (done.rate, done.period)
+        records.append(FactRecord(ident, base_id, metric, value, currency, year,
+                                  value * known[0], known[0], known[1]))
     return records
 
 
 def rank_records(scheme: Scheme, bases: Sequence[Subject],
                  records: Iterable[FactRecord]) -> Ranking:
-    return rank_bases(scheme, bases, [r.as_fact() for r in records])
+    return rank_bases(scheme, bases, records)
 
 
 def contract(scheme: Scheme, version: str | int, ranking: Ranking) -> dict[str, Any]:

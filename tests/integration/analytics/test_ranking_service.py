@@ -165,3 +165,35 @@ def test_stored_scheme_names_are_unique_and_versions_exist(session: Session) -> 
     stored = schemes.find_scheme(session=session, name="fx test")
     with pytest.raises(Exception, match="no version 7"):
         schemes.version_of(stored, 7)
+
+
+def test_the_register_is_read_as_the_engine_would_select(session: Session) -> None:
+    """The database keeps only the periods a scheme can use; what it keeps gives the values
+    the rules say: latest year, the year before for growth, the numerator's year for a
+    divisor, the undated fact only without a dated one."""
+    p, q = _base(session, "fx-p"), _base(session, "fx-q")
+    for year, value in ((2020, 50.0), (2021, 80.0), (2022, 100.0)):
+        _fact(session, p, "output_value", value, year=year, currency="CNY")
+    _fact(session, p, "output_value", 999, year=None, currency="CNY")
+    _fact(session, p, "employees", 4, year=2022)
+    _fact(session, p, "employees", 7, year=2023)  # a later year than the output's
+    _fact(session, q, "output_value", 30, year=None, currency="CNY")
+    _fact(session, q, "employees", 3, year=None)
+    data = {"name": "read", "missing": "zero_flagged", "indicators": [
+        {"metric": "output_value", "weight": 1, "normalise": "minmax"},
+        {"metric": "output_value", "weight": 1, "normalise": "minmax", "transform": "growth"},
+        {"metric": "output_value", "weight": 1, "normalise": "minmax",
+         "transform": "per_employee"}]}
+    scheme = parse_scheme(data)
+    read = rank_service.read_register(session=session, scheme=scheme, base_ids=[p.id, q.id])
+    kept = sorted((f.base_id == p.id, f.metric, f.year) for f in read.facts)
+    assert kept == [(False, "employees", None), (False, "output_value", None),
+                    (True, "employees", 2022), (True, "employees", 2023),
+                    (True, "output_value", 2021), (True, "output_value", 2022)]
+    ranking = rank_service.rank_records(scheme, read.bases, read.facts)
+    values = {r.base: {k: None if v is None else v.value for k, v in r.values.items()}
+              for r in ranking.ranked}
+    assert values["fx-p"] == {"output_value:level": 100, "output_value:growth": 0.25,
+                              "output_value:per_employee": 25}
+    assert values["fx-q"] == {"output_value:level": 30, "output_value:growth": None,
+                              "output_value:per_employee": 10}

@@ -111,3 +111,11 @@ def test_a_series_keeps_its_gaps_and_names_converted_rates(client: TestClient,
     assert in_cny["years"][0]["value"] == pytest.approx(690.81)
     assert client.get("/api/v1/analytics/series", params={
         "metric": "export_value"}).status_code == 422
+
+
+def test_a_rate_given_twice_is_refused(client: TestClient, tokens: dict[str, str]) -> None:
+    rate = {"granularity": "year", "period": "2031", "currency": "CNY", "per_usd": 7}
+    refused = client.put("/api/v1/analytics/rates", headers=auth(tokens["admin"]),
+                         json={"rates": [rate, rate | {"per_usd": 8}]})
+    assert refused.status_code == 422
+    assert refused.json()["error"]["field"] == "rates.1.period"

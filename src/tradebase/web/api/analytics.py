@@ -57,6 +57,7 @@ def put_rates(data: RatesIn, db: DbSession) -> object:
     """Keep rates over the shipped ones (platform administrators): all of them, or none
     when one is wrong (``field`` names it: ``rates.3.period``)."""
     rates: list[Rate] = []
+    seen: dict[tuple[str, str, str], int] = {}
     for i, item in enumerate(data.rates):
         parsed = parse_period(item.granularity, item.period)
         if parsed is None:
@@ -69,7 +70,13 @@ def put_rates(data: RatesIn, db: DbSession) -> object:
                                "than USD", field=f"rates.{i}.currency",
                                code="analytics.rates_currency",
                                params={"currency": item.currency})
-        rates.append(Rate(currency, parsed[0], parsed[1], item.per_usd))
+        rate = Rate(currency, parsed[0], parsed[1], item.per_usd)
+        if (twice := seen.get((rate.granularity, rate.period, currency))) is not None:
+            raise InvalidInput(f"{currency} {rate.period} is given twice (also rates.{twice})",
+                               field=f"rates.{i}.period", code="analytics.rates_repeated",
+                               params={"line": str(twice)})
+        seen[(rate.granularity, rate.period, currency)] = i
+        rates.append(rate)
     done = rates_store.write_rates(session=db, rates=rates)
     return RatesWrittenOut(added=done.added, changed=done.changed, unchanged=done.unchanged)
 

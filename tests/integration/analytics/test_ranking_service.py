@@ -197,3 +197,17 @@ def test_the_register_is_read_as_the_engine_would_select(session: Session) -> No
                               "output_value:per_employee": 25}
     assert values["fx-q"] == {"output_value:level": 30, "output_value:growth": None,
                               "output_value:per_employee": 10}
+
+
+def test_schemes_and_rates_are_audited_runs_are_their_own_record(session: Session,
+                                                                  three: list[Base]) -> None:
+    from tradebase.accounts.models import AuditEntry
+
+    stored = schemes.create_scheme(session=session, definition=_scheme())
+    run = schemes.run_scheme(session=session, scheme_id=stored.id, base_ids=[three[0].id])
+    rates_store.write_rates(session=session, rates=[Rate("CNY", 2031, None, 7.0)])
+    logged = set(session.scalars(select(AuditEntry.entity).where(AuditEntry.entity.in_(
+        ["analytics_schemes", "analytics_scheme_versions", "analytics_runs",
+         "analytics_rates"]))))
+    assert logged == {"analytics_schemes", "analytics_scheme_versions", "analytics_rates"}
+    assert run.facts  # the run keeps its facts itself

@@ -7,6 +7,7 @@ def load_all_models() -> None:
     """Register every table with ``Model.metadata`` (migrations and tests call this)."""
     import tradebase.accounts.models
     import tradebase.allocation.models
+    import tradebase.analytics.models
     import tradebase.docking.models
     import tradebase.events.competition_models
     import tradebase.events.models

@@ -114,12 +114,17 @@ class Permission(StrEnum):
     # a docking request a buyer without an account made in person (a lead met at a fair),
     # recorded for the enterprise that met it: its members, its base's administrators
     RECORD_MET_REQUEST = "record_met_request"
+    # analytics: read the rate table, evaluation schemes and their runs (anyone signed in)
+    READ_ANALYTICS = "read_analytics"
+    MANAGE_RATES = "manage_rates"  # keep the exchange rates (platform administrators)
+    DEFINE_SCHEME = "define_scheme"  # create or edit an evaluation scheme (officers)
+    RUN_SCHEME = "run_scheme"  # rank the bases on a stored scheme, kept as a run
 
 
 # Permissions that read only: a read-only API token holds them too.
 READ_PERMISSIONS = frozenset({
     Permission.VIEW_AUDIT, Permission.MATCH_LISTINGS, Permission.SEARCH_CAPACITY,
-    Permission.VIEW_DOCKING_DASHBOARD,
+    Permission.VIEW_DOCKING_DASHBOARD, Permission.READ_ANALYTICS,
 })
 
 
@@ -224,6 +229,16 @@ def is_allowed(
             if actor.role is Role.BASE_ADMIN:
                 return administers
             return actor.role is Role.OFFICER
+        case Permission.READ_ANALYTICS:
+            return True
+        case Permission.MANAGE_RATES:
+            return False  # a platform administrator's (above)
+        case Permission.DEFINE_SCHEME:
+            # a programme officer designates and reviews bases on schemes it defines
+            return actor.role is Role.OFFICER
+        case Permission.RUN_SCHEME:
+            # the officers, and a base administrator reporting upward
+            return actor.role in (Role.OFFICER, Role.BASE_ADMIN)
     return False
 
 

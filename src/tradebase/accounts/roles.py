@@ -10,5 +10,5 @@ class Role(StrEnum):
     BASE_ADMIN = "base_admin"  # administrator of given bases
     ENTERPRISE = "enterprise"  # member of given enterprises
     BUYER = "buyer"  # of a buying organisation
-    OFFICER = "officer"  # programme officer: reads across bases, changes nothing
+    OFFICER = "officer"  # programme officer: reads across bases; defines and runs schemes
     SUPPLIER = "supplier"  # of a supplier organisation: quotes in procurement rounds

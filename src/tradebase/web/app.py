@@ -14,6 +14,7 @@ from tradebase.db import get_engine, session_factory
 from tradebase.models import load_all_models
 from tradebase.settings import Settings, get_settings
 from tradebase.web.api import allocation as allocation_api
+from tradebase.web.api import analytics as analytics_api
 from tradebase.web.api import auth as auth_api
 from tradebase.web.api import competitions as competitions_api
 from tradebase.web.api import docking as docking_api
@@ -80,6 +81,7 @@ def create_app(
     app.include_router(event_schedule_api.router)
     app.include_router(event_outcomes_api.router)
     app.include_router(event_abroad_api.router)
+    app.include_router(analytics_api.router)
 
     from tradebase.notifications.channels import MailChannel
     from tradebase.web import pages

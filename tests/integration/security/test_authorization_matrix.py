@@ -34,6 +34,7 @@ from tests.integration.allocation.helpers import make_round
 from tradebase.accounts.guard import set_actor
 from tradebase.accounts.models import ApiToken, JoinRequest, User
 from tradebase.accounts.policy import SYSTEM
+from tradebase.analytics.schemes import create_scheme, run_scheme
 from tradebase.docking.models import (
     BuyerRequest,
     CooperationIntention,
@@ -151,7 +152,14 @@ def _ids(session: Session) -> dict[str, Any]:
         "region_id": anxi.regions[0].id,
         "industry_id": anxi.industry_id, "code": "940153", "kind": "products",
         "enterprise_name": enterprise.name_en, "round_id": make_round(session).id,
-    }
+    } | _analytics_ids(session, anxi.id)
+
+
+def _analytics_ids(session: Session, base_id: int) -> dict[str, Any]:
+    """A stored evaluation scheme and a run of it on Anxi."""
+    stored = create_scheme(session=session, definition=MATRIX_SCHEME)
+    run = run_scheme(session=session, scheme_id=stored.id, base_ids=[base_id])
+    return {"scheme_id": stored.id, "run_id": run.id}
 
 
 def _docking_ids(session: Session, enterprise: Enterprise) -> dict[str, Any]:
@@ -574,6 +582,32 @@ API_RULES: dict[tuple[str, str], Rule] = {
     # open: viewers are told there is no award yet (409)
     ("GET", "/api/v1/procurement/rounds/{round_id}/award"): Rule(ROUND_VIEWERS),
     ("GET", "/api/v1/procurement/rounds/{round_id}/award.xlsx"): Rule(ROUND_VIEWERS),
+}
+
+# analytics: anyone signed in reads rates, schemes and runs; platform administrators keep
+# the rates; officers define schemes; officers and base administrators run them
+MATRIX_SCHEME: dict[str, Any] = {"name": "Matrix scheme", "missing": "zero_flagged",
+                                 "indicators": [{"metric": "employees", "weight": 1,
+                                                 "normalise": "rank"}]}
+SCHEME_DEFINERS = frozenset({"admin", "officer"})
+SCHEME_RUNNERS = frozenset({"admin", "base_admin", "officer"})
+API_RULES |= {
+    ("GET", "/api/v1/analytics/rates"): Rule(SIGNED_IN, params=lambda ids: {"year": 2030}),
+    ("PUT", "/api/v1/analytics/rates"): Rule(ADMIN, lambda ids: {"rates": [
+        {"granularity": "year", "period": "2030", "currency": "CNY", "per_usd": 7}]}),
+    ("GET", "/api/v1/analytics/schemes"): Rule(SIGNED_IN),
+    ("POST", "/api/v1/analytics/schemes"): Rule(
+        SCHEME_DEFINERS, lambda ids: MATRIX_SCHEME | {"name": "Matrix scheme 2"}),
+    ("GET", "/api/v1/analytics/schemes/{scheme_id}"): Rule(SIGNED_IN),
+    ("PUT", "/api/v1/analytics/schemes/{scheme_id}"): Rule(
+        SCHEME_DEFINERS, lambda ids: MATRIX_SCHEME | {"missing": "exclude"}),
+    ("POST", "/api/v1/analytics/schemes/{scheme_id}/runs"): Rule(
+        SCHEME_RUNNERS, lambda ids: {"base_ids": [ids["base_id"]]}),
+    ("GET", "/api/v1/analytics/runs/{run_id}"): Rule(SIGNED_IN),
+    ("GET", "/api/v1/analytics/runs/{run_id}/reproduction"): Rule(SIGNED_IN),
+    # a series of the public register's facts: read by all
+    ("GET", "/api/v1/analytics/series"): Rule(
+        EVERYONE, params=lambda ids: {"base_id": ids["base_id"], "metric": "output_value"}),
 }
 
 # events: a published docking day of Anxi, run by its administrators; a registration is its
@@ -1117,6 +1151,7 @@ CREATED = {  # API writes that answer 201 Created
         "/api/v1/events/{event_id}/meeting-requests", "/api/v1/events/{event_id}/leads",
         f"{COMPETITION}/categories", f"{COMPETITION}/criteria", f"{COMPETITION}/entries",
         f"{COMPETITION}/judges", f"{COMPETITION}/judges/{{judge_id}}/conflicts",
+        "/api/v1/analytics/schemes", "/api/v1/analytics/schemes/{scheme_id}/runs",
     )
 }
 # Allowed callers that get another answer than success, from the state of the fixture.

@@ -102,6 +102,13 @@ RULES: dict[tuple[Permission, int | None, int | None], set[str]] = {
                                                                  "enterprise"},
     (Permission.RECORD_MET_REQUEST, OWN_BASE, OTHER_ENTERPRISE): {"admin", "base_admin"},
     (Permission.RECORD_MET_REQUEST, OTHER_BASE, OTHER_ENTERPRISE): {"admin"},
+    # analytics: anyone signed in reads rates, schemes and runs; administrators keep the
+    # rates, officers define schemes, officers and base administrators run them
+    (Permission.READ_ANALYTICS, None, None): {"admin", "base_admin", "enterprise", "buyer",
+                                              "officer", "supplier"},
+    (Permission.MANAGE_RATES, None, None): {"admin"},
+    (Permission.DEFINE_SCHEME, None, None): {"admin", "officer"},
+    (Permission.RUN_SCHEME, None, None): {"admin", "base_admin", "officer"},
 }
 
 

@@ -12,6 +12,10 @@ from typing import Any
 from tradebase.web.i18n import N_, Gettext
 
 TABLES: dict[str, str] = {  # every table of the models, by its name
+    "analytics_rates": N_("Exchange rates kept"),
+    "analytics_runs": N_("Ranking runs"),
+    "analytics_scheme_versions": N_("Evaluation scheme versions"),
+    "analytics_schemes": N_("Evaluation schemes"),
     "api_tokens": N_("API tokens"),
     "audit_log": N_("Audit log"),
     "base_regions": N_("Regions of bases"),
@@ -71,6 +75,19 @@ ACTIONS: dict[str, str] = {  # accounts/audit.py's actions
 }
 
 FIELDS: dict[str, str] = {  # the columns of every table, by name
+    # analytics (rates kept, schemes, their versions and runs)
+    "granularity": N_("Granularity"),
+    "period": N_("Period"),
+    "per_usd": N_("Units per US dollar"),
+    "changed_by": N_("Changed by"),
+    "created_by": N_("Created by"),
+    "latest_version": N_("Latest version"),
+    "definition": N_("Definition"),
+    "digest": N_("Digest (SHA-256)"),
+    "scheme_id": N_("Scheme number"),
+    "scheme_version_id": N_("Scheme version number"),
+    "facts": N_("Figures read"),
+    "result": N_("Result"),
     "accepted_at": N_("Accepted at"),
     "action": N_("Action"),
     "actor": N_("Who"),

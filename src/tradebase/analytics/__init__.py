@@ -1,0 +1,1 @@
+"""Analytics for programme officers: normalised figures, evaluation schemes, trade flows."""

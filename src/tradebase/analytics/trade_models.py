@@ -17,6 +17,7 @@ from sqlalchemy import (
     Integer,
     SmallInteger,
     String,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -49,7 +50,12 @@ class TradeRecord(Model):
         CheckConstraint("month IS NULL OR (month >= 1 AND month <= 12)", name="month"),
         Index("ix_trade_records_reporter_flow_year", "reporter", "flow", "year"),
         Index("ix_trade_records_flow_year_hs2022", "flow", "year", "hs2022"),
-        Index("ix_trade_records_source_file", "source", "source_file"),
+        # For the cascades from bases, enterprises and regions: partial, so that the millions
+        # of country rows cost these indexes nothing.
+        *(Index(f"ix_trade_records_{column}", column,
+                postgresql_where=text(f"{column} IS NOT NULL"),
+                sqlite_where=text(f"{column} IS NOT NULL"))
+          for column in ("base_id", "enterprise_id", "region_id")),
     )
 
     id: Mapped[int] = mapped_column(
@@ -57,11 +63,11 @@ class TradeRecord(Model):
     reporter: Mapped[str] = mapped_column(String(40))
     reporter_kind: Mapped[str] = mapped_column(String(10))
     base_id: Mapped[int | None] = mapped_column(
-        ForeignKey("bases.id", ondelete="CASCADE"), index=True)
+        ForeignKey("bases.id", ondelete="CASCADE"))
     enterprise_id: Mapped[int | None] = mapped_column(
-        ForeignKey("enterprises.id", ondelete="CASCADE"), index=True)
+        ForeignKey("enterprises.id", ondelete="CASCADE"))
     region_id: Mapped[int | None] = mapped_column(
-        ForeignKey("regions.id", ondelete="CASCADE"), index=True)
+        ForeignKey("regions.id", ondelete="CASCADE"))
     reporter_country: Mapped[str | None] = mapped_column(String(3))
     flow: Mapped[str] = mapped_column(String(10))
     hs_written: Mapped[str] = mapped_column(String(40))

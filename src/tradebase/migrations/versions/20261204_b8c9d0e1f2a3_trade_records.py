@@ -62,25 +62,20 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_trade_records")),
     )
     with op.batch_alter_table("trade_records", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_trade_records_base_id"), ["base_id"], unique=False)
-        batch_op.create_index(batch_op.f("ix_trade_records_enterprise_id"), ["enterprise_id"],
-                              unique=False)
-        batch_op.create_index(batch_op.f("ix_trade_records_region_id"), ["region_id"],
-                              unique=False)
-        batch_op.create_index("ix_trade_records_flow_year_hs2022", ["flow", "year", "hs2022"],
-                              unique=False)
         batch_op.create_index("ix_trade_records_reporter_flow_year",
                               ["reporter", "flow", "year"], unique=False)
-        batch_op.create_index("ix_trade_records_source_file", ["source", "source_file"],
+        batch_op.create_index("ix_trade_records_flow_year_hs2022", ["flow", "year", "hs2022"],
                               unique=False)
+        for column in ("base_id", "enterprise_id", "region_id"):
+            where = sa.text(f"{column} IS NOT NULL")
+            batch_op.create_index(f"ix_trade_records_{column}", [column], unique=False,
+                                  postgresql_where=where, sqlite_where=where)
 
 
 def downgrade() -> None:
     with op.batch_alter_table("trade_records", schema=None) as batch_op:
-        batch_op.drop_index("ix_trade_records_source_file")
-        batch_op.drop_index("ix_trade_records_reporter_flow_year")
+        for column in ("region_id", "enterprise_id", "base_id"):
+            batch_op.drop_index(f"ix_trade_records_{column}")
         batch_op.drop_index("ix_trade_records_flow_year_hs2022")
-        batch_op.drop_index(batch_op.f("ix_trade_records_region_id"))
-        batch_op.drop_index(batch_op.f("ix_trade_records_enterprise_id"))
-        batch_op.drop_index(batch_op.f("ix_trade_records_base_id"))
+        batch_op.drop_index("ix_trade_records_reporter_flow_year")
     op.drop_table("trade_records")

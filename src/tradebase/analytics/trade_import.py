@@ -283,8 +283,9 @@ class _Reporters:
         self.bases: Refs = load_base_refs(session)
         self.regions: Refs = load_region_refs(session)
         self.enterprises: Refs = load_enterprise_refs(session, by_id=True)
-        self.enterprise_base: dict[int, int | None] = dict(
-            session.execute(select(Enterprise.id, Enterprise.base_id)).tuples().all())
+        self.enterprise_base: dict[int, int | None] = {
+            ident: base for ident, base in session.execute(  # noqa: C416 (a Result has keys())
+                select(Enterprise.id, Enterprise.base_id))}
 
     def read(self, cell: str) -> tuple[Any, ...]:
         found = self.check.reporters.get(cell)
@@ -596,8 +597,10 @@ class _Writer:
     def stream(self) -> Iterator[Callable[[list[Record]], None]]:
         """A function that writes a batch; leaving with an exception abandons the COPY."""
         if not self.postgres:
-            yield lambda rows: (self.connection.exec_driver_sql(self.insert_sql, rows)
-                                if rows else None)
+            def insert(rows: list[Record]) -> None:
+                if rows:
+                    self.connection.exec_driver_sql(self.insert_sql, rows)
+            yield insert
             return
         from psycopg.copy import QueuedLibpqWriter
 

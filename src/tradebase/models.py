@@ -6,8 +6,8 @@ from __future__ import annotations
 def load_all_models() -> None:
     """Register every table with ``Model.metadata`` (migrations and tests call this)."""
     import tradebase.accounts.models
-    import tradebase.analytics.trade_models
     import tradebase.allocation.models
+    import tradebase.analytics.trade_models
     import tradebase.docking.models
     import tradebase.events.competition_models
     import tradebase.events.models

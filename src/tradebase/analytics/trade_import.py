@@ -283,9 +283,9 @@ class _Reporters:
         self.bases: Refs = load_base_refs(session)
         self.regions: Refs = load_region_refs(session)
         self.enterprises: Refs = load_enterprise_refs(session, by_id=True)
-        self.enterprise_base: dict[int, int | None] = {
-            ident: base for ident, base in session.execute(  # noqa: C416 (a Result has keys())
-                select(Enterprise.id, Enterprise.base_id))}
+        self.enterprise_base: dict[int, int | None] = {}
+        for ident, base in session.execute(select(Enterprise.id, Enterprise.base_id)):
+            self.enterprise_base[ident] = base
 
     def read(self, cell: str) -> tuple[Any, ...]:
         found = self.check.reporters.get(cell)

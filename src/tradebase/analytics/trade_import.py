@@ -678,6 +678,11 @@ def import_trade_file(
     if base_id is not None and source is not Source.TRADEBASE:
         raise InvalidInput("--base applies to files of the tradebase format only",
                            field="base", code="trade_base_option")
+    if hs_edition is not None and source is not Source.BACI and (
+            hs_edition not in hs_codes.EDITIONS):
+        raise InvalidInput(f"HS {hs_edition} is not read: give 2022, 2017 or 2012",
+                           field="hs_edition", code="trade_hs_edition_unsupported",
+                           params={"edition": str(hs_edition)})
     edition = hs_edition or hs_codes.CURRENT_EDITION
     if source is Source.BACI:
         try:

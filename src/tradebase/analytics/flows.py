@@ -75,14 +75,16 @@ def read_reporter(session: Session, key: str) -> TradeReporter:
                            "region:<id> or country:<ISO alpha-3>", field="reporter",
                            code="trade_reporter_form", params={"input": key})
     if kind == "country":
-        if len(ref) != 3 or not ref.isalpha() or not ref.isupper():
+        if len(ref) != 3 or not ref.isascii() or not ref.isalpha() or not ref.isupper():
             raise InvalidInput(f"'{ref}' is not an ISO 3166 alpha-3 code", field="reporter",
                                code="trade_country_unknown", params={"input": ref})
         return TradeReporter("country")
-    if not ref.isdecimal():
+    if not ref.isascii() or not ref.isdecimal() or len(ref) > 10:
         raise InvalidInput(f"'{key}': give the {kind}'s id", field="reporter",
                            code="trade_reporter_form", params={"input": key})
     ident = int(ref)
+    if ident > 2**31 - 1:
+        raise NotFound(f"no {kind} {ident}", field="reporter")
     if kind == "base":
         if session.get(Base, ident) is None:
             raise NotFound(f"no base {ident}", field="reporter")

@@ -76,17 +76,20 @@ def baseline(path: Path) -> float:
     return time.perf_counter() - started
 
 
-def timed_import(engine: Engine, path: Path, source: str) -> tuple[int, float]:
+def timed_import(engine: Engine, path: Path, source: str) -> tuple[int, float, float]:
+    """(rows written, wall seconds, this process's CPU seconds)."""
     started = time.perf_counter()
+    cpu = time.process_time()
     with Session(engine) as session:
         set_actor(session, SYSTEM)
         summary = import_trade_file(session=session, path=path, source=source)
         session.commit()
     seconds = time.perf_counter() - started
+    cpu = time.process_time() - cpu
     with Session(engine) as session:
         stored = session.execute(select(func.count()).select_from(TradeRecord)).scalar_one()
     assert stored >= summary.written, (stored, summary.written)
-    return summary.written, seconds
+    return summary.written, seconds, cpu
 
 
 @contextmanager
@@ -141,12 +144,14 @@ def main(argv: list[str]) -> int:
                 backends.append(("postgresql", postgres_engine(url)))
             for name, manager in backends:
                 with manager as engine:
-                    written, seconds = timed_import(engine, path, source)
+                    written, seconds, cpu = timed_import(engine, path, source)
                 rate = written / seconds
                 ok = rate >= TARGETS[name]
                 status |= 0 if ok else 1
                 print(f"  {name:<10} {written:,} rows in {seconds:.1f} s: {rate:,.0f} rows/s "
-                      f"(target {TARGETS[name]:,}: {'met' if ok else 'MISSED'})", flush=True)
+                      f"(target {TARGETS[name]:,}: {'met' if ok else 'MISSED'}); this process "
+                      f"{cpu:.1f} s CPU", flush=True)
+    print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs", flush=True)
     if not url:
         print("PostgreSQL skipped: set TRADEBASE_BENCH_POSTGRES_URL", flush=True)
     return status

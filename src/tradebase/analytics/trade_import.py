@@ -77,6 +77,7 @@ COMTRADE_REQUIRED = ("refyear", "reportercode", "flowcode", "partnercode", "cmdc
 BACI_COLUMNS = ("t", "i", "j", "k", "v", "q")
 
 Record = tuple[Any, ...]
+_SQLITE_CACHE_KIB = 256 * 1024
 
 
 class Source(StrEnum):
@@ -595,12 +596,21 @@ class _Writer:
 
     @contextmanager
     def stream(self) -> Iterator[Callable[[list[Record]], None]]:
-        """A function that writes a batch; leaving with an exception abandons the COPY."""
+        """A function that writes a batch (rows keep the file's order, and so their ids);
+        leaving with an exception abandons the COPY."""
         if not self.postgres:
+            # A large page cache while the file's index entries go in (SQLite's default of
+            # 2 MB makes a million rows' index inserts read and write the same pages again).
+            cache = self.connection.exec_driver_sql("PRAGMA cache_size").scalar_one()
+            self.connection.exec_driver_sql(f"PRAGMA cache_size = {-_SQLITE_CACHE_KIB}")
+
             def insert(rows: list[Record]) -> None:
                 if rows:
                     self.connection.exec_driver_sql(self.insert_sql, rows)
-            yield insert
+            try:
+                yield insert
+            finally:
+                self.connection.exec_driver_sql(f"PRAGMA cache_size = {int(cache)}")
             return
         from psycopg.copy import QueuedLibpqWriter
 

@@ -33,6 +33,7 @@ def demo(
     """Load the five reference bases, their published figures and sample enterprises."""
     from sqlalchemy import func, select
 
+    from tradebase.analytics.trade_demo import load_demo_trade
     from tradebase.db import get_engine
     from tradebase.events.demo import load_demo_event
     from tradebase.migrate import upgrade
@@ -49,6 +50,7 @@ def demo(
                 return
             summary = load_demo(session=session)
             load_demo_event(session=session)  # the past docking day, its published outcome
+            load_demo_trade(session=session)  # sample trade flows of the sample enterprises
     if not summary.loaded:
         console.print("The demo data is loaded already; nothing changed.")
         return

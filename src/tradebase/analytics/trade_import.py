@@ -20,15 +20,10 @@ Formats: ``docs/analytics.md`` ("Trade flows"). Who may import for which reporte
 
 from __future__ import annotations
 
-import csv
-import io
-import math
 import zlib
-from collections import Counter
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
@@ -44,6 +39,18 @@ from tradebase.accounts.policy import (
     may_import_trade_somewhere,
 )
 from tradebase.analytics import trade_formats as fmt
+from tradebase.analytics.trade_formats import (
+    BATCH_ROWS,
+    COLUMNS,
+    Check,
+    Record,
+    Rejected,
+    Source,
+    baci_rows,
+    comtrade_rows,
+    own_rows,
+    read_rows,
+)
 from tradebase.analytics.trade_models import TradeRecord
 from tradebase.errors import Forbidden, ImportRejected, InvalidInput, Unauthenticated
 from tradebase.registry import hs_codes
@@ -55,35 +62,10 @@ from tradebase.registry.transfer.checking import (
     load_enterprise_refs,
     load_region_refs,
 )
-from tradebase.registry.transfer.files import Limits, decode_text, read_xlsx
 
-MAX_ERRORS = 1000
-"""A file with more bad rows is refused at the thousandth problem (they are listed)."""
-BATCH_ROWS = 20_000
-_WHOLE_FILE_BYTES = 64 * 1024 * 1024
-"""Our own CSV files up to this size are decoded whole (UTF-8 or GB18030, as the register's
-imports); larger ones, and every Comtrade and BACI file, are read as streamed UTF-8."""
+__all__ = ["Source", "TradeImportSummary", "authorize_trade_import", "import_trade_file"]
 
-COLUMNS = ("reporter", "reporter_kind", "base_id", "enterprise_id", "region_id",
-           "reporter_country", "flow", "hs_written", "hs_edition", "hs2022", "partner", "year",
-           "month", "value", "currency", "quantity", "unit", "source", "source_file",
-           "is_sample")
-"""The columns a checked row holds, in the order of its tuple."""
-
-OWN_COLUMNS = ("reporter", "flow", "hs", "partner", "year", "month", "value", "currency",
-               "quantity", "unit")
-COMTRADE_REQUIRED = ("refyear", "reportercode", "flowcode", "partnercode", "cmdcode",
-                     "primaryvalue")
-BACI_COLUMNS = ("t", "i", "j", "k", "v", "q")
-
-Record = tuple[Any, ...]
 _SQLITE_CACHE_KIB = 256 * 1024
-
-
-class Source(StrEnum):
-    TRADEBASE = "tradebase"
-    COMTRADE = "comtrade"
-    BACI = "baci"
 
 
 @dataclass
@@ -105,172 +87,6 @@ class TradeImportSummary:
     reporters: list[str] = field(default_factory=list)
 
 
-class _Rejected(Exception):
-    """The error budget is spent: stop reading."""
-
-
-@dataclass
-class _Check:
-    """What checking a file needs besides its rows: the errors, the actor, the caches."""
-
-    filename: str
-    source: Source
-    actor: Actor
-    errors: Errors
-    is_sample: bool = False
-    hs_edition: int = hs_codes.CURRENT_EDITION
-    notes: Counter[str] = field(default_factory=Counter)
-    skipped: Counter[str] = field(default_factory=Counter)
-    reporters: dict[str, tuple[Any, ...]] = field(default_factory=dict)
-    """A reporter cell -> its six reporter columns, once resolved and allowed."""
-
-    def error(self, line: int, column: str, exc: fmt.FormatError | hs_codes.HsCodeError
-              ) -> None:
-        self.errors.add(line, column, str(exc), code=exc.code, params=dict(exc.params))
-        if len(self.errors.items) >= MAX_ERRORS:
-            raise _Rejected
-
-    def add(self, line: int, column: str, reason: str, code: str,
-            params: Mapping[str, str] | None = None) -> None:
-        self.errors.add(line, column, reason, code=code, params=dict(params or {}))
-        if len(self.errors.items) >= MAX_ERRORS:
-            raise _Rejected
-
-    def hs(self, written: str, edition: int, line: int, column: str
-           ) -> tuple[int, str | None] | None:
-        try:
-            read_as, hs2022, notes = fmt.hs(written, edition)
-        except hs_codes.HsCodeError as exc:
-            self.error(line, column, exc)
-            return None
-        for note in notes:
-            self.notes[note] += 1
-        return read_as, hs2022
-
-    def country_reporter(self, code: str) -> tuple[Any, ...]:
-        """The reporter columns of a country, if the actor may import for it."""
-        found = self.reporters.get(code)
-        if found is None:
-            if not may_import_trade(self.actor, TradeReporter("country")):
-                raise fmt.FormatError("trade_reporter_not_yours",
-                                      f"you may not import trade records of country {code}",
-                                      reporter=f"country:{code}")
-            found = (f"country:{code}", "country", None, None, None, code)
-            self.reporters[code] = found
-        return found
-
-
-# --- reading rows --------------------------------------------------------------------------
-
-
-def _csv_rows(path: Path, *, whole: bool) -> Iterator[tuple[int, list[str]]]:
-    """(line, cells) of every record of a CSV or TSV file, the header first."""
-    if whole:
-        handle: io.TextIOBase = io.StringIO(decode_text(path.read_bytes(), path.name))
-    else:
-        handle = path.open(encoding="utf-8-sig", newline="")
-    with handle:
-        first = handle.readline()
-        delimiter = "\t" if "\t" in first and "," not in first else (
-            ";" if ";" in first and "," not in first else ",")
-        line = 1
-        yield line, next(csv.reader([first], delimiter=delimiter), [])
-        reader = csv.reader(handle, delimiter=delimiter)
-        try:
-            for cells in reader:
-                yield reader.line_num + 1, cells
-        except UnicodeDecodeError as exc:
-            raise ImportRejected(path.name, [_row_error(
-                reader.line_num + 2, None, "the file is not UTF-8 text from here on",
-                "trade_not_utf8")]) from exc
-        except csv.Error as exc:
-            raise ImportRejected(path.name, [_row_error(
-                reader.line_num + 1, None, f"the line cannot be read as CSV ({exc})",
-                "trade_bad_csv")]) from exc
-
-
-def _row_error(line: int, column: str | None, reason: str, code: str) -> Any:
-    errors = Errors()
-    errors.add(line, column, reason, code=code)
-    return errors.items[0]
-
-
-def _rows(path: Path, source: Source) -> Iterator[tuple[int, list[str]]]:
-    if path.suffix.lower() == ".xlsx":
-        if source is not Source.TRADEBASE:
-            raise InvalidInput(f"{path.name}: {source.value} files are CSV or TSV",
-                               field="file", code="trade_format", params={"file": path.name})
-        table = read_xlsx(path, Limits(max_rows=1_048_576, max_cells=20_000_000, kind="trade"))
-        yield 1, list(table.columns)
-        for row in table.rows:
-            yield row.line, [row.cells.get(column, "") for column in table.columns]
-        return
-    whole = source is Source.TRADEBASE and path.stat().st_size <= _WHOLE_FILE_BYTES
-    yield from _csv_rows(path, whole=whole)
-
-
-def _header(filename: str, cells: list[str], required: Sequence[str], *,
-            exactly: bool) -> dict[str, int]:
-    """Column name (lower case) -> position; the file is refused when a column is missing
-    (or, with ``exactly``, when it has another one)."""
-    names = [cell.strip().lstrip("\ufeff").lower() for cell in cells]
-    positions = {name: index for index, name in enumerate(names) if name}
-    errors = Errors()
-    for name in required:
-        if name not in positions:
-            errors.add(1, name, f"the column '{name}' is missing", code="trade_column_missing",
-                       params={"column": name})
-    if exactly:
-        for name in positions:
-            if name not in required:
-                errors.add(1, name, f"'{name}' is not a column of the tradebase format "
-                           f"({', '.join(required)})", code="trade_column_unknown",
-                           params={"column": name})
-    if errors.items:
-        raise ImportRejected(filename, errors.sorted(), None)
-    return positions
-
-
-def _number(text: str, line: int, column: str, check: _Check, *,
-            required: bool = True) -> float | None:
-    text = text.strip()
-    if not text or text.upper() == "NA":
-        if required:
-            check.add(line, column, "must not be empty", "trade_empty")
-        return None
-    try:
-        number = float(text)
-    except ValueError:
-        check.add(line, column, f"must be a number, not '{text}'", "trade_number",
-                  {"input": text})
-        return None
-    if not math.isfinite(number) or number < 0:
-        check.add(line, column, f"must be a number ≥ 0, not '{text}'", "trade_number",
-                  {"input": text})
-        return None
-    return number
-
-
-def _year(text: str, line: int, column: str, check: _Check) -> int | None:
-    text = text.strip()
-    if text.isdecimal() and 1900 <= int(text) <= 2100:
-        return int(text)
-    check.add(line, column, f"must be a year such as 2022, not '{text}'", "trade_year",
-              {"input": text})
-    return None
-
-
-def _month(text: str, line: int, column: str, check: _Check) -> tuple[bool, int | None]:
-    text = text.strip()
-    if not text:
-        return True, None
-    if text.isdecimal() and 1 <= int(text) <= 12:
-        return True, int(text)
-    check.add(line, column, f"must be a month 1-12 or empty, not '{text}'", "trade_month",
-              {"input": text})
-    return False, None
-
-
 # --- our own format ------------------------------------------------------------------------
 
 
@@ -278,7 +94,7 @@ class _Reporters:
     """Reads our format's reporter cells (``base:anxi``, ``enterprise:17``, ``region:350524``,
     ``country:CHN``; empty = the ``--base`` base), each distinct cell once."""
 
-    def __init__(self, session: Session, check: _Check, base_id: int | None) -> None:
+    def __init__(self, session: Session, check: Check, base_id: int | None) -> None:
         self.check = check
         self.base_id = base_id
         self.bases: Refs = load_base_refs(session)
@@ -341,239 +157,6 @@ class _Reporters:
             raise fmt.FormatError("trade_reporter_not_yours",
                                   f"you may not import trade records of {cell}", reporter=cell)
         return key, kind, (base_id if kind == "base" else None), enterprise_id, region_id, country
-
-
-def _own_rows(rows: Iterator[tuple[int, list[str]]], check: _Check,
-              reporters: _Reporters) -> Iterator[Record | None]:
-    _, header = next(rows)
-    at = _header(check.filename, header, OWN_COLUMNS, exactly=True)
-    i_rep, i_flow, i_hs, i_partner, i_year, i_month, i_value, i_cur, i_qty, i_unit = (
-        at[name] for name in OWN_COLUMNS)
-    width = max(at.values()) + 1
-    for line, cells in rows:
-        if not any(cells):
-            continue
-        if len(cells) < width:
-            cells = cells + [""] * (width - len(cells))
-        ok = True
-        try:
-            reporter = reporters.read(cells[i_rep])
-        except fmt.FormatError as exc:
-            check.error(line, "reporter", exc)
-            ok = False
-        try:
-            flow = fmt.flow(cells[i_flow])
-        except fmt.FormatError as exc:
-            check.error(line, "flow", exc)
-            ok = False
-        hs = check.hs(cells[i_hs], check.hs_edition, line, "hs")
-        try:
-            partner = fmt.country(cells[i_partner])
-        except fmt.FormatError as exc:
-            check.error(line, "partner", exc)
-            ok = False
-        year = _year(cells[i_year], line, "year", check)
-        month_ok, month = _month(cells[i_month], line, "month", check)
-        value = _number(cells[i_value], line, "value", check)
-        try:
-            currency = fmt.currency(cells[i_cur])
-        except fmt.FormatError as exc:
-            check.error(line, "currency", exc)
-            ok = False
-        quantity = _number(cells[i_qty], line, "quantity", check, required=False)
-        unit = cells[i_unit].strip() or None
-        if unit is not None and len(unit) > 20:
-            check.add(line, "unit", "must be at most 20 characters long", "trade_unit")
-            ok = False
-        if quantity is not None and unit is None:
-            check.add(line, "unit", "must be given with a quantity", "trade_unit_missing")
-            ok = False
-        if (not ok or hs is None or year is None or not month_ok or value is None
-                or (quantity is None and cells[i_qty].strip())):
-            yield None
-            continue
-        yield (*reporter, flow, cells[i_hs].strip(), hs[0], hs[1], partner, year, month,
-               value, currency, quantity, unit, check.source.value, check.filename,
-               check.is_sample)
-
-
-# --- UN Comtrade ---------------------------------------------------------------------------
-
-
-def _comtrade_rows(rows: Iterator[tuple[int, list[str]]], check: _Check
-                   ) -> Iterator[Record | None]:
-    _, header = next(rows)
-    at = _header(check.filename, header, COMTRADE_REQUIRED, exactly=False)
-    names = {v: k for k, v in at.items()}
-
-    def column(name: str) -> int | None:
-        return at.get(name.lower())
-
-    i_year, i_rep, i_flow, i_partner, i_cmd, i_value = (at[n] for n in COMTRADE_REQUIRED)
-    i_month, i_period = column("refMonth"), column("period")
-    i_class = column("classificationCode")
-    i_qty, i_qty_unit, i_wgt = column("qty"), column("qtyUnitAbbr"), column("netWgt")
-    breakdowns = [(i, total) for i, total in ((column("partner2Code"), "0"),
-                                              (column("motCode"), "0"),
-                                              (column("customsCode"), "C00")) if i is not None]
-    countries: dict[str, str | None] = {}
-    skipped = check.skipped
-
-    def country(text: str, line: int, index: int) -> str | None:
-        if text in countries:
-            return countries[text]
-        try:
-            found: str | None = fmt.numeric_country(int(text), text) if text.strip().isdecimal() \
-                else fmt.country(text)
-        except fmt.FormatError as exc:
-            check.error(line, names[index], exc)
-            return None
-        countries[text] = found
-        return found
-
-    for line, cells in rows:
-        if not any(cells):
-            continue
-        try:
-            partner_code = cells[i_partner].strip()
-            cmd = cells[i_cmd].strip()
-            flow_code = cells[i_flow].strip().upper()
-        except IndexError:
-            check.add(line, names[i_partner], "the row has fewer cells than the header",
-                      "trade_short_row")
-            yield None
-            continue
-        if partner_code.isdecimal() and int(partner_code) in fmt.AGGREGATE_PARTNERS:
-            skipped["partner_world"] += 1
-            continue
-        if cmd.upper() == "TOTAL" or (cmd.isdecimal() and len(cmd) in (2, 4)):
-            skipped["aggregate_code"] += 1
-            continue
-        if any(cells[i].strip() not in ("", total) for i, total in breakdowns):
-            skipped["breakdown"] += 1
-            continue
-        flow = fmt.COMTRADE_FLOWS.get(flow_code)
-        if flow is None:
-            skipped["other_flow"] += 1
-            continue
-        ok = True
-        year = _year(cells[i_year], line, names[i_year], check)
-        month: int | None = None
-        if i_month is not None and cells[i_month].strip() not in ("", "52"):
-            month_ok, month = _month(cells[i_month], line, names[i_month], check)
-            ok = ok and month_ok
-        elif i_period is not None and len(cells[i_period].strip()) == 6:
-            month_ok, month = _month(cells[i_period].strip()[4:], line, names[i_period], check)
-            ok = ok and month_ok
-        edition = check.hs_edition
-        if i_class is not None:
-            try:
-                edition = fmt.comtrade_edition(cells[i_class], check.hs_edition)
-            except fmt.FormatError as exc:
-                check.error(line, names[i_class], exc)
-                ok = False
-        hs = check.hs(cmd, edition, line, names[i_cmd]) if ok else None
-        reporter_code = country(cells[i_rep].strip(), line, i_rep)
-        reporter: tuple[Any, ...] | None = None
-        if reporter_code is not None:
-            try:
-                reporter = check.country_reporter(reporter_code)
-            except fmt.FormatError as exc:
-                check.error(line, names[i_rep], exc)
-        partner = country(partner_code, line, i_partner)
-        value = _number(cells[i_value], line, names[i_value], check)
-        quantity: float | None = None
-        unit: str | None = None
-        if i_qty is not None and i_qty_unit is not None and cells[i_qty_unit].strip() not in (
-                "", "N/A", "-1"):
-            quantity = _number(cells[i_qty], line, names[i_qty], check, required=False)
-            unit = cells[i_qty_unit].strip()[:20]
-        if quantity is None and i_wgt is not None and cells[i_wgt].strip():
-            quantity = _number(cells[i_wgt], line, names[i_wgt], check, required=False)
-            unit = "kg" if quantity is not None else None
-        if (not ok or hs is None or year is None or reporter is None or partner is None
-                or value is None):
-            yield None
-            continue
-        yield (*reporter, flow, cmd, hs[0], hs[1], partner, year, month, value, "USD",
-               quantity, unit, check.source.value, check.filename, check.is_sample)
-
-
-# --- CEPII BACI ----------------------------------------------------------------------------
-
-
-def _baci_rows(rows: Iterator[tuple[int, list[str]]], check: _Check
-               ) -> Iterator[Record | None]:
-    _, header = next(rows)
-    at = _header(check.filename, header, BACI_COLUMNS, exactly=False)
-    i_t, i_i, i_j, i_k, i_v, i_q = (at[name] for name in BACI_COLUMNS)
-    edition = check.hs_edition
-    # Caches of the cells read well; a bad cell is read (and reported) on each of its lines.
-    countries: dict[str, str] = {}
-    codes: dict[str, tuple[str, int, str | None]] = {}
-    years: dict[str, int] = {}
-    source, filename, sample = check.source.value, check.filename, check.is_sample
-
-    def country(text: str, line: int, column: str) -> str | None:
-        try:
-            found = countries[text] = fmt.numeric_country(int(text), text.strip())
-            return found
-        except (ValueError, fmt.FormatError):
-            check.add(line, column, f"'{text}' is not a country code of BACI",
-                      "trade_country_unknown", {"input": text})
-            return None
-
-    def code_of(text: str, line: int) -> tuple[str, int, str | None] | None:
-        written = text.strip().zfill(6)
-        hs = check.hs(written, edition, line, "k")
-        if hs is None:
-            return None
-        found = codes[text] = (written, hs[0], hs[1])
-        return found
-
-    def year_of(text: str, line: int) -> int | None:
-        found = _year(text, line, "t", check)
-        if found is not None:
-            years[text] = found
-        return found
-
-    for line, cells in rows:
-        try:
-            t, i, j, k, v, q = (cells[i_t], cells[i_i], cells[i_j], cells[i_k], cells[i_v],
-                                cells[i_q])
-        except IndexError:
-            if any(cells):
-                check.add(line, "t", "the row has fewer cells than the header",
-                          "trade_short_row")
-                yield None
-            continue
-        year = years.get(t) or year_of(t, line)
-        exporter = countries.get(i) or country(i, line, "i")
-        importer = countries.get(j) or country(j, line, "j")
-        code = codes.get(k) or code_of(k, line)
-        reporter: tuple[Any, ...] | None = None
-        if exporter is not None:
-            try:
-                reporter = check.country_reporter(exporter)
-            except fmt.FormatError as exc:
-                check.error(line, "i", exc)
-        try:
-            value = float(v) * 1000.0
-            if not math.isfinite(value) or value < 0:
-                raise ValueError(v)
-        except ValueError:
-            check.add(line, "v", f"must be a number ≥ 0 (thousands of USD), not '{v}'",
-                      "trade_number", {"input": v})
-            yield None
-            continue
-        quantity = None if q.strip() in ("", "NA") else _number(q, line, "q", check,
-                                                                required=False)
-        if year is None or reporter is None or importer is None or code is None:
-            yield None
-            continue
-        yield (*reporter, "export", code[0], code[1], code[2], importer, year, None, value,
-               "USD", quantity, "t" if quantity is not None else None, source, filename,
-               sample)
 
 
 # --- writing -------------------------------------------------------------------------------
@@ -644,7 +227,7 @@ def authorize_trade_import(*, session: Session) -> Actor:
     return actor
 
 
-def _write_all(records: Iterator[Record | None], check: _Check, summary: TradeImportSummary,
+def _write_all(records: Iterator[Record | None], check: Check, summary: TradeImportSummary,
                write: Callable[[list[Record]], None],
                progress: Callable[[int], None] | None) -> None:
     """Read every record, writing them in batches until the first bad one (after which the
@@ -664,7 +247,7 @@ def _write_all(records: Iterator[Record | None], check: _Check, summary: TradeIm
                 batch.clear()
                 if progress is not None:
                     progress(summary.written)
-    except _Rejected:
+    except Rejected:
         pass
     summary.rows_read = read + sum(check.skipped.values())
     if not check.errors.items:
@@ -700,16 +283,16 @@ def import_trade_file(
         except fmt.FormatError as exc:
             raise InvalidInput(str(exc), field="hs_edition", code=exc.code,
                                params=dict(exc.params)) from None
-    check = _Check(filename=name, source=source, actor=actor, errors=Errors(),
+    check = Check(filename=name, source=source, actor=actor, errors=Errors(),
                    is_sample=is_sample, hs_edition=edition)
     _serialise(session)
-    rows = _rows(path, source)
+    rows = read_rows(path, source)
     if source is Source.TRADEBASE:
-        records = _own_rows(rows, check, _Reporters(session, check, base_id))
+        records = own_rows(rows, check, _Reporters(session, check, base_id))
     elif source is Source.COMTRADE:
-        records = _comtrade_rows(rows, check)
+        records = comtrade_rows(rows, check)
     else:
-        records = _baci_rows(rows, check)
+        records = baci_rows(rows, check)
     summary = TradeImportSummary(source=source, filename=name)
     session.flush()
     before = session.execute(select(func.max(TradeRecord.id))).scalar_one() or 0

@@ -80,6 +80,7 @@ ADMIN = frozenset({"admin"})
 AUDITORS = frozenset({"admin", "base_admin"})
 # The base administrator runs Anxi; the enterprise member belongs to Anxi's first enterprise.
 BASE_STAFF = frozenset({"admin", "base_admin"})
+BASE_TRADE_READERS = frozenset({"admin", "base_admin", "officer"})
 CATALOG_EDITORS = frozenset({"admin", "base_admin", "enterprise"})
 # A request of the buyer, sent to Anxi's first enterprise: its parties and who oversees them.
 REQUEST_READERS = frozenset({"admin", "base_admin", "enterprise", "buyer"})
@@ -758,6 +759,8 @@ PAGE_RULES: dict[tuple[str, str], Rule] = {
                                     "text/csv")},
     ),
     ("GET", "/bases/{base_id}/export/{kind}"): Rule(BASE_STAFF),
+    # a base's exports by market (its trade records are commercial: policy.may_read_trade)
+    ("GET", "/bases/{base_id:int}/markets/export"): Rule(BASE_TRADE_READERS),
     ("GET", "/enterprises"): Rule(EVERYONE),
     ("GET", "/enterprises/{enterprise_id:int}"): Rule(EVERYONE),
     ("GET", "/search"): Rule(EVERYONE, params=lambda ids: {"q": "rattan"}),

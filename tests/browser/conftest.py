@@ -34,6 +34,7 @@ from tradebase.accounts.mail import MemoryMailSender
 from tradebase.accounts.models import User
 from tradebase.accounts.policy import system_actor
 from tradebase.accounts.roles import Role
+from tradebase.analytics.trade_demo import load_demo_trade
 from tradebase.db import make_engine
 from tradebase.events.demo import load_demo_event
 from tradebase.migrate import upgrade
@@ -114,6 +115,7 @@ def live_engine(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
     with unit_of_work(system_actor("browser-tests"), engine=engine) as session:
         load_demo(session=session)
         load_demo_event(session=session)
+        load_demo_trade(session=session)  # sample trade flows: the base page's world map
         anxi = service.get_base_by_key(session=session, key="anxi")
         assert anxi is not None
         first, _ = service.list_enterprises(

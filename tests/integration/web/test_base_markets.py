@@ -50,7 +50,7 @@ def test_the_section_shows_the_latest_years_markets_as_map_data_and_table(
     assert sorted(partners) == sorted(expected)
     assert partners == sorted(expected, key=lambda p: (expected[p], p), reverse=True)
     assert "United States" in section
-    assert "(2023)" in section
+    assert "Value (2023)" in section
     assert "US dollars" in section
     data = json.loads(html.split('id="markets-map-data">', 1)[1].split("</script>", 1)[0])
     by_id = {entry["id"]: entry for entry in data["values"]}

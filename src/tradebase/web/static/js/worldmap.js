@@ -17,6 +17,9 @@
       .filter(function (feature) { return feature.id !== "010"; });  // Antarctica: no market
     var byId = {};
     spec.values.forEach(function (entry) { byId[entry.id] = entry; });
+    var format = new Intl.NumberFormat(spec.lang === "zh" ? "zh-CN" : spec.lang, {
+      notation: "compact", maximumFractionDigits: 1
+    });
     var existing = window.Chart.getChart(canvas);
     if (existing) { existing.destroy(); }
     return new window.Chart(canvas, {
@@ -58,7 +61,8 @@
             axis: "x",
             interpolate: "blues",
             missing: "#eef2f5",
-            legend: { position: "bottom-left", align: "right" }
+            legend: { position: "bottom-left", align: "right" },
+            ticks: { callback: function (value) { return format.format(value); } }
           }
         }
       }

@@ -140,7 +140,9 @@ def live_engine(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
 @pytest.fixture(scope="session")
 def live_server(live_engine: Engine) -> Iterator[str]:
     """The base URL of a Tradebase server holding the demo data."""
-    missing = [name for name in ("htmx.min.js", "chart.umd.js") if not (VENDOR / name).exists()]
+    vendored = ("htmx.min.js", "chart.umd.js", "chartjs-chart-geo.umd.min.js",
+                "countries-110m.json")
+    missing = [name for name in vendored if not (VENDOR / name).exists()]
     if missing:
         pytest.fail(
             f"static/vendor/ lacks {', '.join(missing)}: run `npm ci --ignore-scripts` and copy "

@@ -24,7 +24,8 @@ $(STAMP): pyproject.toml requirements.lock requirements-bootstrap.txt
 
 # Front-end assets come from pinned npm packages (package-lock.json has their integrity
 # hashes); pages load them from /static/vendor, never from a CDN.
-assets: $(VENDOR)/htmx.min.js $(VENDOR)/chart.umd.js $(VENDOR)/swagger-ui-bundle.js
+assets: $(VENDOR)/htmx.min.js $(VENDOR)/chart.umd.js $(VENDOR)/swagger-ui-bundle.js \
+	$(VENDOR)/chartjs-chart-geo.umd.min.js $(VENDOR)/countries-110m.json
 
 node_modules/.package-lock.json: package.json package-lock.json
 	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
@@ -36,6 +37,16 @@ $(VENDOR)/htmx.min.js: node_modules/.package-lock.json
 $(VENDOR)/chart.umd.js: node_modules/.package-lock.json
 	mkdir -p $(VENDOR)
 	cp node_modules/chart.js/dist/chart.umd.js $@
+
+# The world map: chartjs-chart-geo (a Chart.js plugin; its UMD build carries d3-geo and
+# topojson-client) and world-atlas's 1:110m countries, TopoJSON keyed by ISO 3166 numeric ids.
+$(VENDOR)/chartjs-chart-geo.umd.min.js: node_modules/.package-lock.json
+	mkdir -p $(VENDOR)
+	cp node_modules/chartjs-chart-geo/build/index.umd.min.js $@
+
+$(VENDOR)/countries-110m.json: node_modules/.package-lock.json
+	mkdir -p $(VENDOR)
+	cp node_modules/world-atlas/countries-110m.json $@
 
 $(VENDOR)/swagger-ui-bundle.js: node_modules/.package-lock.json
 	mkdir -p $(VENDOR)

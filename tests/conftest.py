@@ -23,6 +23,7 @@ from tests.postgres import POSTGRES_URL, private_schema
 from tradebase.accounts.guard import set_actor
 from tradebase.accounts.passwords import TEST_HASHING
 from tradebase.accounts.policy import SYSTEM
+from tradebase.analytics.trade_demo import load_demo_trade
 from tradebase.db import make_engine
 from tradebase.events.demo import load_demo_event
 from tradebase.migrate import upgrade
@@ -64,6 +65,7 @@ def engine(backend: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[E
             set_actor(session, SYSTEM)
             load_demo(session=session)
             load_demo_event(session=session)
+            load_demo_trade(session=session)
             session.commit()
         yield engine
 

@@ -8,6 +8,7 @@ def load_all_models() -> None:
     import tradebase.accounts.models
     import tradebase.allocation.models
     import tradebase.analytics.models
+    import tradebase.analytics.trade_models
     import tradebase.docking.models
     import tradebase.events.competition_models
     import tradebase.events.models

@@ -34,6 +34,7 @@ from tradebase.accounts.mail import MemoryMailSender
 from tradebase.accounts.models import User
 from tradebase.accounts.policy import system_actor
 from tradebase.accounts.roles import Role
+from tradebase.analytics.trade_demo import load_demo_trade
 from tradebase.db import make_engine
 from tradebase.events.demo import load_demo_event
 from tradebase.migrate import upgrade
@@ -114,6 +115,7 @@ def live_engine(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
     with unit_of_work(system_actor("browser-tests"), engine=engine) as session:
         load_demo(session=session)
         load_demo_event(session=session)
+        load_demo_trade(session=session)  # sample trade flows: the base page's world map
         anxi = service.get_base_by_key(session=session, key="anxi")
         assert anxi is not None
         first, _ = service.list_enterprises(
@@ -138,7 +140,9 @@ def live_engine(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
 @pytest.fixture(scope="session")
 def live_server(live_engine: Engine) -> Iterator[str]:
     """The base URL of a Tradebase server holding the demo data."""
-    missing = [name for name in ("htmx.min.js", "chart.umd.js") if not (VENDOR / name).exists()]
+    vendored = ("htmx.min.js", "chart.umd.js", "chartjs-chart-geo.umd.min.js",
+                "countries-110m.json")
+    missing = [name for name in vendored if not (VENDOR / name).exists()]
     if missing:
         pytest.fail(
             f"static/vendor/ lacks {', '.join(missing)}: run `npm ci --ignore-scripts` and copy "

@@ -1,5 +1,5 @@
 """The web app in a real headless Chromium: the home page, the language switch, a base's
-charts, live search and a form's validation message.
+charts and world map of exports, live search and a form's validation message.
 
 Screenshots of the home and base pages go to test-artifacts/ in both languages; the English
 ones are also copied to docs/screenshots/ for the README.
@@ -259,3 +259,43 @@ def test_the_top_bar_is_one_row_at_a_laptops_width_for_every_role(
         page.click("#lang-menu a[data-lang='de']")
         expect(page.locator("html")).to_have_attribute("lang", "de")
         page.goto(f"{live_server}/lang/en?next=/my")
+
+
+MAP_PIXELS = """() => {
+  const canvas = document.getElementById("markets-map");
+  if (!canvas || canvas.dataset.drawn !== "1") { return null; }
+  const pixels = canvas.getContext("2d").getImageData(0, 0, canvas.width, canvas.height).data;
+  let painted = 0, shaded = 0;
+  for (let i = 0; i < pixels.length; i += 4) {
+    if (pixels[i + 3] === 0) { continue; }
+    painted += 1;
+    if (pixels[i + 2] - pixels[i] > 40) { shaded += 1; }  // the blue scale of a market
+  }
+  return {painted: painted, shaded: shaded, area: canvas.width * canvas.height,
+          type: window.Chart.getChart(canvas).config.type};
+}"""
+
+
+def test_base_page_draws_its_exports_on_a_world_map(
+    page: Page, live_server: str, artifacts: Path
+) -> None:
+    _log_in(page, live_server, "bureau@example.com")  # Anxi's base administrator
+    page.goto(live_server + "/")
+    page.get_by_role("link", name=re.compile("安溪|Anxi")).first.click()
+    base_path = page.url.removeprefix(live_server)
+    for lang, width in (("zh", 390), ("zh", 1280), ("en", 1280), ("en", 390)):
+        page.set_viewport_size({"width": width, "height": 900})
+        page.goto(f"{live_server}/lang/{lang}?next={base_path}")
+        page.wait_for_function(f"() => ({MAP_PIXELS})() !== null")
+        drawn = page.evaluate(MAP_PIXELS)
+        assert drawn["type"] == "choropleth"
+        assert drawn["painted"] > 0.1 * drawn["area"], "the map is blank"
+        assert drawn["shaded"] > 200, "no market is coloured"
+        map_box = page.locator("#markets-map").bounding_box()
+        assert map_box is not None
+        assert map_box["width"] <= width
+        assert page.locator("#markets-table tbody tr").count() >= 2
+        page.locator("#exports-by-market").screenshot(
+            path=str(artifacts / f"base-markets-{lang}-{width}.png"))
+        expect(page.locator("#exports-by-market h2")).to_contain_text(
+            "Sample data" if lang == "en" else "示例数据")

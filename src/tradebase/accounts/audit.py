@@ -43,13 +43,14 @@ NOT_AUDITED: tuple[type[Model], ...] = (
 )
 # The same by table name, with the matching index's rows (rebuilt from the products) and
 # the notifications' bookkeeping (each one follows from an audited change or a reminder)
-# and the read receipts of enquiry threads (who opened a thread when, not data), and the
+# and the read receipts of enquiry threads (who opened a thread when, not data), the
 # ranking runs (each is its own record of who ran which scheme version when, never changed,
-# carrying every fact it read: copying those into the log would double a large row).
+# carrying every fact it read: copying those into the log would double a large row), and
+# trade records (written by the million by bulk insert; an import is one file, not edits).
 NOT_AUDITED_TABLES = frozenset(
     {str(model.__tablename__) for model in NOT_AUDITED}
     | {"listing_features", "index_versions", "notifications", "sent_reminders",
-       "docking_message_reads", "analytics_runs"}
+       "docking_message_reads", "analytics_runs", "trade_records"}
 )
 # Columns never copied into the log.
 # (a procurement quote's price breaks are sealed until its round closes, a competition's

@@ -26,6 +26,7 @@ __all__ = [
     "Permission",
     "RequestParties",
     "Role",
+    "TradeReporter",
     "acts_for_buyer",
     "acts_for_enterprise",
     "acts_for_party",
@@ -42,6 +43,8 @@ __all__ = [
     "may_decide_join",
     "may_declare_conflict",
     "may_edit_registration",
+    "may_import_trade",
+    "may_import_trade_somewhere",
     "may_invite",
     "may_lift_suspension",
     "may_moderate_request",
@@ -53,6 +56,7 @@ __all__ = [
     "may_read_sealed_quotes",
     "may_read_sealed_scores",
     "may_read_thread",
+    "may_read_trade",
     "may_record_lead",
     "may_record_meeting_outcome",
     "may_register",
@@ -254,6 +258,57 @@ def transfer_bases(actor: Actor) -> frozenset[int] | None:
         return None
     return frozenset(base for base in actor.base_ids
                      if is_allowed(actor, Permission.IMPORT_DATA, base_id=base))
+
+
+# --- trade-flow records --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TradeReporter:
+    """Whose trade records these are: ``kind`` is base, enterprise, region or country;
+    ``base_id`` the base (for an enterprise, its base), ``enterprise_id`` the enterprise."""
+
+    kind: str
+    base_id: int | None = None
+    enterprise_id: int | None = None
+
+
+def may_import_trade(actor: Actor, reporter: TradeReporter) -> bool:
+    """Importing trade records of ``reporter``: whoever may import on the platform (an
+    administrator, the operator) any reporter; a base administrator its own bases and their
+    enterprises (``IMPORT_DATA`` on the base, as the register's imports); regions and
+    countries are statistics of the platform, not of a base."""
+    if is_allowed(actor, Permission.IMPORT_DATA):
+        return True
+    return (reporter.kind in ("base", "enterprise") and reporter.base_id is not None
+            and is_allowed(actor, Permission.IMPORT_DATA, base_id=reporter.base_id))
+
+
+def may_import_trade_somewhere(actor: Actor) -> bool:
+    """Whether some trade record could be the actor's to import (checked before a file is
+    read; every reporter of the file is then checked with ``may_import_trade``)."""
+    return is_allowed(actor, Permission.IMPORT_DATA) or any(
+        may_import_trade(actor, TradeReporter("base", base_id=base)) for base in actor.base_ids)
+
+
+def may_read_trade(actor: Actor, reporter: TradeReporter) -> bool:
+    """Reading trade records and the measures built on them. A region's or a country's are
+    official statistics, read by every staff role and enterprise; a base's and its
+    enterprises' are commercial: programme officers and administrators read them all, a base
+    administrator those of its bases, an enterprise its own. Buyers and suppliers read none."""
+    if actor.is_system:
+        return True
+    if actor.role is None or not actor.verified:
+        return False
+    if actor.role in (Role.ADMIN, Role.OFFICER):
+        return True
+    if actor.role not in (Role.BASE_ADMIN, Role.ENTERPRISE):
+        return False
+    if reporter.kind in ("region", "country"):
+        return True
+    if actor.role is Role.BASE_ADMIN:
+        return reporter.base_id is not None and reporter.base_id in actor.base_ids
+    return reporter.kind == "enterprise" and reporter.enterprise_id in actor.enterprise_ids
 
 
 def home_base(actor: Actor) -> int | None:

@@ -34,6 +34,7 @@ def demo(
     from sqlalchemy import func, select
 
     from tradebase.analytics.demo import load_demo_scheme
+    from tradebase.analytics.trade_demo import load_demo_trade
     from tradebase.db import get_engine
     from tradebase.events.demo import load_demo_event
     from tradebase.migrate import upgrade
@@ -51,6 +52,7 @@ def demo(
             summary = load_demo(session=session)
             load_demo_event(session=session)  # the past docking day, its published outcome
             load_demo_scheme(session=session)  # the sample evaluation scheme
+            load_demo_trade(session=session)  # sample trade flows of the sample enterprises
     if not summary.loaded:
         console.print("The demo data is loaded already; nothing changed.")
         return

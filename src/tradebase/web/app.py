@@ -27,6 +27,7 @@ from tradebase.web.api import events as events_api
 from tradebase.web.api import imports as imports_api
 from tradebase.web.api import product_photos as photos_api
 from tradebase.web.api import registry as registry_api
+from tradebase.web.api import trade_flows as trade_flows_api
 from tradebase.web.api_docs import install_api_docs
 from tradebase.web.auth import install_csrf_cookie
 from tradebase.web.errors import install_error_handlers
@@ -72,6 +73,7 @@ def create_app(
     app.include_router(registry_api.router)
     app.include_router(photos_api.router)
     app.include_router(imports_api.router)
+    app.include_router(trade_flows_api.router)
     app.include_router(docking_api.router)
     app.include_router(docking_rfq_api.router)
     app.include_router(docking_threads_api.router)

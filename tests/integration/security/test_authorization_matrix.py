@@ -81,6 +81,7 @@ ADMIN = frozenset({"admin"})
 AUDITORS = frozenset({"admin", "base_admin"})
 # The base administrator runs Anxi; the enterprise member belongs to Anxi's first enterprise.
 BASE_STAFF = frozenset({"admin", "base_admin"})
+BASE_TRADE_READERS = frozenset({"admin", "base_admin", "officer"})
 CATALOG_EDITORS = frozenset({"admin", "base_admin", "enterprise"})
 # A request of the buyer, sent to Anxi's first enterprise: its parties and who oversees them.
 REQUEST_READERS = frozenset({"admin", "base_admin", "enterprise", "buyer"})
@@ -792,6 +793,8 @@ PAGE_RULES: dict[tuple[str, str], Rule] = {
                                     "text/csv")},
     ),
     ("GET", "/bases/{base_id}/export/{kind}"): Rule(BASE_STAFF),
+    # a base's exports by market (its trade records are commercial: policy.may_read_trade)
+    ("GET", "/bases/{base_id:int}/markets/export"): Rule(BASE_TRADE_READERS),
     ("GET", "/enterprises"): Rule(EVERYONE),
     ("GET", "/enterprises/{enterprise_id:int}"): Rule(EVERYONE),
     ("GET", "/search"): Rule(EVERYONE, params=lambda ids: {"q": "rattan"}),
@@ -1119,6 +1122,37 @@ PAGE_RULES |= {
     ("GET", "/invitations/{token}"): Rule(EVERYONE),
     ("POST", "/invitations/{token}"): Rule(EVERYONE, form=lambda ids: {
         "password": "a long one 12", "password_again": "a long one 12"}),
+}
+
+# Trade flows (analytics/flows.py, policy.may_read_trade): Anxi's records are commercial — its
+# administrator, programme officers and platform administrators read them; importing them:
+# the platform's and Anxi's administrators (policy.may_import_trade).
+TRADE_READERS = frozenset({"admin", "base_admin", "officer"})
+TRADE_IMPORTERS = frozenset({"admin", "base_admin"})
+TRADE = "/api/v1/analytics/trade"
+
+
+def _anxi_reporter(ids: dict[str, Any]) -> dict[str, Any]:
+    return {"reporter": f"base:{ids['base_id']}"}
+
+
+def _trade_file(ids: dict[str, Any]) -> dict[str, Any]:
+    text = ("reporter,flow,hs,partner,year,month,value,currency,quantity,unit\n"
+            f"base:{ids['base_id']},export,940153,USA,2022,,10,USD,,\n")
+    return {"file": ("matrix-trade.csv", text.encode(), "text/csv")}
+
+
+API_RULES |= {
+    ("GET", f"{TRADE}/{{reporter}}/markets"): Rule(TRADE_READERS, ids=_anxi_reporter),
+    ("GET", f"{TRADE}/{{reporter}}/products"): Rule(TRADE_READERS, ids=_anxi_reporter),
+    ("GET", f"{TRADE}/{{reporter}}/hhi"): Rule(TRADE_READERS, ids=_anxi_reporter),
+    ("GET", f"{TRADE}/{{reporter}}/market-changes"): Rule(TRADE_READERS, ids=_anxi_reporter),
+    ("GET", f"{TRADE}/{{reporter}}/rca"): Rule(TRADE_READERS, ids=_anxi_reporter,
+                                                params=lambda ids: {"year": 2022}),
+    ("GET", f"{TRADE}/{{reporter}}/movers"): Rule(TRADE_READERS, ids=_anxi_reporter,
+                                                   params=lambda ids: {"year": 2022}),
+    ("POST", f"{TRADE}/import"): Rule(TRADE_IMPORTERS, files=_trade_file,
+                                      params=lambda ids: {"source": "tradebase"}),
 }
 
 # Objects that are their parties' business: to anyone else they do not exist (404, not 403,

@@ -11,7 +11,7 @@ from tradebase.registry import indicators, service, sources
 from tradebase.registry.models import IndicatorFact, Region
 from tradebase.web.deps import DbSession
 from tradebase.web.i18n import request_language
-from tradebase.web.pages import base_transfer, charts, listing, reads
+from tradebase.web.pages import base_transfer, charts, listing, markets, reads
 from tradebase.web.pages.routing import page_router
 from tradebase.web.pages.templating import gettext_for, is_htmx, render
 
@@ -100,5 +100,7 @@ def base_page(base_id: int, request: Request, db: DbSession) -> HTMLResponse:
         "key_enterprises": service.list_key_enterprises(session=db, base_id=base.id),
         "key_projects": service.list_key_projects(session=db, base_id=base.id),
         "transfer": base_transfer.panel(session=db, base_id=base.id, gettext=gettext),
+        "markets": markets.section(session=db, request=request, base_id=base.id,
+                                   gettext=gettext),
     }
     return render(request, "base.html", context, lang=lang)

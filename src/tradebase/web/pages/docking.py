@@ -21,6 +21,7 @@ from tradebase.accounts.policy import RequestParties, Role, acts_for_buyer, acts
 from tradebase.docking import attachments, rfq, schemas, service, threads
 from tradebase.docking.attachments import UnsupportedAttachment
 from tradebase.docking.models import Enquiry
+from tradebase.docking.words import request_words
 from tradebase.errors import InvalidInput, TooLarge
 from tradebase.events import outcome_totals
 from tradebase.registry.service import get_base
@@ -241,7 +242,9 @@ def _intention_form(values: dict[str, str] | None = None) -> Form:
 def _enquiry_page(request: Request, db: DbSession, enquiry: Enquiry, quote_form: Form,
                   status_code: int = 200, message_form: Form | None = None,
                   intention_form: Form | None = None) -> HTMLResponse:
-    context = {"e": enquiry, "r": enquiry.request,
+    words = request_words(session=db, index=listing_index(request), request=enquiry.request,
+                          lang=request_language(request))
+    context = {"e": enquiry, "r": enquiry.request, "words": words,
                "form": intention_form or _intention_form(),
                "quote_form": quote_form, "sku_options": [(s, s) for s in enquiry.skus or []],
                "order_steps": [s.value for s in schemas.OrderStatus],

@@ -122,11 +122,11 @@ class QueryReader:
             return QueryTerms(detected.code, detected.confidence, concepts, words,
                                tuple(heads), unread=unread, positions=positions)
         refused = " , ".join(exclusions.excluded)
-        excluded_concepts = sorted(
-            cid
-            for cid, role in self.vocabulary.concepts_by_role(refused, languages, native).items()
-            if role == "main" and cid not in concepts
-        )
+        roles = self.vocabulary.concepts_by_role(refused, languages, native)
+        ruled_out = {cid for cid, role in roles.items() if role == "main"}
+        if not ruled_out:  # "Inga glaslock": a compound the vocabulary cannot split
+            ruled_out = self.vocabulary.compound_materials(refused, languages)
+        excluded_concepts = sorted(cid for cid in ruled_out if cid not in concepts)
         excluded_words = sorted(set(raw_tokens(refused)) - set(words))
         return QueryTerms(
             detected.code,

@@ -17,6 +17,7 @@ from tradebase.accounts.policy import system_actor
 from tradebase.docking.models import BuyerRequest, Enquiry
 from tradebase.registry import service
 from tradebase.registry.models import Enterprise
+from tradebase.settings import get_settings
 from tradebase.uow import unit_of_work
 
 pytestmark = pytest.mark.browser
@@ -64,6 +65,18 @@ def test_buyer_and_factory_exchange_a_message_and_the_buyer_sees_read(
     page.click("#message-form button[type=submit]")  # empty: refused beside the field
     expect(page.locator("#thread #error-text")).to_be_visible()
     page.fill("#field-text", "Could you send one sample chair before the order?")
+    # A file past the limit is said beside the file input before anything is sent, and the
+    # text stays (static/js/upload-limit.js); choosing no file clears the message.
+    too_large = get_settings().attachment_max_bytes + 1
+    page.set_input_files("#field-file", {"name": "drawing.pdf", "mimeType": "application/pdf",
+                                         "buffer": b"%PDF" + bytes(too_large)})
+    page.click("#message-form button[type=submit]")
+    expect(page.locator("#thread #error-file")).to_contain_text("10 MB")
+    expect(page.locator("#field-text")).to_have_value(
+        "Could you send one sample chair before the order?")
+    expect(page.locator("#thread .message")).to_have_count(0)
+    page.set_input_files("#field-file", [])
+    expect(page.locator("#thread #error-file")).to_have_count(0)
     page.click("#message-form button[type=submit]")
     mine = page.locator("#thread .message.mine")
     expect(mine).to_have_count(1)

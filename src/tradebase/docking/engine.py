@@ -51,7 +51,7 @@ from tradebase.docking.evidence import Evidence, add_similar, relevant_exists, v
 from tradebase.docking.explain import listing_reasons, reason_context
 from tradebase.docking.features import ListingFeatures, listing_features
 from tradebase.docking.nomenclature import Nomenclature
-from tradebase.docking.query import QueryReader, QueryTerms
+from tradebase.docking.query import QueryReader, QueryTerms, WordsRead
 from tradebase.docking.ranking import hs_number, mix, rank_candidates
 from tradebase.docking.reasons import SPLIT_REASON, english_lines
 from tradebase.docking.records import (
@@ -369,6 +369,10 @@ class MatchingIndex:
             concepts=tuple(query.concepts),
             hs=self._propose_hs(query),
         )
+
+    def words_read(self, text: str) -> WordsRead:
+        """The words of a request's text read as concepts (``QueryReader.words_read``)."""
+        return self._reader.words_read(text)
 
     def _text_scores(self, query: QueryTerms) -> tuple[FloatArray, FloatArray, BoolArray]:
         """Each field's BM25 score of every slot (0 for retired slots and non-matching ones),

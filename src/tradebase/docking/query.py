@@ -5,6 +5,7 @@ nomenclature. Pure: the vocabulary and nomenclature in, ``QueryTerms`` out."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
@@ -13,7 +14,7 @@ from tradebase.docking.language import detect_language
 from tradebase.docking.nomenclature import Nomenclature, Position
 from tradebase.docking.vocabulary import LANGUAGES, Vocabulary
 from tradebase.docking.weights import MatchWeights
-from tradebase.text.folding import raw_tokens, without_salutation
+from tradebase.text.folding import fold, raw_tokens, without_salutation
 
 PIVOT_LANGUAGES = frozenset({"de", "fr", "es", "sv", "en"})
 
@@ -32,6 +33,27 @@ class QueryTerms:
     excluded_words: tuple[str, ...] = ()
     unread: tuple[str, ...] = ()  # words no concept covers, when no product concept is named
     positions: tuple[tuple[int, float], ...] = ()  # HS subheading number, relative pivot score
+
+
+@dataclass(frozen=True, slots=True)
+class WordRead:
+    """A word (or words) of a request's text as written that names concepts of the
+    vocabulary, and whether the request rules it out ("ohne Keramik")."""
+
+    written: str
+    concepts: tuple[str, ...]
+    excluded: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class WordsRead:
+    """What a request's text names, as the matching read it (``QueryReader.words_read``):
+    its words that are concepts, in the order they stand, and, when none of them is a
+    product, the HS subheadings its words reach through the nomenclature, best first."""
+
+    language: str
+    words: tuple[WordRead, ...]
+    positions: tuple[str, ...] = ()
 
 
 class QueryReader:
@@ -100,11 +122,11 @@ class QueryReader:
             return QueryTerms(detected.code, detected.confidence, concepts, words,
                                tuple(heads), unread=unread, positions=positions)
         refused = " , ".join(exclusions.excluded)
-        excluded_concepts = sorted(
-            cid
-            for cid, role in self.vocabulary.concepts_by_role(refused, languages, native).items()
-            if role == "main" and cid not in concepts
-        )
+        roles = self.vocabulary.concepts_by_role(refused, languages, native)
+        ruled_out = {cid for cid, role in roles.items() if role == "main"}
+        if not ruled_out:  # "Inga glaslock": a compound the vocabulary cannot split
+            ruled_out = self.vocabulary.compound_materials(refused, languages)
+        excluded_concepts = sorted(cid for cid in ruled_out if cid not in concepts)
         excluded_words = sorted(set(raw_tokens(refused)) - set(words))
         return QueryTerms(
             detected.code,
@@ -117,6 +139,31 @@ class QueryReader:
             unread,
             positions,
         )
+
+    def words_read(self, text: str) -> WordsRead:
+        """The words of ``text`` the matching reads as concepts, read as ``read`` reads them
+        (the same language, false friends and exclusions); a concept only implied by a
+        narrower one (an armchair is a chair) is not a word of its own."""
+        query = self.read(text)
+        text = without_salutation(text)
+        confident = query.confidence >= self.weights.language_confidence
+        languages: Collection[str] = {query.language, "en"} if confident else LANGUAGES
+        native = self._false_friends(query.language) if confident else frozenset()
+        exclusions = split_exclusions(text)
+        parts = [(exclusions.wanted if exclusions else text, False)]
+        if exclusions:
+            parts.append((" , ".join(exclusions.excluded), True))
+        words: dict[tuple[str, bool], list[str]] = {}
+        for part, excluded in parts:
+            for hit in self.vocabulary.extract(part, languages, native):
+                if hit.implied:
+                    continue
+                found = words.setdefault((hit.term, excluded and hit.main), [])
+                found.extend(cid for cid in sorted(hit.concepts) if cid not in found)
+        positions = tuple(f"{number:06d}" for number, _ in query.positions)
+        return WordsRead(query.language, tuple(
+            WordRead(_as_written(text, written), tuple(concepts), excluded)
+            for (written, excluded), concepts in words.items()), positions)
 
     def _positions(self, text: str, language: str | None) -> tuple[tuple[int, float], ...]:
         """The HS subheadings the request's words reach through the nomenclature, with their
@@ -153,3 +200,18 @@ class QueryReader:
             word for word in words
             if word not in covered and not any(term in word for term in terms if len(term) > 2)
         )
+
+
+_WORD = re.compile(r"\w+")
+
+
+def _as_written(text: str, term: str) -> str:
+    """``term`` (folded, as the vocabulary matched it: "gartenstuhle") as ``text`` writes it
+    ("Gartenstühle"); the term itself when the text does not show it word for word."""
+    size = term.count(" ") + 1
+    words = list(_WORD.finditer(text))
+    for i in range(len(words) - size + 1):
+        span = text[words[i].start():words[i + size - 1].end()]
+        if fold(span) == term or " ".join(fold(w.group()) for w in words[i:i + size]) == term:
+            return span
+    return term

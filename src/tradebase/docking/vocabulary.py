@@ -374,6 +374,23 @@ class Vocabulary:
                     break
         return out
 
+    def compound_materials(self, text: str, languages: Collection[str]) -> set[str]:
+        """The materials that lead German and Swedish compounds of ``text`` whose head is
+        no term ("glas|lock", a glass lid, when "lock" is not one): what a clause that
+        rules such a compound out rules out ("Inga glaslock" → glass)."""
+        found: set[str] = set()
+        for lang in sorted(frozenset(languages) & COMPOUNDING_LANGUAGES):
+            single = self._by_lang[lang].single
+            for token in latin_tokens(fold(text)):
+                if len(token) < 7 or _lookup(token, single) is not None:
+                    continue
+                for end in range(len(token) - _MIN_HEAD, _MIN_MODIFIER - 1, -1):
+                    ids = _lookup_modifier(token[:end], single)
+                    if ids is not None:
+                        found |= {cid for cid in ids if self.concepts[cid].kind == "material"}
+                        break
+        return found
+
     def _names_product(self, ids: Collection[str]) -> bool:
         return any(self.concepts[cid].kind in PRODUCT_KINDS for cid in ids)
 

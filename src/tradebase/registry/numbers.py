@@ -12,6 +12,13 @@ from babel.numbers import format_compact_decimal, format_decimal, get_currency_n
 LOCALES = {"zh": "zh_Hans_CN", "en": "en", "de": "de_DE", "es": "es_ES", "fr": "fr_FR",
            "sv": "sv_SE"}
 
+_KILOBYTE = 1024
+_MEGABYTE = 1024 * 1024
+# (kilobytes, megabytes, the space before them) as each language writes file sizes
+_SIZE_UNITS = {"en": ("kB", "MB", " "), "zh": ("kB", "MB", " "), "de": ("kB", "MB", " "),
+               "es": ("kB", "MB", " "), "sv": ("kB", "MB", " "),
+               "fr": ("ko", "Mo", "\u202f")}
+
 _CURRENCY_WORDS = {
     "en": {"CNY": "yuan", "USD": "US dollars", "EUR": "euros"},
     "zh": {"CNY": "元", "USD": "美元", "EUR": "欧元"},
@@ -73,6 +80,20 @@ def format_number(value: float, lang: str, *, compact: bool = True) -> str:
     if float(value).is_integer():
         return format_decimal(int(value), locale=locale)
     return format_decimal(value, locale=locale, format="#,##0.##")
+
+
+def format_file_size(count: int, lang: str) -> str:
+    """A file's size (or a size limit) in ``lang`` with its unit, never as bytes: megabytes
+    from one up ("20 MB", "1,5 MB" in German, "20 Mo" in French), kilobytes below ("64 kB",
+    "0,5 ko"); at most one decimal, none when it is whole. The units are the binary ones
+    the limits are set in (a megabyte is 1,048,576 bytes), named as people write them
+    (CLDR's own unit patterns say "1 Mbyte" in German, which nobody writes)."""
+    mega = count >= _MEGABYTE
+    amount = count / (_MEGABYTE if mega else _KILOBYTE)
+    shown = round(amount, 1) or (0.1 if count else 0)  # a few bytes are not "0 kB"
+    number = format_decimal(shown, format="#,##0.#", locale=LOCALES.get(lang, "en"))
+    kilo, megabytes, space = _SIZE_UNITS.get(lang, _SIZE_UNITS["en"])
+    return f"{number}{space}{megabytes if mega else kilo}"
 
 
 def format_figure(

@@ -77,6 +77,16 @@ def get_translations(lang: str) -> NullTranslations:
     return Translations(fp=compiled, domain=DOMAIN)
 
 
+def language_of(gettext: Gettext) -> str:
+    """The language whose catalog ``gettext`` is (from ``get_translations``); English for
+    any other, as it says every message unchanged. For words that need more than the
+    catalog, such as a number written the language's way."""
+    for lang in LANGUAGES:
+        if gettext == get_translations(lang).gettext:
+            return lang
+    return "en"
+
+
 def supported(code: str | None, allowed: tuple[str, ...] = LANGUAGES) -> str | None:
     """``code`` as one of ``allowed`` (``zh-CN`` -> ``zh``), or None when it is not one."""
     if not code:

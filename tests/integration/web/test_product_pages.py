@@ -272,7 +272,7 @@ def test_a_photo_past_the_body_limit_sends_the_browser_back_to_its_form(
         assert sent.headers["location"] == f"/products/{product.id}/edit?upload_refused=1"
         back = client.get(sent.headers["location"], headers=headers)
         assert back.status_code == 200
-        assert _error_beside_the_file(back.text) == "照片超过了 0.0625 MB 的上限。"
+        assert _error_beside_the_file(back.text) == "照片超过了 64 kB 的上限。"
         assert 'id="upload-refused"' not in back.text  # said once, beside the field
 
         elsewhere = [{"Referer": "https://evil.example/products/1/edit"}, {},

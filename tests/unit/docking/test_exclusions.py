@@ -102,3 +102,18 @@ def test_an_exclusion_never_raises_what_it_excludes(index: MatchingIndex) -> Non
              for r in index.match(MatchRequest(text="coffee mugs, no ceramic"), top_k=10)}
     for sku in ("C1", "C2"):
         assert ruled.get(sku, 0.0) < plain[sku]
+
+
+def test_a_ruled_out_compound_the_vocabulary_cannot_split_rules_out_its_material() -> None:
+    """ "Inga glaslock" (no glass lids): "lock" is no term, so the compound is not split;
+    its leading material is what the clause rules out. A compound that splits is read as
+    before, and a material the request asks for is never ruled out."""
+    from tradebase.docking.query import QueryReader
+    from tradebase.docking.vocabulary import default_vocabulary
+    from tradebase.docking.weights import MatchWeights
+
+    reader = QueryReader(default_vocabulary(), MatchWeights(), None)
+    read = reader.read("Vi söker kastrullset i stål med induktionsbotten. Inga glaslock.")
+    assert read.excluded_concepts == ("glass",)
+    asked = reader.read("Vi söker glasskålar, inga glaslock.")
+    assert "glass" not in asked.excluded_concepts

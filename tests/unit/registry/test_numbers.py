@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tradebase.registry.numbers import axis_label, format_figure, format_number
+from tradebase.registry.numbers import axis_label, format_figure, format_file_size, format_number
 
 
 @pytest.mark.parametrize(
@@ -49,3 +49,26 @@ def test_axis_labels_name_the_currency_or_the_unit() -> None:
     assert axis_label(lang="zh", unit="enterprises") == "家"
     assert axis_label(lang="zh", unit="%") == "%"
     assert axis_label(lang="en") == ""
+
+
+@pytest.mark.parametrize(
+    ("count", "lang", "expected"),
+    [
+        (20 * 1_048_576, "zh", "20 MB"),
+        (20 * 1_048_576, "en", "20 MB"),
+        (10 * 1_048_576, "de", "10 MB"),
+        (1_572_864, "de", "1,5 MB"),
+        (1_572_864, "sv", "1,5 MB"),
+        (1_572_864, "es", "1,5 MB"),
+        (20 * 1_048_576, "fr", "20\u202fMo"),
+        (65_536, "zh", "64 kB"),
+        (512, "fr", "0,5\u202fko"),
+        (1_024, "de", "1 kB"),  # CLDR's own pattern would say "1 kbyte"
+        (3, "en", "0.1 kB"),  # a few bytes are not "0 kB"
+        (0, "en", "0 kB"),
+    ],
+)
+def test_file_sizes_are_said_with_a_unit_never_in_bytes(
+    count: int, lang: str, expected: str,
+) -> None:
+    assert format_file_size(count, lang) == expected

@@ -21,6 +21,7 @@ from tradebase.accounts.policy import RequestParties, Role, acts_for_buyer, acts
 from tradebase.docking import attachments, rfq, schemas, service, threads
 from tradebase.docking.attachments import UnsupportedAttachment
 from tradebase.docking.models import Enquiry
+from tradebase.docking.words import request_words
 from tradebase.errors import InvalidInput, TooLarge
 from tradebase.events import outcome_totals
 from tradebase.registry.service import get_base
@@ -42,7 +43,7 @@ from tradebase.web.pages.messages import say, say_error
 from tradebase.web.pages.rfq_labels import LABELS
 from tradebase.web.pages.routing import page_router
 from tradebase.web.pages.templating import gettext_for, is_htmx, render
-from tradebase.web.pages.threads import page_uploads, thread_context
+from tradebase.web.pages.threads import file_limits, page_uploads, refused_upload, thread_context
 
 router = page_router()
 S = TypeVar("S", bound=BaseModel)
@@ -107,7 +108,10 @@ def post_request(request: Request, db: DbSession, posted: Posted) -> Response:
 
 @router.get("/docking/requests/{request_id:int}", response_class=HTMLResponse)
 def request_page(request_id: int, request: Request, db: DbSession) -> HTMLResponse:
-    return _request_page(request, db, request_id, Form())
+    """The request page; reached back from its attachment form past the request body limit
+    (``?upload_refused=1``), it says so beside the file input."""
+    form = refused_upload(request, Form(), "rfq.attachment_size")
+    return _request_page(request, db, request_id, form)
 
 
 def _request_page(request: Request, db: DbSession, request_id: int, attachment_form: Form,
@@ -133,6 +137,8 @@ def _request_page(request: Request, db: DbSession, request_id: int, attachment_f
         "enquired": {e.enterprise_id: e for e in enquiries},
         "unread_messages": threads.unread_counts(session=db, enquiries=enquiries),
         **request_extras(request, db, buyer_request), "attachment_form": attachment_form,
+        "upload_refusal_said": "file" in attachment_form.errors,
+        "file_limits": file_limits(request),
     }
     return render(request, "docking_request.html", context, status_code=status_code)
 
@@ -236,12 +242,14 @@ def _intention_form(values: dict[str, str] | None = None) -> Form:
 def _enquiry_page(request: Request, db: DbSession, enquiry: Enquiry, quote_form: Form,
                   status_code: int = 200, message_form: Form | None = None,
                   intention_form: Form | None = None) -> HTMLResponse:
-    context = {"e": enquiry, "r": enquiry.request,
+    words = request_words(session=db, index=listing_index(request), request=enquiry.request,
+                          lang=request_language(request))
+    context = {"e": enquiry, "r": enquiry.request, "words": words,
                "form": intention_form or _intention_form(),
                "quote_form": quote_form, "sku_options": [(s, s) for s in enquiry.skus or []],
                "order_steps": [s.value for s in schemas.OrderStatus],
                **_actor_sides(request, enquiry), **request_extras(request, db, enquiry.request),
-               **thread_context(db, enquiry, message_form)}
+               **thread_context(request, db, enquiry, message_form)}
     return render(request, "docking_enquiry.html", context, status_code=status_code)
 
 
@@ -251,10 +259,13 @@ def _quote_form(enquiry: Enquiry) -> Form:
 
 @router.get("/docking/enquiries/{enquiry_id:int}", response_class=HTMLResponse)
 def enquiry_page(enquiry_id: int, request: Request, db: DbSession) -> HTMLResponse:
-    """The enquiry and its thread; opening it marks the other side's messages read."""
+    """The enquiry and its thread; opening it marks the other side's messages read. Reached
+    back from the message form past the request body limit (``?upload_refused=1``), it says
+    so beside the form's file input."""
     enquiry = service.get_enquiry(session=db, enquiry_id=enquiry_id)
     threads.mark_read(session=db, enquiry_id=enquiry_id)
-    return _enquiry_page(request, db, enquiry, _quote_form(enquiry))
+    message_form = refused_upload(request, Form(), "upload.files_size")
+    return _enquiry_page(request, db, enquiry, _quote_form(enquiry), message_form=message_form)
 
 
 @router.post("/docking/enquiries/{enquiry_id:int}/messages", response_class=HTMLResponse)
@@ -278,7 +289,7 @@ def post_message(enquiry_id: int, request: Request, db: DbSession, posted: Poste
         # the thread alone, in place: a fresh form after success, the refusal otherwise
         context = {"e": enquiry, "r": enquiry.request,
                    **request_extras(request, db, enquiry.request),
-                   **thread_context(db, enquiry, form if done is None else None)}
+                   **thread_context(request, db, enquiry, form if done is None else None)}
         return render(request, "partials/thread.html", context,
                       status_code=form.status_code if done is None else 200)
     if done is None:

@@ -19,8 +19,9 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from tradebase.errors import TradebaseError
+from tradebase.registry.numbers import format_file_size
 from tradebase.web.errors import FieldError
-from tradebase.web.i18n import N_
+from tradebase.web.i18n import N_, language_of
 
 Gettext = Callable[[str], str]
 
@@ -135,10 +136,29 @@ MESSAGES: dict[str, str] = {
 }
 
 
-def add_messages(messages: Mapping[str, str], *, context: str | None = None) -> None:
+FILE_SIZES: dict[str, tuple[str, ...]] = {}
+"""The parameters of a code that are a number of bytes (errors carry bytes, as the API
+answers them): said as a size in the reader's language, "10 MB", never as bytes."""
+
+
+def add_messages(messages: Mapping[str, str], *, context: str | None = None,
+                 sizes: Mapping[str, tuple[str, ...]] | None = None) -> None:
     """Add a capability's codes to the table (its page module does, when it is imported);
-    with ``context``, as what they say in that place only."""
+    with ``context``, as what they say in that place only; ``sizes`` names the parameters
+    of a code that are a number of bytes."""
     MESSAGES.update({_key(code, context): msgid for code, msgid in messages.items()})
+    FILE_SIZES.update(sizes or {})
+
+
+def _sized(code: str, params: Mapping[str, Any], gettext: Gettext) -> dict[str, Any]:
+    """``params`` with each size of ``code`` written as a size in ``gettext``'s language."""
+    names = FILE_SIZES.get(code, ())
+    if not names:
+        return dict(params)
+    lang = language_of(gettext)
+    return {name: format_file_size(int(value), lang)
+            if name in names and isinstance(value, int) else value
+            for name, value in params.items()}
 
 
 def _key(code: str, context: str | None) -> str:
@@ -152,7 +172,7 @@ def say_in(context: str, code: str, params: Mapping[str, Any], gettext: Gettext)
     if msgid is None:
         return None
     try:
-        return gettext(msgid) % dict(params)
+        return gettext(msgid) % _sized(code, params, gettext)
     except (KeyError, TypeError, ValueError):
         return None
 
@@ -163,7 +183,7 @@ def say(code: str, params: Mapping[str, Any], gettext: Gettext, *,
     msgid = MESSAGES.get(f"{code}:{field}") if field else None
     msgid = msgid or MESSAGES.get(code) or FALLBACK
     try:
-        return gettext(msgid) % dict(params)
+        return gettext(msgid) % _sized(code, params, gettext)
     except (KeyError, TypeError, ValueError):  # a parameter the message names is missing
         return gettext(FALLBACK)
 

@@ -31,14 +31,14 @@ router = page_router()
 
 add_messages({
     "photo.empty": N_("Choose a photo to upload."),
-    "photo.size": N_("The photo is larger than the limit of %(mb)s MB."),
+    "photo.size": N_("The photo is larger than the limit of %(limit)s."),
     "photo.svg": N_("SVG images are not accepted: upload a JPEG, PNG or WebP photo."),
     "photo.type": N_("Upload a JPEG, PNG or WebP photo."),
     "photo.pixels": N_("The photo has more than %(limit)s pixels: make it smaller."),
     "photo.damaged": N_("The photo is damaged or incomplete."),
     "photo.count": N_("A product holds at most %(limit)s photos."),
     "enquiry.other_listing": N_("Choose one of this enterprise's products."),
-})
+}, sizes={"photo.size": ("limit",)})
 
 # Photos are never changed in place (a new photo is a new id), so a browser may keep them.
 PHOTO_CACHE = "public, max-age=86400"

@@ -9,8 +9,10 @@ from starlette.responses import Response
 from tradebase.registry import schemas, service
 from tradebase.registry.hs_codes import HsCodeError, read_hs
 from tradebase.registry.models import Enterprise, Product
+from tradebase.registry.numbers import format_file_size
 from tradebase.registry.photos import photo_size_params
 from tradebase.web.deps import DbSession
+from tradebase.web.i18n import request_language
 from tradebase.web.pages.enterprises import Posted
 from tradebase.web.pages.forms import (
     PRODUCT_FIELDS,
@@ -39,7 +41,8 @@ def _render_form(
         "form": form, "action": action, "enterprise": enterprise, "product_id": product_id,
         "hs_notes": hs_notes or [], "product": product, "photo_form": photo_form or Form(),
         "upload_refusal_said": photo_form is not None and "file" in photo_form.errors,
-        "photo_max_mb": f"{request.app.state.settings.photo_max_bytes / 1_048_576:g}",
+        "photo_max_size": format_file_size(request.app.state.settings.photo_max_bytes,
+                                           request_language(request)),
     }
     return render(request, "product_form.html", context, status_code=status_code)
 

@@ -137,9 +137,9 @@ add_messages({
     "rfq.attachment_content": N_("The file %(name)s is not what its name says."),
     "rfq.attachment_empty": N_("The file is empty."),
     "rfq.attachment_missing": N_("Choose a file to attach."),
-    "rfq.attachment_size": N_("The file is larger than the limit of %(limit)s bytes."),
+    "rfq.attachment_size": N_("The file is larger than the limit of %(limit)s."),
     "rfq.attachment_count": N_("A request holds at most %(limit)s files."),
-})
+}, sizes={"rfq.attachment_size": ("limit",)})
 
 LABELS = {
     "incoterm": INCOTERMS, "payment_terms": PAYMENT_TERMS, "packaging": PACKAGING,

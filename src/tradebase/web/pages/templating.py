@@ -17,7 +17,12 @@ from tradebase.figures.certifications import split_list
 from tradebase.registry.hs_names import hs_name
 from tradebase.registry.metrics import METRICS
 from tradebase.registry.models import IndicatorFact
-from tradebase.registry.numbers import format_figure, format_money, format_number
+from tradebase.registry.numbers import (
+    format_figure,
+    format_file_size,
+    format_money,
+    format_number,
+)
 from tradebase.web.auth import csrf_token
 from tradebase.web.i18n import (
     HTML_LANG,
@@ -77,6 +82,7 @@ def environment(lang: str) -> Environment:
         ),
         fact=lambda fact: fact_figure(fact, lang),
         number=lambda value: "" if value is None else format_number(value, lang, compact=False),
+        filesize=lambda count: "" if count is None else format_file_size(count, lang),
         money=lambda value, currency: "" if value is None else format_money(
             value, currency, lang=lang),
         loc=lambda obj, field="name": localized(obj, field, lang),

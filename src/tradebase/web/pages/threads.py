@@ -19,9 +19,10 @@ from tradebase.web.api.docking_rfq import attachment_response, file_storage
 from tradebase.web.api.docking_threads import message_out
 from tradebase.web.deps import DbSession
 from tradebase.web.i18n import N_
-from tradebase.web.pages.forms import Form
-from tradebase.web.pages.messages import add_messages
+from tradebase.web.pages.forms import Form, upload_refused
+from tradebase.web.pages.messages import add_messages, say
 from tradebase.web.pages.routing import page_router
+from tradebase.web.pages.templating import gettext_for
 
 router = page_router()
 
@@ -36,13 +37,45 @@ add_messages({
         "Only the buyer and the enterprise of this enquiry write in its thread."),
     "thread.not_sent": N_("The enquiry has not been sent yet: its thread opens when it is."),
     "thread.withdrawn": N_("The buyer withdrew this request: its thread is closed."),
-})
+    "upload.files_size": N_(
+        "The files are too large to send: at most %(each)s a file and %(total)s together. "
+        "Nothing was sent; choose fewer or smaller files."),
+}, sizes={"upload.files_size": ("each", "total")})
 
 
-def thread_context(db: DbSession, enquiry: Enquiry, form: Form | None = None
-                   ) -> dict[str, Any]:
+def file_limits(request: Request) -> dict[str, Any]:
+    """What the attachment forms' file inputs tell the browser (``static/js/upload-limit.js``)
+    so that a file past the limit is said beside its input before anything is sent, and
+    what was typed stays: the limit of one file, of a form's files together (the request
+    body limit of ``web/limits.py``) and the two messages in the page's language."""
+    settings = request.app.state.settings
+    gettext = gettext_for(request)
+    each, total = settings.attachment_max_bytes, settings.upload_max_bytes
+    return {
+        "data-max-bytes": each, "data-max-total": total,
+        "data-too-large": say("rfq.attachment_size", {"limit": each}, gettext),
+        "data-too-large-total": say("upload.files_size", {"each": each, "total": total},
+                                    gettext),
+    }
+
+
+def refused_upload(request: Request, form: Form, code: str) -> Form:
+    """``form`` with the refusal ``code`` beside its file input when the page was reached
+    back from it past the request body limit (``web/limits.py`` never let the app read it);
+    the page then says it there, not at its top."""
+    if upload_refused(request):
+        settings = request.app.state.settings
+        params = {"limit": settings.attachment_max_bytes,
+                  "each": settings.attachment_max_bytes, "total": settings.upload_max_bytes}
+        form.errors["file"] = say(code, params, gettext_for(request))
+    return form
+
+
+def thread_context(request: Request, db: DbSession, enquiry: Enquiry,
+                   form: Form | None = None) -> dict[str, Any]:
     """The enquiry page's thread: its messages oldest first, whether the viewer may write,
-    why it may not any more, and the message form (with what was typed after an error)."""
+    why it may not any more, and the message form (with what was typed after an error, and
+    the limits its file input tells the browser)."""
     messages = threads.list_messages(session=db, enquiry_id=enquiry.id)
     return {
         "thread": [message_out(m, PAGE_FILES) for m in messages],
@@ -50,6 +83,8 @@ def thread_context(db: DbSession, enquiry: Enquiry, form: Form | None = None
         "thread_closed": threads.closed_reason(enquiry),
         "message_form": form or Form(),
         "max_files": threads.MAX_FILES,
+        "upload_refusal_said": form is not None and "file" in form.errors,
+        "file_limits": file_limits(request),
     }
 
 

@@ -9,3 +9,22 @@ document.addEventListener("htmx:beforeSwap", function (event) {
     event.detail.isError = false;
   }
 });
+
+// Files past the request body limit never reach the app: web/limits.py sends the browser
+// back to the enquiry page (?upload_refused=1), whose thread says so beside the file input
+// but cannot know what was typed. Put the text back into the new form.
+var typedBeforeRefusal = null;
+document.addEventListener("htmx:beforeSwap", function (event) {
+  var target = event.detail.target;
+  var text = document.querySelector("#message-form textarea[name=text]");
+  typedBeforeRefusal = null;
+  if (target && target.id === "thread" && text &&
+      /[?&]upload_refused=1\b/.test(event.detail.xhr.responseURL || "")) {
+    typedBeforeRefusal = text.value;
+  }
+});
+document.addEventListener("htmx:afterSwap", function () {
+  var text = document.querySelector("#message-form textarea[name=text]");
+  if (typedBeforeRefusal !== null && text) text.value = typedBeforeRefusal;
+  typedBeforeRefusal = null;
+});

@@ -14,7 +14,9 @@ out of the schedule until it is, and the organisers see why. Who may ask is
 from __future__ import annotations
 
 from datetime import date
+from typing import Annotated
 
+from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -31,6 +33,15 @@ from tradebase.splitting.objectives import Objective
 from tradebase.splitting.service import split_request
 
 _CLOSED = (EventStatus.HELD.value, EventStatus.CANCELLED.value)
+
+
+class GroupMeetingAsk(BaseModel):
+    """The split page's form: the docking day, and the split's objective the buyer saw."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    event_id: Annotated[int, Field(ge=1, le=2**31 - 1)]
+    objective: Objective | None = None
 
 
 def _own_buyer_registration(session: Session, event_id: int) -> Registration | None:
@@ -85,4 +96,4 @@ def ask_group_meeting(
         objective=plan.objective.value, priority=priority)
 
 
-__all__ = ["ask_group_meeting", "group_meeting_events"]
+__all__ = ["GroupMeetingAsk", "ask_group_meeting", "group_meeting_events"]

@@ -8,10 +8,10 @@ participant does not."""
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from icalendar import Calendar
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -19,7 +19,7 @@ from tests.integration.docking.rfq_support import post_request
 from tests.integration.events.support import World, make_event, make_world, register
 from tradebase.accounts.guard import set_actor
 from tradebase.accounts.policy import SYSTEM
-from tradebase.errors import Forbidden
+from tradebase.errors import Forbidden, NotFound
 from tradebase.events import group_meetings, scheduler, scheduling
 from tradebase.events.group_models import EventGroupMeeting, GroupMeetingRequest
 from tradebase.events.models import Event
@@ -35,16 +35,14 @@ def world(client: TestClient, session: Session) -> World:
     return make_world(client, session)
 
 
-def _ask_group(session: Session, world: World, event: int, **extra: Any
-               ) -> GroupMeetingRequest:
+def _ask_group(session: Session, world: World, event: int) -> GroupMeetingRequest:
     """The buyer's split (30,000 frames in 60 days: works A and B both needed) asked as
     one group meeting at the event."""
     request = post_request(session, world.catalog, quantity=30_000)
     set_actor(session, world.catalog.buyer_actor)
     asked = event_groups.ask_group_meeting(
         session=session, index=world.catalog.index, request_id=request.id,
-        objective=Objective.SPREAD, event_id=event, today=date(2027, 1, 4), time_limit=5.0,
-        **extra)
+        objective=Objective.SPREAD, event_id=event, today=date(2027, 1, 4), time_limit=5.0)
     session.commit()
     return asked
 
@@ -124,7 +122,8 @@ def test_a_factory_not_approved_leaves_the_group_out(client: TestClient, world: 
     assert ran.status_code == 200, ran.text
     session.expire_all()
     stored = session.get(GroupMeetingRequest, asked.id)
-    assert stored is not None and stored.left_out == "member_not_approved"
+    assert stored is not None
+    assert stored.left_out == "member_not_approved"
     assert session.scalars(select(EventGroupMeeting).where(
         EventGroupMeeting.event_id == event)).all() == []
 
@@ -140,7 +139,8 @@ def test_a_member_cap_leaves_the_group_out_with_the_engines_reason(
     client.post(f"/api/v1/events/{event}/schedule", headers=world["bureau"])
     session.expire_all()
     row = session.get(GroupMeetingRequest, asked.id)
-    assert row is not None and row.left_out == "member_cap"
+    assert row is not None
+    assert row.left_out == "member_cap"
 
 
 def test_only_the_buyer_or_organisers_ask(client: TestClient, world: World,
@@ -149,8 +149,73 @@ def test_only_the_buyer_or_organisers_ask(client: TestClient, world: World,
     register(client, world, event, "buyer")
     request = post_request(session, world.catalog, quantity=30_000)
     set_actor(session, world.catalog.member("A"))
-    with pytest.raises(Exception) as refused:  # the split itself is the buyer's only
+    with pytest.raises((Forbidden, NotFound)):  # the split itself is the buyer's only
         event_groups.ask_group_meeting(
             session=session, index=world.catalog.index, request_id=request.id,
             objective=None, event_id=event, today=date(2027, 1, 4), time_limit=5.0)
-    assert isinstance(refused.value, Forbidden) or "not found" in str(refused.value)
+
+
+def test_pages_show_the_group_meeting_to_members_and_organisers(
+        client: TestClient, world: World, session: Session) -> None:
+    event, regs, asked = _setup(client, world, session)
+    client.cookies.set("lang", "en")
+    page = client.get(f"/events/{event}/schedule", headers=world["bureau"])
+    assert 'id="group-request-' in page.text
+    assert "not scheduled yet" in page.text
+    client.post(f"/events/{event}/schedule", headers=world["bureau"])
+    page = client.get(f"/events/{event}/schedule", headers=world["bureau"])
+    grid = page.text.split('id="schedule-grid"')[1].split("</table>")[0]
+    assert grid.count('class="group-meeting"') == 1
+    assert f"split order #{asked.docking_request_id}" in grid
+    assert "RFQ Works A" in grid
+    assert "RFQ Works B" in grid
+    client.post(f"/events/{event}/schedule/publish", headers=world["bureau"])
+    for who in ("buyer", "A", "B"):
+        mine = client.get(f"/events/registrations/{regs[who]}/agenda", headers=world[who])
+        assert mine.status_code == 200
+        assert "Group meeting" in mine.text
+        assert f"split order #{asked.docking_request_id}" in mine.text
+        own = client.get(f"/events/{event}/agenda", headers=world[who])
+        assert own.text.count('class="group-meeting"') == 1
+    printed = client.get(f"/events/registrations/{regs['A']}/agenda/print", headers=world["A"])
+    assert "Velo Import GmbH" in printed.text
+    assert "RFQ Works B" in printed.text
+    ics = client.get(f"/events/registrations/{regs['B']}/agenda.ics", headers=world["B"])
+    calendar = Calendar.from_ical(ics.content)
+    summaries = [str(c.get("summary")) for c in calendar.walk("VEVENT")]
+    assert any(s.startswith("Group meeting") and "RFQ Works A" in s for s in summaries)
+    # another participant does not learn of it
+    rival = client.get(f"/events/{event}/agenda", headers=world["rival"])
+    assert "group-meeting" not in rival.text
+    assert "Group meeting" not in client.get(
+        f"/events/registrations/{regs['E']}/agenda", headers=world["E"]).text
+    grid_print = client.get(f"/events/{event}/schedule/print", headers=world["bureau"])
+    assert grid_print.text.count('class="group-meeting"') == 1
+    client.cookies.set("lang", "zh")
+    zh = client.get(f"/events/registrations/{regs['buyer']}/agenda", headers=world["buyer"])
+    assert "小组洽谈" in zh.text
+
+
+def test_the_split_page_asks_through_the_form_flow(client: TestClient, world: World,
+                                                   session: Session) -> None:
+    event = make_event(client, world, slot_plan=PLAN)
+    register(client, world, event, "buyer")
+    request = post_request(session, world.catalog, quantity=30_000)
+    session.commit()
+    client.cookies.set("lang", "en")
+    buyer = world["colleague"]  # a buyer of the request's organisation
+    page = client.get(f"/docking/requests/{request.id}/split", headers=buyer)
+    assert page.status_code == 200, page.text
+    assert 'id="group-meeting-form"' in page.text
+    wrong = client.post(f"/docking/requests/{request.id}/split/group-meeting", headers=buyer,
+                        data={"event_id": "x", "objective": "spread"})
+    assert wrong.status_code == 422
+    assert 'id="group-meeting-form"' in wrong.text
+    done = client.post(f"/docking/requests/{request.id}/split/group-meeting", headers=buyer,
+                       data={"event_id": str(event), "objective": "spread"},
+                       follow_redirects=False)
+    assert done.status_code == 303, done.text
+    assert "group_asked" in done.headers["location"]
+    stored = session.scalars(select(GroupMeetingRequest).where(
+        GroupMeetingRequest.event_id == event)).one()
+    assert stored.docking_request_id == request.id

@@ -829,6 +829,12 @@ PAGE_RULES |= {
     ("POST", "/docking/requests/{request_id:int}/split/enquiries"): Rule(
         BUYER, form=lambda ids: {"objective": "fewest"}
     ),
+    # the fixture's split cannot become a group meeting at the fixture's event: the form
+    # says why beside the event field (422); to the others the split does not exist
+    ("POST", "/docking/requests/{request_id:int}/split/group-meeting"): Rule(
+        BUYER, form=lambda ids: {"event_id": str(ids["event_id"]), "objective": "fewest"},
+        exact={"buyer": 422}
+    ),
     ("POST", "/docking/requests/{request_id:int}/hs"): Rule(
         BUYER, form=lambda ids: {"hs_code": "940153"}
     ),

@@ -132,6 +132,7 @@ FORMS = {
     "/events/{event_id:int}/settings",
     "/events/meetings/{meeting_id:int}/outcome", "/events/meetings/{meeting_id:int}/follow-up",
     "/events/{event_id:int}/leads",
+    "/docking/requests/{request_id:int}/split/group-meeting",
     "/events/registrations/{registration_id:int}/booth",
     "/events/{event_id:int}/competition/entries/new",
     "/events/{event_id:int}/competition/entries/{entry_id:int}/edit",
@@ -266,6 +267,9 @@ def cases(client: TestClient, session: Session, tokens: dict[str, str]) -> dict[
         "follow-up": Case(f"/events/meetings/{held}/follow-up", factory,
                           {"stage": "later", "follow_up_note": "n" * 2100},
                           ["stage", "follow_up_note"], [], prefix=f"f{held}-"),
+        "group meeting": Case(
+            f"/docking/requests/{made.id}/split/group-meeting", buyer,
+            {"event_id": "the big one", "objective": "fewest"}, ["event_id"], []),
         "lead": Case(
             f"/events/{fair.id}/leads", bureau,
             {"registration_id": str(exhibitor.id), "buyer_name": "", "country": "Germany",
@@ -398,7 +402,7 @@ def _competition(session: Session, base_id: int) -> tuple[int, int, int, dict[st
     "round quote", "supplier quote", "close early", "capacity", "enterprise", "enterprise edit",
     "product", "product edit", "photo", "attachment", "password", "base transfer", "signup",
     "join", "invite", "event registration", "event registration edit", "event settings",
-    "meeting outcome", "follow-up", "lead", "booth",
+    "meeting outcome", "follow-up", "lead", "booth", "group meeting",
     "competition entry", "competition entry edit",
     "competition scores", "competition category", "competition criterion", "competition judge",
 ])

@@ -1,6 +1,8 @@
 """Group meetings of docking days (issue 11): a buyer's request for one meeting with all the
 factories of a capacity-docking split (event_group_requests) and the group meetings a
-schedule gives them (event_group_meetings: slot, table, members; draft, published, cancelled).
+schedule gives them (event_group_meetings: slot, table, members; draft, published, cancelled);
+and a source's English title (sources.title_en), filled for the events' own sources from
+their English titles.
 
 Revision ID: c9d0e1f2a3b4
 Revises: e2f3a4b5c6d7
@@ -117,9 +119,22 @@ def upgrade() -> None:
         batch_op.create_index(
             batch_op.f("ix_event_group_meetings_status"), ["status"], unique=False
         )
+    with op.batch_alter_table("sources", schema=None) as batch_op:
+        batch_op.add_column(
+            sa.Column("title_en", sa.String(length=300), server_default="", nullable=False)
+        )
+    op.execute(
+        "UPDATE sources SET title_en = (SELECT events.title_en FROM events"
+        " WHERE sources.id = 'event-' || CAST(events.id AS VARCHAR(20)))"
+        " WHERE sources.id LIKE 'event-%'"
+        " AND EXISTS (SELECT 1 FROM events"
+        " WHERE sources.id = 'event-' || CAST(events.id AS VARCHAR(20)))"
+    )
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("sources", schema=None) as batch_op:
+        batch_op.drop_column("title_en")
     with op.batch_alter_table("event_group_meetings", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_event_group_meetings_status"))
         batch_op.drop_index(batch_op.f("ix_event_group_meetings_group_request_id"))

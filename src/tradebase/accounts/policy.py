@@ -43,6 +43,7 @@ __all__ = [
     "may_check_in",
     "may_decide_join",
     "may_declare_conflict",
+    "may_edit_lead",
     "may_edit_registration",
     "may_invite",
     "may_lift_suspension",
@@ -741,6 +742,13 @@ def may_record_lead(actor: Actor, collector: EventParty, organiser_base_ids: fro
                     ) -> bool:
     """Record a lead for an exhibitor, or turn it into a docking request or a contact."""
     return actor.can_write and may_see_lead(actor, collector, organiser_base_ids)
+
+
+def may_edit_lead(actor: Actor, collector: EventParty, organiser_base_ids: frozenset[int]
+                  ) -> bool:
+    """Correct a lead (the buyer's name, company, country, contact, wants) or delete it:
+    whoever may record it — the event's organisers and the exhibitor that collected it."""
+    return may_record_lead(actor, collector, organiser_base_ids)
 
 
 # --- competitions: organisers, judges, conflicts of interest, sealed scores ----------------

@@ -1019,6 +1019,10 @@ PAGE_RULES |= {
         ids=_fair),
     ("POST", "/events/leads/{lead_id:int}/request"): Rule(LEAD_READERS, form=lambda ids: {}),
     ("POST", "/events/leads/{lead_id:int}/contact"): Rule(LEAD_READERS, form=lambda ids: {}),
+    ("GET", "/events/leads/{lead_id:int}/edit"): Rule(LEAD_READERS),
+    ("POST", "/events/leads/{lead_id:int}/edit"): Rule(
+        LEAD_READERS, form=lambda ids: {"buyer_name": "Jonas Weber", "wants": "rattan stools"}),
+    ("POST", "/events/leads/{lead_id:int}/delete"): Rule(LEAD_READERS, form=lambda ids: {}),
     # a campaign city's namesake chosen by the organisers of its event (Hamburg's id)
     ("POST", "/events/{event_id:int}/place"): Rule(
         EVENT_STAFF, form=lambda ids: {"geonameid": "2911298"}, ids=_fair),

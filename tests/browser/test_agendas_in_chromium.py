@@ -164,6 +164,8 @@ def test_both_sides_download_their_agenda_and_the_organisers_print_the_grid(
         log_out(page)
     log_in(page, live_server, "bureau@example.com")
     page.goto(f"{event}/schedule")
+    expect(page.locator("#group-request-list tbody tr")).to_have_count(1)
+    _shoot(page, live_server, f"{event}/schedule", artifacts, "agenda-schedule")
     page.click("#grid-print")
     expect(page).to_have_url(f"{event}/schedule/print")
     grid = page.locator("#schedule-grid tbody td")

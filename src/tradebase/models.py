@@ -11,6 +11,7 @@ def load_all_models() -> None:
     import tradebase.analytics.trade_models
     import tradebase.docking.models
     import tradebase.events.competition_models
+    import tradebase.events.group_models
     import tradebase.events.models
     import tradebase.events.outcome_models
     import tradebase.notifications.models

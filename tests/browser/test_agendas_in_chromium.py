@@ -1,5 +1,6 @@
-"""Agendas of a docking day in Chromium (issue 11): with a published schedule, both sides
-open their agenda, download its .ics (parsed back: the same meetings and times) and the
+"""Agendas of a docking day in Chromium (issue 11): with a published schedule — two 1:1
+meetings and one group meeting of the buyer with both factories of its split order — both
+sides open their agenda, download its .ics (parsed back: the same meetings and times) and the
 buyer its PDF; the organisers open the printable grid of every table and check a
 participant in — on a phone and a desktop, in Chinese and English."""
 
@@ -18,7 +19,9 @@ from sqlalchemy.engine import Engine
 from tests.browser.conftest import log_in, log_out
 from tradebase.accounts.models import User
 from tradebase.accounts.policy import system_actor
-from tradebase.events import scheduling
+from tradebase.docking.models import BuyerRequest
+from tradebase.events import agendas, scheduling
+from tradebase.events.group_models import GroupMeetingRequest
 from tradebase.events.models import Event, EventBase, MeetingRequest, Registration
 from tradebase.events.service import slots
 from tradebase.registry import service
@@ -67,6 +70,13 @@ def _published_day(engine: Engine) -> dict[str, int]:
                            status="accepted", priority=3),
             MeetingRequest(event_id=event.id, requester_id=shopper.id,
                            recipient_id=second.id, status="accepted", priority=3)])
+        split = BuyerRequest(buyer_id=buyer.id, organisation=buyer.organisation,
+                             text="2,000 rattan chairs", quantity=2000)
+        session.add(split)
+        session.flush()
+        session.add(GroupMeetingRequest(  # one meeting with both factories of the split
+            event_id=event.id, docking_request_id=split.id, buyer_registration_id=shopper.id,
+            enterprise_ids=sorted([own.id, other.id]), objective="spread"))
         session.flush()
         scheduling.run(session=session, event_id=event.id)
         scheduling.publish(session=session, event_id=event.id)
@@ -108,6 +118,12 @@ def _expected(engine: Engine, event_id: int, registration_id: int
             found.add((f"Meeting with {other.name}",
                        datetime.combine(DAY, plan[m.slot].start, tzinfo=ZONE),
                        datetime.combine(DAY, plan[m.slot].end, tzinfo=ZONE)))
+        agenda = agendas.registration_agenda(session=session, registration_id=registration_id)
+        for g in agenda.groups:
+            names = ", ".join(r.name for r in g.members)
+            assert g.start is not None
+            assert g.end is not None
+            found.add((f"Group meeting · split order {g.reference}: {names}", g.start, g.end))
         return found
 
 
@@ -122,13 +138,16 @@ def test_both_sides_download_their_agenda_and_the_organisers_print_the_grid(
         log_in(page, live_server, who)
         page.goto(f"{event}/agenda")
         expect(page.locator("#agenda tbody tr[id^=meeting-]")).to_have_count(count)
+        group = page.locator("#agenda tbody tr.group-meeting")
+        expect(group).to_have_count(1)
+        expect(group).to_contain_text("Group meeting")
         with page.expect_download() as info:
             page.locator(f"#files-{ids[key]} a.agenda-ics").click()
         saved = tmp_path / f"{key}.ics"
         info.value.save_as(saved)
         got = _ics_meetings(saved)
         assert got == _expected(live_engine, ids["event"], ids[key])
-        assert len(got) == count
+        assert len(got) == count + 1  # and the group meeting
         _shoot(page, live_server, f"{event}/agenda", artifacts, f"agenda-own-{key}")
         own = f"{live_server}/events/registrations/{ids[key]}/agenda"
         _shoot(page, live_server, f"{own}/print", artifacts, f"agenda-print-{key}")
@@ -145,11 +164,14 @@ def test_both_sides_download_their_agenda_and_the_organisers_print_the_grid(
         log_out(page)
     log_in(page, live_server, "bureau@example.com")
     page.goto(f"{event}/schedule")
+    expect(page.locator("#group-request-list tbody tr")).to_have_count(1)
+    _shoot(page, live_server, f"{event}/schedule", artifacts, "agenda-schedule")
     page.click("#grid-print")
     expect(page).to_have_url(f"{event}/schedule/print")
     grid = page.locator("#schedule-grid tbody td")
     expect(grid).to_have_count(4 * 3)
-    expect(page.locator("#schedule-grid td.free")).to_have_count(4 * 3 - 2)
+    expect(page.locator("#schedule-grid td.free")).to_have_count(4 * 3 - 3)
+    expect(page.locator("#schedule-grid td.group-meeting")).to_have_count(1)
     expect(page.locator(".topbar")).to_have_count(0)
     _shoot(page, live_server, f"{event}/schedule/print", artifacts, "agenda-grid")
     page.goto(f"{event}/agenda")

@@ -6,6 +6,7 @@ and read in one sitting. ``guard.authorize`` applies them inside the services.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -38,10 +39,12 @@ __all__ = [
     "is_judge",
     "judge_conflict",
     "manages_round",
+    "may_ask_group_meeting",
     "may_change_entry",
     "may_check_in",
     "may_decide_join",
     "may_declare_conflict",
+    "may_edit_lead",
     "may_edit_registration",
     "may_import_trade",
     "may_import_trade_somewhere",
@@ -71,6 +74,7 @@ __all__ = [
     "may_see_entry",
     "may_see_event",
     "may_see_event_totals",
+    "may_see_group_meeting",
     "may_see_lead",
     "may_see_meeting_outcome",
     "may_see_meeting_request",
@@ -810,6 +814,13 @@ def may_record_lead(actor: Actor, collector: EventParty, organiser_base_ids: fro
     return actor.can_write and may_see_lead(actor, collector, organiser_base_ids)
 
 
+def may_edit_lead(actor: Actor, collector: EventParty, organiser_base_ids: frozenset[int]
+                  ) -> bool:
+    """Correct a lead (the buyer's name, company, country, contact, wants) or delete it:
+    whoever may record it — the event's organisers and the exhibitor that collected it."""
+    return may_record_lead(actor, collector, organiser_base_ids)
+
+
 # --- competitions: organisers, judges, conflicts of interest, sealed scores ----------------
 
 
@@ -946,6 +957,27 @@ def may_see_scheduled_meeting(actor: Actor, a: EventParty, b: EventParty,
     if organises_event(actor, organiser_base_ids):
         return True
     return published and meeting_side(actor, a, b) is not None
+
+
+def may_ask_group_meeting(actor: Actor, parties: RequestParties,
+                          organiser_base_ids: frozenset[int]) -> bool:
+    """Ask a docking day for one meeting with all the factories of a capacity-docking split
+    (or withdraw that): the split request's buyer (a buyer of its organisation) and the
+    event's organisers, with the ``write`` scope."""
+    if not actor.can_write:
+        return False
+    return acts_for_buyer(actor, parties) or organises_event(actor, organiser_base_ids)
+
+
+def may_see_group_meeting(actor: Actor, members: Sequence[EventParty],
+                          organiser_base_ids: frozenset[int], *, published: bool) -> bool:
+    """A group meeting (and the request for it): the organisers, draft or not; its members
+    (the buyer and the split's factories) once it is published, and the request for it
+    whenever (``published=True`` for the request). Another participant does not learn it
+    exists."""
+    if organises_event(actor, organiser_base_ids):
+        return True
+    return published and any(acts_for_party(actor, m) for m in members)
 
 
 def may_see_meeting_outcome(actor: Actor, a: EventParty, b: EventParty,

@@ -125,10 +125,10 @@ def place(
             continue
         shared = frozenset.intersection(*(state.slots_of[m] for m in g.members))
         if not shared:
-            left.append(GroupLeftOut(g.id, "its members share no available slot"))
+            left.append(_left_out(g, "no_shared_slot"))
             continue
         if any(state.deg[m] >= state.cap[m] for m in g.members):
-            left.append(GroupLeftOut(g.id, "a member has reached its max_meetings"))
+            left.append(_left_out(g, "member_cap"))
             continue
         options = []
         for s in sorted(shared):
@@ -139,15 +139,26 @@ def place(
                 options.append((cost, len(state.tables_used.get(s, ())), s, table, lang))
         if not options:
             needs = any(state.interpreter(g, s) is False for s in shared)
-            left.append(GroupLeftOut(g.id, (
-                "no interpreter is free in the slots its members share" if needs else
-                "no slot its members share has every member free and a table free")))
+            left.append(_left_out(g, "no_interpreter" if needs else "no_free_slot"))
             continue
         _, _, s, table, lang = min(options, key=lambda o: o[:3])
         placed[g.id] = state.take(g, s, table, lang if isinstance(lang, str) else None)
     order = {g.id: i for i, g in enumerate(problem.groups)}
     return Placement(tuple(sorted(placed.values(), key=lambda m: order[m.group])), tuple(left),
                      state.interpreter_of)
+
+
+LEFT_OUT = {
+    "no_shared_slot": "its members share no available slot",
+    "member_cap": "a member has reached its max_meetings",
+    "no_interpreter": "no interpreter is free in the slots its members share",
+    "no_free_slot": "no slot its members share has every member free and a table free",
+}
+"""Why a group is left out: its code and the sentence the file contract prints."""
+
+
+def _left_out(g: Group, code: str) -> GroupLeftOut:
+    return GroupLeftOut(g.id, LEFT_OUT[code], code)
 
 
 def _fits(state: _State, g: Group, s: int) -> bool:

@@ -55,6 +55,8 @@ class GroupMeeting:
 class GroupLeftOut:
     group: str
     reason: str
+    code: str = ""
+    """The reason as a code (``_groups.LEFT_OUT``), for callers that word it themselves."""
 
 
 @dataclass(frozen=True)

@@ -49,12 +49,11 @@ class LeadStatus(StrEnum):
     CONTACT = "contact"  # kept as a buyer contact
 
 
-class LeadCreate(BaseModel):
-    """A buyer met at the fair by one exhibitor (``registration_id``) of the delegation."""
+class LeadFields(BaseModel):
+    """What a lead says of the buyer: its edit form (the exhibitor stays the one that met it)."""
 
     model_config = ConfigDict(extra="forbid")
 
-    registration_id: Id
     buyer_name: Annotated[str, Field(min_length=1, max_length=200)]
     organisation: Annotated[str, Field(max_length=200)] = ""
     country: str | None = Field(None, description="ISO 3166 alpha-2")
@@ -67,6 +66,12 @@ class LeadCreate(BaseModel):
     @classmethod
     def _check_country(cls, value: str | None) -> str | None:
         return _country(value)
+
+
+class LeadCreate(LeadFields):
+    """A buyer met at the fair by one exhibitor (``registration_id``) of the delegation."""
+
+    registration_id: Id
 
 
 class LeadOut(BaseModel):

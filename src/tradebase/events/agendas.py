@@ -12,7 +12,7 @@ anyone else it is not found), who checks people in ``policy.may_check_in``. Serv
 from __future__ import annotations
 
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -28,6 +28,8 @@ from tradebase.accounts.policy import (
     organises_event,
 )
 from tradebase.errors import Conflict, Forbidden, InvalidInput, NotFound, Unauthenticated
+from tradebase.events import group_meetings
+from tradebase.events.group_models import EventGroupMeeting
 from tradebase.events.models import Event, EventMeeting, MeetingRequest, Registration
 from tradebase.events.registrations import get_registration, list_registrations
 from tradebase.events.schemas import RegistrationStatus
@@ -60,14 +62,42 @@ class AgendaMeeting:
 
 
 @dataclass(frozen=True)
+class AgendaGroup:
+    """One group meeting of an agenda: the buyer with the factories of its split order at one
+    table; ``members`` are the others at the table (the buyer first), ``reference`` the split
+    order's (its docking request)."""
+
+    meeting: EventGroupMeeting
+    slot: Slot | None
+    members: list[Registration]
+    reference: str
+    start: datetime | None
+    end: datetime | None
+    sequence: int
+
+    @property
+    def table(self) -> int:
+        return self.meeting.table_no + 1
+
+
+@dataclass(frozen=True)
 class Agenda:
     """A registration's agenda: its published meetings in time order, and the meetings
-    published earlier that a later schedule dropped (``cancelled``, for calendars)."""
+    published earlier that a later schedule dropped (``cancelled``, for calendars); the same
+    for its group meetings."""
 
     event: Event
     registration: Registration
     meetings: list[AgendaMeeting]
     cancelled: list[AgendaMeeting]
+    groups: list[AgendaGroup] = field(default_factory=list)
+    cancelled_groups: list[AgendaGroup] = field(default_factory=list)
+
+    @property
+    def rows(self) -> list[AgendaMeeting | AgendaGroup]:
+        """Every published meeting, 1:1 and group, in time order (what the pages list)."""
+        both: list[AgendaMeeting | AgendaGroup] = [*self.meetings, *self.groups]
+        return sorted(both, key=lambda i: (i.meeting.slot, i.meeting.table_no))
 
 
 def _when(event: Event, slot: Slot | None) -> tuple[datetime | None, datetime | None]:
@@ -114,9 +144,35 @@ def registration_agenda(*, session: Session, registration_id: int) -> Agenda:
 
     items = sorted((item(r) for r in last.values()),
                    key=lambda i: (i.meeting.slot, i.meeting.table_no, i.meeting.id))
+    groups = _group_items(session, event, plan, registration)
     return Agenda(event, registration,
                   [i for i in items if i.meeting.status == PUBLISHED],
-                  [i for i in items if i.meeting.status == CANCELLED])
+                  [i for i in items if i.meeting.status == CANCELLED],
+                  [g for g in groups if g.meeting.status == PUBLISHED],
+                  [g for g in groups if g.meeting.status == CANCELLED])
+
+
+def _group_items(session: Session, event: Event, plan: list[Slot],
+                 registration: Registration) -> list[AgendaGroup]:
+    """The registration's group meetings: the published ones, and the last published row of
+    each group a later schedule dropped; ``sequence`` counts how often it was published."""
+    rows = group_meetings.registration_meetings(session, registration)
+    times: dict[int, int] = {}
+    for row in rows:
+        times[row.group_request_id] = times.get(row.group_request_id, 0) + 1
+    live = {row.group_request_id for row in rows if row.status == PUBLISHED}
+    last: dict[int, EventGroupMeeting] = {}
+    for row in rows:
+        if row.status == PUBLISHED or row.group_request_id not in live:
+            last[row.group_request_id] = row
+    out: list[AgendaGroup] = []
+    for row in last.values():
+        slot = plan[row.slot] if row.slot < len(plan) else None
+        start, end = _when(event, slot)
+        others = [m for m in group_meetings.members_of(session, row) if m.id != registration.id]
+        out.append(AgendaGroup(row, slot, others, row.group.reference, start, end,
+                               times[row.group_request_id] - 1))
+    return sorted(out, key=lambda g: (g.meeting.slot, g.meeting.table_no, g.meeting.id))
 
 
 @dataclass(frozen=True)
@@ -204,5 +260,5 @@ def export_check_in(*, session: Session, event_id: int, fmt: str) -> bytes:
         return path.read_bytes()
 
 
-__all__ = ["Agenda", "AgendaMeeting", "Readable", "check_in", "check_in_list",
+__all__ = ["Agenda", "AgendaGroup", "AgendaMeeting", "Readable", "check_in", "check_in_list",
            "export_check_in", "readable_agendas", "registration_agenda"]

@@ -43,6 +43,11 @@ def meeting_uid(event_id: int, meeting_request_id: int, host: str) -> str:
     return f"event-{event_id}-meeting-{meeting_request_id}@{host}"
 
 
+def group_meeting_uid(event_id: int, group_request_id: int, host: str) -> str:
+    """The stable UID of an event's group meeting: the same for every member and download."""
+    return f"event-{event_id}-group-{group_request_id}@{host}"
+
+
 def agenda_calendar(*, name: str, entries: Sequence[CalendarEntry],
                     stamp: datetime) -> bytes:
     """The ``.ics`` file of an agenda: ``name`` is the calendar's (X-WR-CALNAME), ``stamp``
@@ -71,4 +76,4 @@ def agenda_calendar(*, name: str, entries: Sequence[CalendarEntry],
     return data
 
 
-__all__ = ["CalendarEntry", "agenda_calendar", "meeting_uid"]
+__all__ = ["CalendarEntry", "agenda_calendar", "group_meeting_uid", "meeting_uid"]

@@ -13,12 +13,12 @@ from sqlalchemy import ColumnElement, select, true
 from sqlalchemy.orm import Session
 
 from tradebase.accounts.guard import current_actor
-from tradebase.accounts.policy import event_scope, may_record_lead, may_see_lead
+from tradebase.accounts.policy import event_scope, may_edit_lead, may_record_lead, may_see_lead
 from tradebase.docking import direct
 from tradebase.docking.index_store import ListingIndex
 from tradebase.docking.schemas import RequestCreate
 from tradebase.errors import Conflict, Forbidden, InvalidInput, NotFound, Unauthenticated
-from tradebase.events.abroad_schemas import LeadCreate, LeadStatus
+from tradebase.events.abroad_schemas import LeadCreate, LeadFields, LeadStatus
 from tradebase.events.delegation import check_exhibiting
 from tradebase.events.models import Event, Lead, Registration
 from tradebase.events.registrations import own_registrations
@@ -165,5 +165,48 @@ def keep_as_contact(*, session: Session, lead_id: int,
     return lead
 
 
-__all__ = ["LeadCounts", "get_lead", "keep_as_contact", "lead_counts", "list_leads",
-           "record_lead", "to_request"]
+def _editable(session: Session, lead_id: int, expected_version: int | None) -> Lead:
+    lead = get_lead(session=session, lead_id=lead_id)
+    event = get_event(session=session, event_id=lead.event_id)
+    if not may_edit_lead(current_actor(session), party_of(lead.registration),
+                         organiser_bases(event)):
+        raise Forbidden(f"only the organisers and the exhibitor that met the buyer may change "
+                        f"lead {lead.id}")
+    lead = load_for_update(session, Lead, lead.id, "Lead")
+    check_version(lead, expected_version, "Lead")
+    return lead
+
+
+def update_lead(*, session: Session, lead_id: int, data: LeadFields,
+                expected_version: int | None = None) -> Lead:
+    """Correct what the lead says of the buyer (the exhibitor that met it stays). A lead
+    turned into a docking request is that request's now: its text is changed there."""
+    lead = _editable(session, lead_id, expected_version)
+    if lead.status == LeadStatus.REQUEST.value:
+        raise Conflict(f"lead {lead.id} is a docking request now: change the request",
+                       field="buyer_name", code="events.lead_state",
+                       params={"status": lead.status})
+    lead.buyer_name = data.buyer_name.strip()
+    lead.organisation = data.organisation.strip()
+    lead.country = data.country
+    lead.contact = data.contact.strip()
+    lead.wants = data.wants.strip()
+    lead.quantity = data.quantity
+    lead.unit = data.unit.strip()
+    session.flush()
+    return lead
+
+
+def delete_lead(*, session: Session, lead_id: int, expected_version: int | None = None
+                ) -> int:
+    """Delete the lead (recorded by mistake, or twice); a docking request it became stays.
+    Returns its event's id."""
+    lead = _editable(session, lead_id, expected_version)
+    event_id = lead.event_id
+    session.delete(lead)
+    session.flush()
+    return event_id
+
+
+__all__ = ["LeadCounts", "delete_lead", "get_lead", "keep_as_contact", "lead_counts",
+           "list_leads", "record_lead", "to_request", "update_lead"]

@@ -107,7 +107,8 @@ def event_totals(*, session: Session, event_id: int) -> Totals:
 
 def _event_source(session: Session, event: Event) -> Source:
     """The event as the source of its counted facts: one ``sources`` row per event (id
-    ``event-<id>``, its title, publisher Tradebase, the event's date)."""
+    ``event-<id>``, its title and its English title, publisher Tradebase, the event's
+    date)."""
     ident = f"event-{event.id}"
     source = session.get(Source, ident)
     if source is None:
@@ -115,7 +116,8 @@ def _event_source(session: Session, event: Event) -> Source:
                         publisher="Tradebase", published_on=event.ends_on or event.starts_on,
                         language="zh" if event.title_zh else "en")
         session.add(source)
-        session.flush()
+    source.title_en = event.title_en  # English pages name the event in English
+    session.flush()
     return source
 
 

@@ -26,7 +26,8 @@ from sqlalchemy.orm import Session
 from tradebase.accounts.guard import current_actor
 from tradebase.accounts.policy import event_scope, may_see_scheduled_meeting, organises_event
 from tradebase.errors import Conflict, InvalidInput, Unauthenticated
-from tradebase.events import notices, scheduler
+from tradebase.events import group_meetings, notices, scheduler
+from tradebase.events.group_models import EventGroupMeeting
 from tradebase.events.models import (
     Event,
     EventMeeting,
@@ -52,6 +53,7 @@ class Built:
 
     problem: scheduler.Problem
     requests: dict[frozenset[str], MeetingRequest]
+    groups: group_meetings.EventGroups
 
 
 def _languages(registration: Registration) -> frozenset[str]:
@@ -84,12 +86,13 @@ def build_problem(session: Session, event: Event) -> Built:
         MeetingRequest.status == MeetingStatus.ACCEPTED.value).order_by(MeetingRequest.id))
         if m.requester_id in ids and m.recipient_id in ids]
     requests = {frozenset((str(m.requester_id), str(m.recipient_id))): m for m in accepted}
+    groups = group_meetings.event_groups(session, event, approved)
     problem = scheduler.Problem(
         slots=len(plan), tables=event.tables or 0, participants=participants,
         requests=tuple(scheduler.MeetingRequest(str(m.requester_id), str(m.recipient_id),
                                                 m.effective_priority) for m in accepted),
-        rules=scheduler.Rules(languages=rule))
-    return Built(problem, requests)
+        rules=scheduler.Rules(languages=rule), groups=groups.groups)
+    return Built(problem, requests, groups)
 
 
 def _docking_day(session: Session, event_id: int) -> Event:
@@ -132,7 +135,10 @@ def run(*, session: Session, event_id: int, time_limit: float | None = None) -> 
     event = _docking_day(session, event_id)
     built = build_problem(session, event)
     published = _rows(session, event, PUBLISHED)
-    keep = [_as_engine(row) for row in published]
+    keep: list[scheduler.Meeting | scheduler.GroupMeeting] = [
+        *(group_meetings.as_engine(row)
+          for row in group_meetings.rows(session, event, group_meetings.PUBLISHED)),
+        *(_as_engine(row) for row in published)]
     result = scheduler.schedule(built.problem, keep=keep, time_limit=time_limit)
     session.execute(delete(EventMeeting).where(EventMeeting.event_id == event.id,
                                                EventMeeting.status == DRAFT))
@@ -141,6 +147,7 @@ def run(*, session: Session, event_id: int, time_limit: float | None = None) -> 
                            slot=m.slot, table_no=m.table, status=DRAFT)
               for m in result.meetings]
     session.add_all(drafts)
+    group_meetings.store_draft(session, event, built.groups, result)
     summary = session.get(EventSchedule, event.id)
     if summary is None:
         summary = EventSchedule(event_id=event.id)
@@ -176,7 +183,10 @@ def publish(*, session: Session, event_id: int) -> Published:
         raise Conflict("there is no draft schedule to publish: run the scheduler first",
                        code="events.no_draft")
     built = build_problem(session, event)
-    broken = scheduler.check(built.problem, [_as_engine(row) for row in drafts])
+    broken = scheduler.check(
+        built.problem, [_as_engine(row) for row in drafts],
+        [group_meetings.as_engine(row)
+         for row in group_meetings.rows(session, event, group_meetings.DRAFT)])
     if broken:
         raise Conflict("the draft schedule no longer fits the event (" + broken[0]
                        + "): run the scheduler again", code="events.schedule_stale",
@@ -203,6 +213,11 @@ def publish(*, session: Session, event_id: int) -> Published:
             old.status, old.cancelled_at = CANCELLED, now
             done.cancelled.append(old)
             _tell_cancelled(session, event, plan, old)
+    groups = group_meetings.publish_draft(session, event, now)
+    for group_row in groups.published:
+        _tell_group(session, event, plan, group_row, "scheduled")
+    for group_row in groups.cancelled:
+        _tell_group(session, event, plan, group_row, "cancelled")
     summary.published_at = now
     session.flush()
     return done
@@ -233,6 +248,27 @@ def _tell_cancelled(session: Session, event: Event, plan: list[Slot], row: Event
         notices.cancelled(session=session, registration=side,
                           params=_params(event, plan, row, other),
                           link=f"/events/{event.id}/agenda")
+
+
+def _tell_group(session: Session, event: Event, plan: list[Slot],
+                row: EventGroupMeeting, what: str) -> None:
+    """Each member of a group meeting told it was scheduled (or moved) or cancelled, the
+    counterpart named being the buyer for the factories and the first factory for the
+    buyer (the agenda names them all)."""
+    session.flush()
+    members = group_meetings.members_of(session, row)
+    if len(members) < 2:
+        return
+    start = plan[row.slot].start.strftime("%H:%M") if row.slot < len(plan) else str(row.slot)
+    for member in members:
+        other = members[1] if member.id == members[0].id else members[0]
+        params = {"event_id": event.id, "title_zh": event.title_zh, "title_en": event.title_en,
+                  **notices.names("counterpart", other), "start": start,
+                  "table": row.table_no + 1, "group_meeting_id": row.id, "group": True,
+                  "moved": False}
+        tell = notices.scheduled if what == "scheduled" else notices.cancelled
+        tell(session=session, registration=member, params=params,
+             link=f"/events/{event.id}/agenda")
 
 
 # --- reading -------------------------------------------------------------------------------

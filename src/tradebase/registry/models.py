@@ -393,6 +393,9 @@ class Source(Model):
 
     id: Mapped[str] = mapped_column(String(40), primary_key=True)
     title: Mapped[str] = mapped_column(String(300), default="")
+    # its title in English when the publication has one (an event's English title); pages in
+    # a language other than ``language`` show it, else ``title`` marked with its language
+    title_en: Mapped[str] = mapped_column(String(300), default="", server_default="")
     publisher: Mapped[str] = mapped_column(String(200), default="")
     published_on: Mapped[date | None] = mapped_column(Date)
     language: Mapped[str] = mapped_column(String(12), default="")

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from tests.integration.events.support import World, make_event, make_world, register
 from tradebase.docking.models import BuyerRequest, Enquiry
+from tradebase.events.models import Lead
 from tradebase.registry.models import Product
 
 SVG_NS = "{http://www.w3.org/2000/svg}"
@@ -134,6 +135,52 @@ def test_a_lead_becomes_a_docking_request_or_a_contact(client: TestClient, world
     assert kept.json()["status"] == "contact"
     counts = client.get(f"/api/v1/events/{fair}/leads/counts", headers=world["bureau"]).json()
     assert counts == {"leads": 3, "requests": 1, "contacts": 1, "waiting": 1}
+
+
+def test_whoever_records_a_lead_edits_and_deletes_it(client: TestClient, world: World,
+                                                     session: Session) -> None:
+    fair = _fair(client, world)
+    a = register(client, world, fair, "A")
+    b = register(client, world, fair, "B")
+    lead = _lead(client, world, fair, "A", a)
+    other = _lead(client, world, fair, "B", b)
+    client.cookies.set("lang", "en")
+    page = client.get(f"/events/leads/{lead['id']}/edit", headers=world["A"])
+    assert page.status_code == 200
+    assert 'value="Jonas Weber"' in page.text
+    # another exhibitor does not learn it exists; a buyer neither
+    assert client.get(f"/events/leads/{lead['id']}/edit", headers=world["B"]).status_code == 404
+    assert client.post(f"/events/leads/{lead['id']}/delete", headers=world["buyer"],
+                       data={}).status_code == 404
+    saved = client.post(f"/events/leads/{lead['id']}/edit", headers=world["A"],
+                        data={"buyer_name": "Jonas Weber-Lutz", "country": "AT",
+                              "wants": "gravel frames", "quantity": "120", "unit": "pcs",
+                              "version": str(lead["version"])}, follow_redirects=False)
+    assert saved.status_code == 303, saved.text
+    session.expire_all()
+    stored = session.get(Lead, lead["id"])
+    assert stored is not None
+    assert (stored.buyer_name, stored.country, stored.quantity, stored.registration_id) == (
+        "Jonas Weber-Lutz", "AT", 120, a)
+    stale = client.post(f"/events/leads/{lead['id']}/edit", headers=world["A"],
+                        data={"buyer_name": "Late", "version": str(lead["version"])})
+    assert stale.status_code == 409
+    assert 'value="Jonas Weber-Lutz"' in stale.text  # shown again with what is stored
+    # the organisers too; deleting leaves the exhibitor's other leads alone
+    gone = client.post(f"/events/leads/{other['id']}/delete", headers=world["bureau"],
+                       data={}, follow_redirects=False)
+    assert gone.status_code == 303
+    session.expire_all()
+    assert session.get(Lead, other["id"]) is None
+    assert session.get(Lead, lead["id"]) is not None
+    # a lead turned into a docking request is that request's now: not edited, but deleted
+    client.post(f"/api/v1/events/leads/{lead['id']}/request", headers=world["A"])
+    refused = client.post(f"/events/leads/{lead['id']}/edit", headers=world["A"],
+                          data={"buyer_name": "X"})
+    assert refused.status_code == 422  # said beside the buyer's name
+    assert "turned into a request" in refused.text
+    assert client.post(f"/events/leads/{lead['id']}/delete", headers=world["A"], data={},
+                       follow_redirects=False).status_code == 303
 
 
 def _campaign(client: TestClient, world: World, cities: list[tuple[str, str | None]]) -> int:

@@ -226,9 +226,14 @@ def test_follow_up_totals_and_facts(client: TestClient, world: World, session: S
     assert page.status_code == 200
     assert 'id="event-totals"' in page.text
     board = client.get(f"/docking/bases/{world.catalog.base_id}/dashboard",
-                       headers=world["bureau"])
+                       headers=world["bureau"] | {"Accept-Language": "en"})
     assert board.status_code == 200
     assert f'id="dashboard-event-{event}"' in board.text
+    # the event as the facts' source: in English on an English page, in Chinese on a Chinese one
+    assert "自行车对接会" not in board.text
+    zh = client.get(f"/docking/bases/{world.catalog.base_id}/dashboard",
+                    headers=world["bureau"] | {"Accept-Language": "zh"})
+    assert "自行车对接会" in zh.text
 
 
 def _facts(session: Session, event: int) -> list[IndicatorFact]:

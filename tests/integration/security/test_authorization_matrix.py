@@ -866,6 +866,12 @@ PAGE_RULES |= {
     ("POST", "/docking/requests/{request_id:int}/split/enquiries"): Rule(
         BUYER, form=lambda ids: {"objective": "fewest"}
     ),
+    # the fixture's split cannot become a group meeting at the fixture's event: the form
+    # says why beside the event field (422); to the others the split does not exist
+    ("POST", "/docking/requests/{request_id:int}/split/group-meeting"): Rule(
+        BUYER, form=lambda ids: {"event_id": str(ids["event_id"]), "objective": "fewest"},
+        exact={"buyer": 422}
+    ),
     ("POST", "/docking/requests/{request_id:int}/hs"): Rule(
         BUYER, form=lambda ids: {"hs_code": "940153"}
     ),
@@ -1050,6 +1056,10 @@ PAGE_RULES |= {
         ids=_fair),
     ("POST", "/events/leads/{lead_id:int}/request"): Rule(LEAD_READERS, form=lambda ids: {}),
     ("POST", "/events/leads/{lead_id:int}/contact"): Rule(LEAD_READERS, form=lambda ids: {}),
+    ("GET", "/events/leads/{lead_id:int}/edit"): Rule(LEAD_READERS),
+    ("POST", "/events/leads/{lead_id:int}/edit"): Rule(
+        LEAD_READERS, form=lambda ids: {"buyer_name": "Jonas Weber", "wants": "rattan stools"}),
+    ("POST", "/events/leads/{lead_id:int}/delete"): Rule(LEAD_READERS, form=lambda ids: {}),
     # a campaign city's namesake chosen by the organisers of its event (Hamburg's id)
     ("POST", "/events/{event_id:int}/place"): Rule(
         EVENT_STAFF, form=lambda ids: {"geonameid": "2911298"}, ids=_fair),

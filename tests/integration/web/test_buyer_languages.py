@@ -29,7 +29,7 @@ BUYER_LANGS = ["de", "es", "fr", "sv"]
 PAGES = Path(__file__).resolve().parents[3] / "src/tradebase/web"
 # The templates and page modules whose messages a buyer reads: its pages (requests, matches,
 # quotes, enquiries and their threads, intentions and orders, products, sign-in, account,
-# inbox), the top bar and error pages, the form flow's messages, terms and reasons, its mails,
+# inbox, the events a buyer registers for and meets at), the top bar and error pages, the form flow's messages, terms and reasons, its mails,
 # and signing up (the form, the privacy notice and consent, the mailed link and its pages).
 BUYER_TEMPLATES = (
     "account.html", "docking.html", "docking_enquiry.html", "docking_quotes.html",
@@ -39,10 +39,17 @@ BUYER_TEMPLATES = (
     "partials/request_terms.html", "partials/thread.html",
     "signup.html", "signup_sent.html", "signup_verify.html", "signup_confirm.html",
     "privacy.html",
+    # events: the public event page and list, registration, my agenda (page, printable, its
+    # rows), meeting requests, the outcomes form
+    "event.html", "events.html", "event_register.html", "event_registration_edit.html",
+    "event_agenda.html", "registration_agenda.html", "_agenda.html", "agenda_print.html",
+    "print_layout.html", "event_meetings.html", "event_outcomes.html",
 )
 BUYER_MODULES = (
     "messages.py", "rfq_labels.py", "reasons.py", "inbox.py", "threads.py", "product_page.py",
     "accounts.py", "account_page.py", "routing.py", "signup.py", "account_mails.py",
+    "events.py", "event_register.py", "event_registration.py", "event_meetings.py",
+    "event_outcomes.py", "event_agenda.py",
 )
 _JINJA = {"extensions": "jinja2.ext.i18n", "trim_blocks": "true", "lstrip_blocks": "true"}
 
@@ -99,7 +106,8 @@ def test_a_buyers_pages_hold_no_english_message(
     product_id = session.scalar(select(Product.id).order_by(Product.id).limit(1))
     pages = ["/my", "/docking", f"/docking/requests/{request_id}",
              f"/docking/requests/{request_id}/edit", f"/docking/requests/{request_id}/quotes",
-             "/account", "/inbox", f"/products/{product_id}", "/docking/requests/999999"]
+             "/account", "/inbox", f"/products/{product_id}", "/docking/requests/999999",
+             "/events"]
     for page in pages:
         response = client.get(page, headers=_as(tokens["buyer"], lang))
         assert response.headers["content-language"] == lang, page

@@ -34,6 +34,7 @@ from tradebase.events.models import (
     Event,
     EventBase,
     EventMeeting,
+    Lead,
     MeetingRequest,
     Registration,
 )
@@ -73,6 +74,7 @@ BUTTONS = {
     "/events/registrations/{registration_id:int}/check-in",  # check in / undo
     "/events/{event_id:int}/outcomes/publish",  # "Publish the totals"
     "/events/leads/{lead_id:int}/request", "/events/leads/{lead_id:int}/contact",
+    "/events/leads/{lead_id:int}/delete",  # a lead's delete button
     "/events/{event_id:int}/place",  # a namesake's "this one"
     "/events/{event_id:int}/competition/entries/{entry_id:int}/withdraw",
     "/events/{event_id:int}/competition/judging/{entry_id:int}/conflict",  # a note, cut
@@ -132,6 +134,8 @@ FORMS = {
     "/events/{event_id:int}/settings",
     "/events/meetings/{meeting_id:int}/outcome", "/events/meetings/{meeting_id:int}/follow-up",
     "/events/{event_id:int}/leads",
+    "/docking/requests/{request_id:int}/split/group-meeting",
+    "/events/leads/{lead_id:int}/edit",
     "/events/registrations/{registration_id:int}/booth",
     "/events/{event_id:int}/competition/entries/new",
     "/events/{event_id:int}/competition/entries/{entry_id:int}/edit",
@@ -212,6 +216,9 @@ def cases(client: TestClient, session: Session, tokens: dict[str, str]) -> dict[
                              attendees=[], offers=[], seeks=[])
     session.add(exhibitor)
     session.flush()
+    met = Lead(event_id=fair.id, registration_id=exhibitor.id, buyer_name="Jonas Weber")
+    session.add(met)
+    session.flush()
     held = _held_meeting(session, docking_day.id, catalog.works["A"])
     registration = session.scalars(select(Registration).where(  # the factory's, edited below
         Registration.event_id == docking_day.id,
@@ -266,6 +273,14 @@ def cases(client: TestClient, session: Session, tokens: dict[str, str]) -> dict[
         "follow-up": Case(f"/events/meetings/{held}/follow-up", factory,
                           {"stage": "later", "follow_up_note": "n" * 2100},
                           ["stage", "follow_up_note"], [], prefix=f"f{held}-"),
+        "lead edit": Case(
+            f"/events/leads/{met.id}/edit", bureau,
+            {"buyer_name": "", "country": "Germany", "quantity": "many", "contact": "x" * 400},
+            ["buyer_name", "country", "quantity", "contact"],
+            ['value="Germany"', 'value="many"']),
+        "group meeting": Case(
+            f"/docking/requests/{made.id}/split/group-meeting", buyer,
+            {"event_id": "the big one", "objective": "fewest"}, ["event_id"], []),
         "lead": Case(
             f"/events/{fair.id}/leads", bureau,
             {"registration_id": str(exhibitor.id), "buyer_name": "", "country": "Germany",
@@ -398,7 +413,8 @@ def _competition(session: Session, base_id: int) -> tuple[int, int, int, dict[st
     "round quote", "supplier quote", "close early", "capacity", "enterprise", "enterprise edit",
     "product", "product edit", "photo", "attachment", "password", "base transfer", "signup",
     "join", "invite", "event registration", "event registration edit", "event settings",
-    "meeting outcome", "follow-up", "lead", "booth",
+    "meeting outcome", "follow-up", "lead", "booth", "group meeting",
+    "lead edit",
     "competition entry", "competition entry edit",
     "competition scores", "competition category", "competition criterion", "competition judge",
 ])

@@ -16,6 +16,8 @@ from tradebase.accounts.policy import (
     acts_for_buyer,
     acts_for_enterprise,
     is_allowed,
+    may_ask_group_meeting,
+    may_edit_lead,
     may_post_message,
     may_read_meeting_note,
     may_read_sealed_quotes,
@@ -26,6 +28,7 @@ from tradebase.accounts.policy import (
     may_see_enquiry,
     may_see_event,
     may_see_event_totals,
+    may_see_group_meeting,
     may_see_lead,
     may_see_meeting_outcome,
     may_see_meeting_request,
@@ -392,3 +395,26 @@ def test_who_sees_and_records_a_lead(who: str) -> None:
     assert may_record_lead(actor, WORKS, ORGANISERS) is may_see_lead(actor, WORKS, ORGANISERS)
     read_only = replace(actor, scopes=frozenset({"read"}))
     assert not may_record_lead(read_only, WORKS, ORGANISERS) or read_only.is_system
+
+
+@pytest.mark.parametrize("who", list(ACTORS))
+def test_who_asks_for_and_sees_a_group_meeting(who: str) -> None:
+    """A split's group meeting: asked by the split request's buyer (its organisation) or the
+    event's organisers; seen by the organisers, draft or not, and by its members once
+    published; another factory does not learn of it. Editing a lead follows recording it."""
+    actor = ACTORS[who]
+    split = RequestParties(buyer_id=4, organisation="X")
+    assert may_ask_group_meeting(actor, split, ORGANISERS) is (
+        who in {"admin", "base_admin", "buyer"})
+    assert may_ask_group_meeting(actor, split, frozenset({OTHER_BASE})) is (
+        who in {"admin", "buyer"})
+    members = [SHOPPER, WORKS]
+    assert may_see_group_meeting(actor, members, ORGANISERS, published=True) is (
+        who in {"admin", "base_admin", "buyer", "enterprise"})
+    assert may_see_group_meeting(actor, members, ORGANISERS, published=False) is (
+        who in {"admin", "base_admin"})
+    assert may_see_group_meeting(actor, [SHOPPER, RIVAL_WORKS], ORGANISERS,
+                                 published=True) is (who in {"admin", "base_admin", "buyer"})
+    read_only = replace(actor, scopes=frozenset({"read"}))
+    assert not may_ask_group_meeting(read_only, split, ORGANISERS)
+    assert may_edit_lead(actor, WORKS, ORGANISERS) is may_record_lead(actor, WORKS, ORGANISERS)

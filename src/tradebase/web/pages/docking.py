@@ -25,6 +25,7 @@ from tradebase.docking.words import request_words
 from tradebase.errors import InvalidInput, TooLarge
 from tradebase.events import outcome_totals
 from tradebase.registry.service import get_base
+from tradebase.splitting import event_groups
 from tradebase.splitting import service as splits
 from tradebase.splitting.objectives import Objective
 from tradebase.web.api.docking import listing_index
@@ -177,13 +178,49 @@ def attach(request_id: int, request: Request, db: DbSession, posted: Posted) -> 
 def split_page(request_id: int, request: Request, db: DbSession) -> HTMLResponse:
     """Split the request over the enterprises that make the product it confirmed (capacity
     docking); its buyer only, like the matches. ``?objective=`` is the buyer's choice."""
+    return _split_page(request, db, request_id, _objective(request.query_params.get("objective")),
+                       Form())
+
+
+def _split_page(request: Request, db: DbSession, request_id: int,
+                objective: Objective | None, form: Form, status_code: int = 200
+                ) -> HTMLResponse:
     plan = splits.split_request(
-        session=db, index=listing_index(request), request_id=request_id,
-        objective=_objective(request.query_params.get("objective")),
+        session=db, index=listing_index(request), request_id=request_id, objective=objective,
         today=datetime.now(UTC).date(),
         time_limit=float(request.app.state.settings.solver_time_limit),
     )
-    return render(request, "docking_split.html", {"r": plan.request, "plan": plan})
+    lang = request_language(request)
+    events = [(e.id, localized(e, "title", lang))
+              for e in event_groups.group_meeting_events(session=db)]
+    return render(request, "docking_split.html", {
+        "r": plan.request, "plan": plan, "group_events": events, "group_form": form,
+        "group_asked": request.query_params.get("group_asked")}, status_code=status_code)
+
+
+@router.post("/docking/requests/{request_id:int}/split/group-meeting",
+             response_class=HTMLResponse)
+def ask_group_meeting(request_id: int, request: Request, db: DbSession, posted: Posted
+                      ) -> Response:
+    """Bring the split to a docking day: one meeting with all its factories (the one form
+    flow; a refusal is said beside the event field)."""
+    gettext = gettext_for(request)
+    form = read_form(posted, ("event_id", "objective"))
+    data = validate(event_groups.GroupMeetingAsk, form, gettext, default_field="event_id",
+                    omit_empty=True)
+    done = None
+    if data is not None:
+        done = apply(db, form, gettext, lambda: event_groups.ask_group_meeting(
+            session=db, index=listing_index(request), request_id=request_id,
+            objective=data.objective, event_id=data.event_id, today=datetime.now(UTC).date(),
+            time_limit=float(request.app.state.settings.solver_time_limit)),
+            default_field="event_id")
+    if done is None:
+        return _split_page(request, db, request_id, _objective(form.values.get("objective")),
+                           form, status_code=form.status_code)
+    return RedirectResponse(
+        f"/docking/requests/{request_id}/split?objective={done.objective}"
+        f"&group_asked={done.event_id}#split-group-meeting", status_code=303)
 
 
 @router.post("/docking/requests/{request_id:int}/split/enquiries", response_class=HTMLResponse)

@@ -16,15 +16,22 @@ from starlette.responses import Response
 
 from tradebase.errors import InvalidInput
 from tradebase.events import delegation, leads, registrations, schemas, service
-from tradebase.events.abroad_schemas import Booth, LeadCreate, LeadStatus
-from tradebase.events.models import Registration
+from tradebase.events.abroad_schemas import Booth, LeadCreate, LeadFields, LeadStatus
+from tradebase.events.models import Lead, Registration
 from tradebase.events.schemas import PartyKind, RegistrationStatus
 from tradebase.registry.models import Product
 from tradebase.web.api.docking import listing_index
 from tradebase.web.deps import DbSession
 from tradebase.web.i18n import N_, localized, request_language
 from tradebase.web.pages.enterprises import Posted
-from tradebase.web.pages.forms import Form, apply, posted_version, read_form, validate
+from tradebase.web.pages.forms import (
+    Form,
+    apply,
+    posted_version,
+    read_form,
+    refreshed,
+    validate,
+)
 from tradebase.web.pages.messages import add_messages
 from tradebase.web.pages.routing import page_router
 from tradebase.web.pages.templating import gettext_for, render
@@ -110,6 +117,60 @@ def lead_to_contact(lead_id: int, db: DbSession, posted: Posted) -> Response:
     done = leads.keep_as_contact(session=db, lead_id=lead_id,
                                  expected_version=posted_version(posted))
     return RedirectResponse(f"/events/{done.event_id}/leads#lead-{done.id}", status_code=303)
+
+
+LEAD_EDIT_FIELDS = ("buyer_name", "organisation", "country", "contact", "wants", "quantity",
+                    "unit")
+
+
+def _lead_form(lead: Lead) -> Form:
+    return Form(values={
+        "buyer_name": lead.buyer_name, "organisation": lead.organisation,
+        "country": lead.country or "", "contact": lead.contact, "wants": lead.wants,
+        "quantity": "" if lead.quantity is None else str(lead.quantity), "unit": lead.unit,
+        "version": str(lead.version)})
+
+
+def _lead_edit_page(request: Request, db: DbSession, lead: Lead, form: Form,
+                    status_code: int = 200) -> HTMLResponse:
+    event = service.get_event(session=db, event_id=lead.event_id)
+    return render(request, "event_lead_edit.html", {
+        "event": event, "title": localized(event, "title", request_language(request)),
+        "lead": lead, "form": form, "lead_status": LEAD_STATUS}, status_code=status_code)
+
+
+@router.get("/events/leads/{lead_id:int}/edit", response_class=HTMLResponse)
+def lead_edit_page(lead_id: int, request: Request, db: DbSession) -> HTMLResponse:
+    """A lead's edit form: the organisers and the exhibitor that met the buyer."""
+    lead = leads.get_lead(session=db, lead_id=lead_id)
+    return _lead_edit_page(request, db, lead, _lead_form(lead))
+
+
+@router.post("/events/leads/{lead_id:int}/edit", response_class=HTMLResponse)
+def edit_lead(lead_id: int, request: Request, db: DbSession, posted: Posted) -> Response:
+    gettext = gettext_for(request)
+    form = read_form(posted, LEAD_EDIT_FIELDS)
+    form.values["version"] = str(posted.get("version") or "")
+    data = validate(LeadFields, form, gettext, default_field="buyer_name", omit_empty=True)
+    done = None
+    if data is not None:
+        done = apply(db, form, gettext, lambda: leads.update_lead(
+            session=db, lead_id=lead_id, data=data, expected_version=posted_version(posted)),
+            default_field="buyer_name")
+    if done is None:
+        lead = leads.get_lead(session=db, lead_id=lead_id)
+        if form.stale:
+            form = refreshed(form, _lead_form(lead))
+        return _lead_edit_page(request, db, lead, form, status_code=form.status_code)
+    return RedirectResponse(f"/events/{done.event_id}/leads#lead-{done.id}", status_code=303)
+
+
+@router.post("/events/leads/{lead_id:int}/delete", response_class=HTMLResponse)
+def delete_lead(lead_id: int, db: DbSession, posted: Posted) -> Response:
+    """A lead's delete button (a docking request it became stays)."""
+    event_id = leads.delete_lead(session=db, lead_id=lead_id,
+                                 expected_version=posted_version(posted))
+    return RedirectResponse(f"/events/{event_id}/leads#lead-list", status_code=303)
 
 
 # --- the organisers' delegation page -------------------------------------------------------

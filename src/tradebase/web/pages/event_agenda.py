@@ -14,14 +14,14 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from starlette.requests import Request
 from starlette.responses import Response
 
-from tradebase.events import agendas, scheduling
-from tradebase.events.ics import CalendarEntry, agenda_calendar, meeting_uid
+from tradebase.events import agendas, group_meetings, scheduling
+from tradebase.events.ics import CalendarEntry, agenda_calendar, group_meeting_uid, meeting_uid
 from tradebase.events.models import Event
 from tradebase.events.service import organised_event, slots
 from tradebase.web.deps import DbSession
 from tradebase.web.i18n import N_, localized, request_language
 from tradebase.web.pages.enterprises import Posted
-from tradebase.web.pages.event_schedule import schedule_grid
+from tradebase.web.pages.event_schedule import group_members, schedule_grid
 from tradebase.web.pages.messages import add_messages
 from tradebase.web.pages.routing import page_router
 from tradebase.web.pages.templating import gettext_for, render, render_text
@@ -105,6 +105,26 @@ def _entries(request: Request, agenda: agendas.Agenda) -> list[CalendarEntry]:
             sequence=item.sequence,
             stamp=(item.meeting.cancelled_at if cancelled else item.meeting.published_at),
             cancelled=cancelled))
+    for group, cancelled in ([(g, False) for g in agenda.groups]
+                             + [(g, True) for g in agenda.cancelled_groups]):
+        if group.start is None or group.end is None:
+            continue
+        table = gettext("Table %(number)s") % {"number": group.table}
+        where = ", ".join(part for part in (event.place, event.city) if part)
+        names = ", ".join(m.name for m in group.members)
+        label = gettext("Group meeting") + " · " + (
+            gettext("split order %(reference)s") % {"reference": group.reference})
+        entries.append(CalendarEntry(
+            uid=group_meeting_uid(event.id, group.meeting.group_request_id, host),
+            start=group.start, end=group.end,
+            summary=f"{label}: {names}",
+            location=f"{where} · {table}" if where else table,
+            description="\n".join((localized(event, "title", request_language(request)),
+                                   label, gettext("With: %(name)s") % {"name": names},
+                                   table)),
+            sequence=group.sequence,
+            stamp=(group.meeting.cancelled_at if cancelled else group.meeting.published_at),
+            cancelled=cancelled))
     return entries
 
 
@@ -132,11 +152,14 @@ def schedule_print(event_id: int, request: Request, db: DbSession) -> HTMLRespon
     event = organised_event(db, event_id)
     shown = [m for m in scheduling.list_meetings(session=db, event_id=event_id)
              if m.status == scheduling.PUBLISHED]
+    groups = group_meetings.shown_meetings(session=db, event=event,
+                                           status=group_meetings.PUBLISHED)
     plan = slots(event)
     return render(request, "schedule_print.html", {
         **_event_words(event, request), "plan": plan,
         "tables": list(range(event.tables or 0)),
-        "grid": schedule_grid(shown, len(plan), event.tables or 0)})
+        "grid": schedule_grid([*shown, *groups], len(plan), event.tables or 0),
+        "group_members": group_members(db, groups)})
 
 
 @router.get("/events/{event_id:int}/check-in", response_class=HTMLResponse)

@@ -5,12 +5,15 @@ buttons is the error page, said by its code."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from fastapi.responses import HTMLResponse, RedirectResponse
 from starlette.requests import Request
 from starlette.responses import Response
 
-from tradebase.events import agendas, registrations, scheduling
-from tradebase.events.models import EventMeeting
+from tradebase.events import agendas, group_meetings, registrations, scheduling
+from tradebase.events.group_models import EventGroupMeeting
+from tradebase.events.models import Event, EventMeeting, Registration
 from tradebase.events.service import organised_event, slots
 from tradebase.web.deps import DbSession
 from tradebase.web.i18n import N_, localized, request_language
@@ -29,6 +32,10 @@ add_messages({
     "events.schedule_closed": N_("The event is %(status)s: its schedule no longer changes."),
     "events.not_docking_day": N_("Only a docking day has a meeting schedule."),
     "events.full": N_("The event is full: it takes %(capacity)s registrations."),
+    "events.group_buyer_not_registered": N_("You are not registered for this event as a "
+                                            "buyer."),
+    "events.group_too_small": N_("A group meeting needs at least two factories of the "
+                                 "split."),
 })
 
 REGISTRATION_STATUS = {
@@ -38,10 +45,22 @@ REGISTRATION_STATUS = {
 }
 
 
-def schedule_grid(rows: list[EventMeeting], n_slots: int, tables: int
-          ) -> list[list[EventMeeting | None]]:
-    """One row a slot, one cell a table; None where the table is free."""
-    grid: list[list[EventMeeting | None]] = [[None] * tables for _ in range(n_slots)]
+LEFT_OUT_WORDS = {
+    "member_not_approved": N_("The buyer or a factory of the split has no approved "
+                              "registration for this event."),
+    "no_shared_slot": N_("Its members share no available slot."),
+    "member_cap": N_("A member has reached its maximum number of meetings."),
+    "no_interpreter": N_("No interpreter is free in the slots its members share."),
+    "no_free_slot": N_("No slot its members share has every member and a table free."),
+}
+"""Why the last run left a group meeting out (``group_meetings.LEFT_OUT``)."""
+
+Cell = EventMeeting | EventGroupMeeting
+
+
+def schedule_grid(rows: Sequence[Cell], n_slots: int, tables: int) -> list[list[Cell | None]]:
+    """One row a slot, one cell a table (a 1:1 or a group meeting); None where it is free."""
+    grid: list[list[Cell | None]] = [[None] * tables for _ in range(n_slots)]
     for row in rows:
         if row.slot < n_slots and row.table_no < tables:
             grid[row.slot][row.table_no] = row
@@ -57,15 +76,34 @@ def schedule_page(event_id: int, request: Request, db: DbSession) -> HTMLRespons
     shown = run.meetings if run is not None and draft else [
         m for m in scheduling.list_meetings(session=db, event_id=event_id)
         if m.status == scheduling.PUBLISHED]
+    groups = group_meetings.shown_meetings(
+        session=db, event=event,
+        status=group_meetings.DRAFT if draft else group_meetings.PUBLISHED)
     plan = slots(event)
+    listed = registrations.list_registrations(session=db, event_id=event_id)
     return render(request, "event_schedule.html", {
         "event": event, "title": localized(event, "title", request_language(request)),
         "run": run.summary if run is not None else None, "draft": draft, "plan": plan,
         "tables": list(range(event.tables or 0)),
-        "grid": schedule_grid(shown, len(plan), event.tables or 0),
-        "registrations": registrations.list_registrations(session=db, event_id=event_id),
+        "grid": schedule_grid([*shown, *groups], len(plan), event.tables or 0),
+        "group_members": group_members(db, groups),
+        "group_requests": group_meetings.list_requests(session=db, event_id=event_id),
+        "factories": _factories(event, listed), "left_out_words": LEFT_OUT_WORDS,
+        "registrations": listed,
         "registration_status": REGISTRATION_STATUS,
     })
+
+
+def group_members(db: DbSession, rows: Sequence[EventGroupMeeting]
+                  ) -> dict[int, list[Registration]]:
+    """Each group meeting's members (the buyer first), for the grid's cells."""
+    return {row.id: group_meetings.members_of(db, row) for row in rows}
+
+
+def _factories(event: Event, listed: Sequence[Registration]) -> dict[int, Registration]:
+    """The event's enterprise registrations by enterprise id (a split's factories)."""
+    return {r.enterprise_id: r for r in listed
+            if r.enterprise_id is not None and r.event_id == event.id}
 
 
 @router.post("/events/{event_id:int}/schedule", response_class=HTMLResponse)
@@ -94,7 +132,12 @@ def agenda_page(event_id: int, request: Request, db: DbSession) -> HTMLResponse:
     """The caller's own published meetings: when, which table, with whom; the links to its
     printable agenda, PDF and calendar file, and for the organisers every participant's."""
     event, items = scheduling.agenda(session=db, event_id=event_id)
+    readable = agendas.readable_agendas(session=db, event_id=event_id)
+    groups = [g for r in readable.own
+              for g in agendas.registration_agenda(session=db, registration_id=r.id).groups]
+    rows: list[scheduling.AgendaItem | agendas.AgendaGroup] = [*items, *groups]
     return render(request, "event_agenda.html", {
         "event": event, "title": localized(event, "title", request_language(request)),
-        "items": items, "readable": agendas.readable_agendas(session=db, event_id=event_id),
+        "items": sorted(rows, key=lambda i: (i.meeting.slot, i.meeting.table_no)),
+        "readable": readable,
     })

@@ -51,8 +51,32 @@ def metric_label(metric: str, lang: str) -> str:
     return found.label_zh if lang == "zh" else found.label_en
 
 
+COUNTED_UNITS = frozenset({"companies", "enterprises", "meetings", "cities", "countries"})
+"""Units that count things, said with the plural the count takes ("1 company", "2 companies")
+in every language but Chinese (whose measure words ``format_figure`` writes)."""
+
+
+def _counted(unit: str, count: int, lang: str) -> str:
+    """``unit`` counted ``count`` times in ``lang``, ``%(num)s`` standing for the number."""
+    t = get_translations(lang)
+    if unit == "companies":
+        return t.ngettext("%(num)s company", "%(num)s companies", count)
+    if unit == "enterprises":
+        return t.ngettext("%(num)s enterprise", "%(num)s enterprises", count)
+    if unit == "meetings":
+        return t.ngettext("%(num)s meeting", "%(num)s meetings", count)
+    if unit == "cities":
+        return t.ngettext("%(num)s city", "%(num)s cities", count)
+    return t.ngettext("%(num)s country", "%(num)s countries", count)
+
+
 def fact_figure(fact: IndicatorFact, lang: str) -> str:
-    """An indicator fact written for ``lang`` with its qualifier: "超过 2,200 家"."""
+    """An indicator fact written for ``lang`` with its qualifier: "超过 2,200 家",
+    "1 company"."""
+    if lang != "zh" and fact.currency is None and fact.unit in COUNTED_UNITS:
+        number = format_figure(fact.value, lang=lang, qualifier=fact.qualifier)
+        count = int(fact.value) if float(fact.value).is_integer() else 2
+        return _counted(fact.unit, count, lang) % {"num": number}
     return format_figure(
         fact.value, lang=lang, currency=fact.currency, unit=fact.unit, qualifier=fact.qualifier
     )

@@ -30,7 +30,8 @@ PAGES = Path(__file__).resolve().parents[3] / "src/tradebase/web"
 # The templates and page modules whose messages a buyer reads: its pages (requests, matches,
 # quotes, enquiries and their threads, intentions and orders, products, sign-in, account,
 # inbox, the events a buyer registers for and meets at), the top bar and error pages, the
-# form flow's messages, terms and reasons, its mails, and signing up (the form, the privacy notice and consent, the mailed link and its pages).
+# form flow's messages, terms and reasons, its mails, and signing up (the form, the privacy
+# notice and consent, the mailed link and its pages).
 BUYER_TEMPLATES = (
     "account.html", "docking.html", "docking_enquiry.html", "docking_quotes.html",
     "docking_request.html", "docking_request_edit.html", "enquire.html", "error.html",

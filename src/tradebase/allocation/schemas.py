@@ -16,6 +16,11 @@ from tradebase import errors
 from tradebase.allocation import procurement, solver
 
 Id = str | int
+# Bounds past any real order, so that the engines' int64 arrays and day arithmetic never
+# overflow: a trillion pieces, a century of days, a quadrillion of any currency.
+MAX_QUANTITY = 10**12
+MAX_DAYS = 36_500
+MAX_AMOUNT = 1e15
 
 
 class InvalidInput(errors.InvalidInput):
@@ -28,7 +33,7 @@ class InvalidInput(errors.InvalidInput):
 
 class _In(BaseModel):
     # unknown keys are ignored so that richer files (product names, notes) still load
-    model_config = ConfigDict(extra="ignore", frozen=True)
+    model_config = ConfigDict(extra="ignore", frozen=True, allow_inf_nan=False)
 
     @model_validator(mode="before")
     @classmethod
@@ -45,21 +50,21 @@ class _In(BaseModel):
 
 class OrderIn(_In):
     id: Id
-    quantity: int = Field(ge=1)
-    due_days: int = Field(ge=0)
+    quantity: int = Field(ge=1, le=MAX_QUANTITY)
+    due_days: int = Field(ge=0, le=MAX_DAYS)
     product: str | None = None
     unit: str | None = None
 
 
 class FactoryIn(_In):
     id: Id
-    capacity_per_day: float = Field(ge=0)
-    unit_cost: float = Field(ge=0)
-    lead_time_days: int = Field(default=0, ge=0)
-    setup_cost: float = Field(default=0.0, ge=0)
-    moq: int = Field(default=0, ge=0)
+    capacity_per_day: float = Field(ge=0, le=MAX_QUANTITY)
+    unit_cost: float = Field(ge=0, le=MAX_AMOUNT)
+    lead_time_days: int = Field(default=0, ge=0, le=MAX_DAYS)
+    setup_cost: float = Field(default=0.0, ge=0, le=MAX_AMOUNT)
+    moq: int = Field(default=0, ge=0, le=MAX_QUANTITY)
     max_share: float = Field(default=1.0, gt=0, le=1)
-    horizon_capacity: int | None = Field(default=None, ge=0)
+    horizon_capacity: int | None = Field(default=None, ge=0, le=MAX_QUANTITY)
     logistics_cost: dict[str, float] = Field(default_factory=dict)
     unit: str | None = None
 
@@ -69,19 +74,21 @@ class FactoryIn(_In):
         for key, cost in value.items():
             if cost < 0:
                 raise ValueError(f".{key}: must be ≥ 0")
+            if not cost <= MAX_AMOUNT:
+                raise ValueError(f".{key}: must be ≤ {MAX_AMOUNT:g}")
         return value
 
 
 class IncumbentIn(_In):
     factory: Id
     order: Id | None = None
-    min_quantity: int = Field(default=0, ge=0)
+    min_quantity: int = Field(default=0, ge=0, le=MAX_QUANTITY)
 
 
 class FairRotationIn(_In):
     max_capacity_share: float = Field(default=1.0, gt=0, le=1)
     small_enterprises: list[Id] = Field(default_factory=list)
-    small_min_quantity: int = Field(default=0, ge=0)
+    small_min_quantity: int = Field(default=0, ge=0, le=MAX_QUANTITY)
 
 
 class ScenarioIn(_In):
@@ -259,20 +266,20 @@ def _fields(obj: object) -> dict[str, Any]:
 class NeedIn(_In):
     enterprise: Id
     material: str = Field(min_length=1)
-    quantity: int = Field(ge=1)
+    quantity: int = Field(ge=1, le=MAX_QUANTITY)
     unit: str | None = None
 
 
 class PriceBreakIn(_In):
-    min_quantity: int = Field(ge=0)
-    unit_price: float = Field(ge=0)
+    min_quantity: int = Field(ge=0, le=MAX_QUANTITY)
+    unit_price: float = Field(ge=0, le=MAX_AMOUNT)
 
 
 class QuoteIn(_In):
     supplier: Id
     material: str = Field(min_length=1)
     price_breaks: list[PriceBreakIn] = Field(min_length=1)
-    capacity: int | None = Field(default=None, ge=0)
+    capacity: int | None = Field(default=None, ge=0, le=MAX_QUANTITY)
     splittable: bool = True
     unit: str | None = None
 

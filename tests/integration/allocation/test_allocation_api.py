@@ -50,6 +50,10 @@ def test_infeasible_input_is_an_answer(client: TestClient, tokens: dict[str, str
     ({"orders": [{"id": "A", "quantity": -1, "due_days": 10}]}, "orders.0.quantity"),
     ({"factories": [{"id": "F1", "capacity_per_day": 1, "unit_cost": 1,
                      "logistics_cost": {"Z": 1}}]}, "factories[0].logistics_cost.Z"),
+    # past int64 in the engine's arrays and days: found by the API fuzz (a 500 before)
+    ({"orders": [{"id": "A", "quantity": 10, "due_days": 2**63}]}, "orders.0.due_days"),
+    ({"factories": [{"id": "F1", "capacity_per_day": 1e300, "unit_cost": 1}]},
+     "factories.0.capacity_per_day"),
 ])
 def test_bad_input_names_the_field(
     client: TestClient, tokens: dict[str, str], change: dict[str, Any], field: str

@@ -98,7 +98,7 @@ def test_register_request_accept_schedule_publish_agenda(
     log_in(page, live_server, "bureau@example.com")
     page.goto(f"{base}/schedule")
     page.click("#run-form button")
-    expect(page.locator("#schedule-run")).to_contain_text("1 meetings placed")
+    expect(page.locator("#schedule-run")).to_contain_text("1 meeting placed")
     page.click("#publish-form button")
     expect(page.locator("#schedule-run")).to_contain_text("Published.")
     _shoot(page, live_server, f"{base}/schedule", artifacts, "event-schedule")

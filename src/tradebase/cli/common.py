@@ -7,6 +7,7 @@ from contextlib import contextmanager
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from tradebase.errors import ImportRejected, TradebaseError
 
@@ -20,11 +21,14 @@ def user_errors() -> Iterator[None]:
     try:
         yield
     except ImportRejected as exc:
-        err_console.print(f"[red]error:[/red] {exc.message}", highlight=False)
+        err_console.print(f"[red]error:[/red] {escape(exc.message)}", highlight=False,
+                          soft_wrap=True)
         for row in exc.errors:
             err_console.print(f"  {row}", highlight=False, markup=False, soft_wrap=True)
         raise typer.Exit(1) from exc
     except TradebaseError as exc:
         where = f" ({exc.field})" if exc.field else ""
-        err_console.print(f"[red]error{where}:[/red] {exc.message}", highlight=False)
+        # one line however long (a file's path stays whole), brackets as written
+        err_console.print(f"[red]error{escape(where)}:[/red] {escape(exc.message)}",
+                          highlight=False, soft_wrap=True)
         raise typer.Exit(1) from exc

@@ -104,7 +104,7 @@ typecheck: install
 
 pytest: install browser-deps pdf-deps
 	mkdir -p $(ARTIFACTS)
-	$(BIN)/pytest -n 2 --dist loadgroup --junitxml=$(ARTIFACTS)/junit.xml $(PYTEST_ARGS)
+	$(BIN)/pytest -n 2 --dist worksteal --junitxml=$(ARTIFACTS)/junit.xml $(PYTEST_ARGS)
 
 test: lint typecheck pytest ## ruff, import layers, mypy and the whole pytest suite
 

@@ -13,6 +13,7 @@ from schemathesis.config import SchemathesisConfig
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from tests.postgres import POSTGRES_URL
 from tradebase.settings import Settings
 from tradebase.web.app import create_app
 
@@ -37,6 +38,14 @@ FUZZING_ONLY = SchemathesisConfig.from_dict(
     {"request-timeout": TIMEOUT, "phases": {"coverage": {"enabled": False}}})
 """Generated requests without the coverage phase's ~60 boundary cases per operation: those
 check request validation, which does not depend on who asks, so one role runs them."""
+
+
+def fuzz_only_on(backend: str, wanted: str) -> None:
+    """Skip a role's run on the other backend when both are there: a role's generated requests
+    reach the same routes and validators on either, and one run each keeps the suite within
+    its time (the administrator's run covers both backends)."""
+    if POSTGRES_URL and backend != wanted:
+        pytest.skip(f"this role is fuzzed on {wanted}; the administrator on both")
 
 
 def api_schema_of(app: FastAPI, *, boundaries: bool) -> Any:

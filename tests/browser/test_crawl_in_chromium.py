@@ -37,7 +37,7 @@ USERS = {
 START = ("/", "/my", "/enterprises", "/search", "/docking", "/docking/inbox", "/capacity",
          "/procurement", "/inbox", "/account", "/audit")
 # Not pages: other languages, the API and files, leaving the session.
-SKIP = re.compile(r"^/(lang|api|static|logout)(/|$)|\.(csv|xlsx|json|png|jpe?g|pdf)$|/export")
+SKIP = re.compile(r"^/(lang|api|static|logout)(/|$)|\.(csv|xlsx|json|png|jpe?g|pdf|ics)$|/export")
 VALIDATOR_ENGLISH = ("String should", "Field required", "Input should", "Value error",
                      "value is not a valid", "Extra inputs are not permitted")
 MAX_PAGES = 80

@@ -12,9 +12,12 @@ anyone else it is not found), who checks people in ``policy.may_check_in``. Serv
 from __future__ import annotations
 
 import tempfile
+from collections import Counter
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TypeVar
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import or_, select
@@ -124,14 +127,7 @@ def registration_agenda(*, session: Session, registration_id: int) -> Agenda:
                or_(MeetingRequest.requester_id == registration.id,
                    MeetingRequest.recipient_id == registration.id))
         .order_by(EventMeeting.id)))
-    times: dict[int, int] = {}
-    for row in rows:
-        times[row.meeting_request_id] = times.get(row.meeting_request_id, 0) + 1
-    live = {row.meeting_request_id for row in rows if row.status == PUBLISHED}
-    last: dict[int, EventMeeting] = {}
-    for row in rows:
-        if row.status == PUBLISHED or row.meeting_request_id not in live:
-            last[row.meeting_request_id] = row
+    times, last = _published_history(rows, lambda row: row.meeting_request_id)
 
     def item(row: EventMeeting) -> AgendaMeeting:
         request = row.request
@@ -152,19 +148,29 @@ def registration_agenda(*, session: Session, registration_id: int) -> Agenda:
                   [g for g in groups if g.meeting.status == CANCELLED])
 
 
+Row = TypeVar("Row", EventMeeting, EventGroupMeeting)
+
+
+def _published_history(
+        rows: Sequence[Row], key: Callable[[Row], int],
+) -> tuple[dict[int, int], dict[int, Row]]:
+    """Per request (1:1 or group): how many rows it has had, and the row to show — the
+    published one, or the last row of a request a later schedule dropped."""
+    times = Counter(key(row) for row in rows)
+    live = {key(row) for row in rows if row.status == PUBLISHED}
+    last: dict[int, Row] = {}
+    for row in rows:
+        if row.status == PUBLISHED or key(row) not in live:
+            last[key(row)] = row
+    return dict(times), last
+
+
 def _group_items(session: Session, event: Event, plan: list[Slot],
                  registration: Registration) -> list[AgendaGroup]:
     """The registration's group meetings: the published ones, and the last published row of
     each group a later schedule dropped; ``sequence`` counts how often it was published."""
     rows = group_meetings.registration_meetings(session, registration)
-    times: dict[int, int] = {}
-    for row in rows:
-        times[row.group_request_id] = times.get(row.group_request_id, 0) + 1
-    live = {row.group_request_id for row in rows if row.status == PUBLISHED}
-    last: dict[int, EventGroupMeeting] = {}
-    for row in rows:
-        if row.status == PUBLISHED or row.group_request_id not in live:
-            last[row.group_request_id] = row
+    times, last = _published_history(rows, lambda row: row.group_request_id)
     out: list[AgendaGroup] = []
     for row in last.values():
         slot = plan[row.slot] if row.slot < len(plan) else None
